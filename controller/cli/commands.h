@@ -1,0 +1,36 @@
+// Copyright 2026 The Barrage Authors.
+//
+// The `barrage` CLI's commands as functions: arguments in, text to the given
+// streams, exit code out (see README "Exit codes"). main() only dispatches.
+#ifndef BARRAGE_CONTROLLER_CLI_COMMANDS_H_
+#define BARRAGE_CONTROLLER_CLI_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace barrage {
+
+// Exit codes of the CLI, fixed by DESIGN.md.
+enum ExitCode : int {
+  kExitPassed = 0,
+  kExitInternal = 1,
+  kExitUsage = 2,          // bad usage or invalid scenario
+  kExitCannotStart = 3,    // controller unreachable, too few agents
+  kExitAborted = 4,
+  kExitThresholdFailed = 99,
+};
+
+// `args` excludes the program and command names.
+int RunValidate(const std::vector<std::string>& args, std::ostream& out,
+                std::ostream& err);
+int RunPlan(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err);
+
+// Dispatches argv (including the program name) to a command.
+int RunCli(const std::vector<std::string>& argv, std::ostream& out,
+           std::ostream& err);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_CLI_COMMANDS_H_
