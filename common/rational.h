@@ -49,6 +49,7 @@ class Rational {
   friend bool operator<(Rational a, Rational b);
   friend bool operator<=(Rational a, Rational b) { return !(b < a); }
   friend bool operator>(Rational a, Rational b) { return b < a; }
+  friend bool operator>=(Rational a, Rational b) { return !(a < b); }
 
  private:
   static Rational FromWide(int128 num, int128 den);

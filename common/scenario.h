@@ -66,9 +66,19 @@ struct Stage {
   SourceLocation location;
 
   bool is_open() const { return kind == Kind::kRate || kind == Kind::kRateRamp; }
-  // Expected arrivals of an open stage: (from + to) / 2 * duration, exact
-  // (durations are whole milliseconds).
-  Rational ExpectedRequests() const;
+
+  // The open model's schedule within a stage. E(s), the expected arrivals in
+  // the first s of the stage, is the integral of the rate; arrival i of the
+  // stage (i = 0, 1, ...) is due when E(s) = i, so the first is due at the
+  // stage's start and the stage holds ceil(E(duration)) arrivals: the
+  // integral of its rate, +-1. Computed exactly in 128-bit integers, with
+  // `elapsed` in whole milliseconds (stage durations are). 0 for VU stages.
+  int64_t ArrivalsBefore(absl::Duration elapsed) const;
+  int64_t Arrivals() const { return ArrivalsBefore(duration); }
+  // floor(E(duration)): 0 means the stage's rate rounds to nothing.
+  int64_t WholeExpectedArrivals() const;
+  // E(duration), for display.
+  double ExpectedArrivals() const;
 };
 
 enum class ThresholdMetric {

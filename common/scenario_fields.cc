@@ -15,7 +15,8 @@
 namespace barrage {
 namespace {
 
-// "16.5" -> 33/2 exactly. Digits, at most one '.', at most 9 decimals.
+// "16.5" -> 33/2 exactly. Digits, at most one '.', at most 3 decimals (which
+// keeps the schedule's exact arithmetic within 128 bits).
 absl::StatusOr<Rational> ParseDecimal(absl::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("a number is required");
   int64_t num = 0;
@@ -31,7 +32,7 @@ absl::StatusOr<Rational> ParseDecimal(absl::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("'", text, "' is not a non-negative decimal number"));
     }
-    if (++digits > 15 || (seen_dot && den >= 1'000'000'000)) {
+    if (++digits > 15 || (seen_dot && den >= 1000)) {
       return absl::InvalidArgumentError(
           absl::StrCat("'", text, "' has too many digits"));
     }

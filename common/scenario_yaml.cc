@@ -490,9 +490,9 @@ void Loader::LoadStage(const YAML::Node& n, const std::string& path,
       return;
     }
     if (out.duration > absl::ZeroDuration() &&
-        out.ExpectedRequests() < Rational::FromInt(1)) {
+        out.WholeExpectedArrivals() < 1) {
       Error(n["rate"], path + ".rate",
-            absl::StrCat("schedules ", out.ExpectedRequests().ToDouble(),
+            absl::StrCat("schedules ", out.ExpectedArrivals(),
                          " requests in ", HumanDuration(out.duration),
                          ": it rounds to nothing (a stage needs >= 1)"));
     }

@@ -12,19 +12,6 @@ namespace {
 
 constexpr int64_t kMaxPeriod = int64_t{1} << 20;
 
-// Whole milliseconds keep every product below 64 bits after reduction for
-// plans up to days long; stage durations are whole milliseconds (the loader
-// checks).
-Rational Seconds(absl::Duration d) {
-  return Rational(absl::ToInt64Milliseconds(d), 1000);
-}
-
-// ceil of a non-negative rational.
-int64_t Ceil(Rational r) {
-  const int64_t f = r.Floor();
-  return Rational::FromInt(f) == r ? f : f + 1;
-}
-
 // Deals residues 0..period-1 one at a time to the agent furthest below its
 // quota after the deal (deficit (p+1)*w_i/W - c_i, compared in integers;
 // ties go to the lower index). This keeps every prefix within one of each
@@ -53,27 +40,15 @@ std::vector<int> DealResidues(const std::vector<int64_t>& weights,
 
 }  // namespace
 
-Rational CumulativeArrivals(const Scenario& scenario, absl::Duration t) {
-  Rational total;
+int64_t ArrivalsBefore(const Scenario& scenario, absl::Duration t) {
+  int64_t total = 0;
   absl::Duration start;
   for (const Stage& stage : scenario.stages) {
     if (t <= start) break;
-    const absl::Duration into = std::min(t - start, stage.duration);
-    if (stage.is_open()) {
-      // Integral of r(s) = from + (to - from) * s / T over [0, into].
-      const Rational x = Seconds(into);
-      const Rational big_t = Seconds(stage.duration);
-      total = total + stage.rate_from * x +
-              (stage.rate_to - stage.rate_from) * x * x /
-                  (Rational::FromInt(2) * big_t);
-    }
+    total += stage.ArrivalsBefore(t - start);
     start += stage.duration;
   }
   return total;
-}
-
-int64_t ArrivalsBefore(const Scenario& scenario, absl::Duration t) {
-  return Ceil(CumulativeArrivals(scenario, t));
 }
 
 int64_t VusAt(const Scenario& scenario, absl::Duration t) {

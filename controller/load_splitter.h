@@ -3,8 +3,8 @@
 // Splits a scenario's load across agents, exactly.
 //
 // The whole plan's arrivals are numbered n = 0, 1, 2, ... in time order, as
-// if one generator fired them all (arrival n is due when the plan's
-// cumulative expected count reaches n), and its virtual users are numbered
+// if one generator fired them all (see Stage::ArrivalsBefore for when each
+// is due), and its virtual users are numbered
 // j = 0, 1, 2, ... (VU j is active while the plan's VU count exceeds j).
 // The splitter deals the residues of a period P among the agents: agent i
 // owns arrival n when owner[n mod P] == i, and VU j when owner[j mod P] == i.
@@ -73,11 +73,9 @@ absl::StatusOr<SplitPlan> SplitLoad(const Scenario& scenario,
 
 // --- The plan's schedule, shared with the agents' arrival scheduler. ---
 
-// Expected arrivals of the whole plan in [0, t): the integral of the
-// piecewise-linear rate, exact; t is taken in whole milliseconds.
-Rational CumulativeArrivals(const Scenario& scenario, absl::Duration t);
-
-// Arrivals n with due time in [0, t): ceil(CumulativeArrivals(t)).
+// Arrivals of the whole plan due in [0, t): those of the stages before t,
+// plus Stage::ArrivalsBefore of the stage holding t. The plan's arrival
+// numbers run on across stages.
 int64_t ArrivalsBefore(const Scenario& scenario, absl::Duration t);
 
 // The plan's virtual users at time t (closed stages; 0 in open ones): a

@@ -86,11 +86,8 @@ std::string DescribeRate(Rational per_second) {
 
 std::string RenderPlan(const Scenario& s) {
   std::string out;
-  const Rational planned = [&] {
-    Rational total;
-    for (const Stage& st : s.stages) total = total + st.ExpectedRequests();
-    return total;
-  }();
+  int64_t planned = 0;
+  for (const Stage& st : s.stages) planned += st.Arrivals();
   absl::StrAppend(&out, "scenario   ", s.name, "\n");
   if (!s.description.empty()) {
     absl::StrAppend(&out, "about      ", s.description, "\n");
@@ -104,7 +101,7 @@ std::string RenderPlan(const Scenario& s) {
   absl::StrAppend(&out, "load       ");
   std::vector<std::string> load;
   if (!s.PeakRate().is_zero()) {
-    load.push_back(absl::StrCat(planned.Floor(), " arrivals planned, peak ",
+    load.push_back(absl::StrCat(planned, " arrivals planned, peak ",
                                 DescribeRate(s.PeakRate())));
   }
   if (s.PeakVus() > 0) {
@@ -134,7 +131,7 @@ std::string RenderPlan(const Scenario& s) {
     stages.Row({absl::StrCat(i), HumanDuration(start),
                 HumanDuration(st.duration), st.is_open() ? "open" : "closed",
                 DescribeStageLoad(st),
-                st.is_open() ? absl::StrCat(st.ExpectedRequests().Floor())
+                st.is_open() ? absl::StrCat(st.Arrivals())
                              : "-"});
     start += st.duration;
   }

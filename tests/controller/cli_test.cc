@@ -1,0 +1,93 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/cli/commands.h"
+
+#include <sstream>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+namespace barrage {
+namespace {
+
+using Catch::Matchers::ContainsSubstring;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result Cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "barrage");
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = RunCli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string Data(const std::string& rel) {
+  return std::string(BARRAGE_TESTDATA_DIR) + "/" + rel;
+}
+
+TEST_CASE("validate exits 0 and prints the plan for a valid file") {
+  Result r = Cli({"validate", Data("scenarios/valid/full.yaml")});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, ContainsSubstring("full.yaml: valid"));
+  CHECK_THAT(r.out, ContainsSubstring("p95 < 200ms (critical-runbook)"));
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("validate exits 2 naming file, line and field of each error") {
+  Result r = Cli({"validate", Data("scenarios/invalid/duration-no-unit.yaml")});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err,
+             ContainsSubstring("duration-no-unit.yaml:9:16: stages[0].duration"));
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("validate checks several files and fails if any fails") {
+  Result r = Cli({"validate", "-q", Data("scenarios/valid/minimal.yaml"),
+                  Data("scenarios/invalid/weight-zero.yaml")});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.out, ContainsSubstring("minimal.yaml: valid"));
+  CHECK_THAT(r.err, ContainsSubstring("weight-zero.yaml"));
+}
+
+TEST_CASE("plan prints the split across N agents") {
+  Result r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--agents", "3"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, ContainsSubstring("across 3 agent(s)"));
+  CHECK_THAT(r.out, ContainsSubstring("agent-3"));
+  r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--capacity=2,1"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, ContainsSubstring("(66.7%)"));
+}
+
+TEST_CASE("plan refuses fewer agents than the scenario's minimum") {
+  // full.yaml has agents.min 2.
+  Result r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--agents", "1"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, ContainsSubstring("at least 2 agents"));
+}
+
+TEST_CASE("bad usage exits 2 with a message") {
+  CHECK(Cli({}).code == 2);
+  CHECK(Cli({"frobnicate"}).code == 2);
+  CHECK(Cli({"validate"}).code == 2);
+  CHECK(Cli({"validate", "--bogus", "x.yaml"}).code == 2);
+  CHECK(Cli({"plan", Data("scenarios/valid/full.yaml")}).code == 2);
+  Result r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--agents", "x"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, ContainsSubstring("--agents"));
+  r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--agents"});
+  CHECK(r.code == 2);
+  r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--agents", "2",
+           "--capacity", "1,2,3"});
+  CHECK(r.code == 2);
+  CHECK(Cli({"validate", "/nonexistent.yaml"}).code == 2);
+  CHECK(Cli({"help"}).code == 0);
+}
+
+}  // namespace
+}  // namespace barrage
