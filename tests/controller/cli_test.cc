@@ -2,6 +2,7 @@
 
 #include "controller/cli/commands.h"
 
+#include <filesystem>
 #include <sstream>
 
 #include <catch2/catch_test_macros.hpp>
@@ -44,6 +45,22 @@ TEST_CASE("validate exits 2 naming file, line and field of each error") {
   CHECK_THAT(r.err,
              ContainsSubstring("duration-no-unit.yaml:9:16: stages[0].duration"));
   CHECK(r.out.empty());
+}
+
+TEST_CASE("validate exits 2 on every invalid file in the corpus") {
+  namespace fs = std::filesystem;
+  int files = 0;
+  for (const auto& entry :
+       fs::directory_iterator(Data("scenarios/invalid"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    INFO(entry.path().string());
+    Result r = Cli({"validate", entry.path().string()});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, ContainsSubstring(entry.path().string() + ":"));
+    CHECK(r.out.empty());
+  }
+  CHECK(files >= 40);
 }
 
 TEST_CASE("validate checks several files and fails if any fails") {
