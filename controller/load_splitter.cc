@@ -6,6 +6,8 @@
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
+#include "common/int128.h"
+#include "common/schedule.h"
 
 namespace barrage {
 namespace {
@@ -40,42 +42,9 @@ std::vector<int> DealResidues(const std::vector<int64_t>& weights,
 
 }  // namespace
 
-int64_t ArrivalsBefore(const Scenario& scenario, absl::Duration t) {
-  int64_t total = 0;
-  absl::Duration start;
-  for (const Stage& stage : scenario.stages) {
-    if (t <= start) break;
-    total += stage.ArrivalsBefore(t - start);
-    start += stage.duration;
-  }
-  return total;
-}
-
-int64_t VusAt(const Scenario& scenario, absl::Duration t) {
-  absl::Duration start;
-  for (const Stage& stage : scenario.stages) {
-    if (t < start + stage.duration) {
-      if (stage.is_open()) return 0;
-      const int128 span = static_cast<int128>(stage.vus_to) - stage.vus_from;
-      const int128 into = absl::ToInt64Nanoseconds(t - start);
-      const int128 whole = absl::ToInt64Nanoseconds(stage.duration);
-      const int128 moved = (span < 0 ? -span : span) * into / whole;
-      return span < 0 ? stage.vus_from - static_cast<int64_t>(moved)
-                      : stage.vus_from + static_cast<int64_t>(moved);
-    }
-    start += stage.duration;
-  }
-  return 0;
-}
-
 int64_t OwnedBelow(const SplitPlan& plan, int index, int64_t n) {
-  const Share& share = plan.shares[static_cast<size_t>(index)];
-  const int64_t whole = n / plan.period;
-  const int64_t rest = n % plan.period;
-  const int64_t partial =
-      std::lower_bound(share.slots.begin(), share.slots.end(), rest) -
-      share.slots.begin();
-  return whole * static_cast<int64_t>(share.slots.size()) + partial;
+  return barrage::OwnedBelow(plan.period,
+                             plan.shares[static_cast<size_t>(index)].slots, n);
 }
 
 absl::StatusOr<SplitPlan> SplitLoad(const Scenario& scenario,

@@ -32,6 +32,7 @@
 #include "absl/time/time.h"
 #include "common/rational.h"
 #include "common/scenario.h"
+#include "common/schedule.h"
 
 namespace barrage {
 
@@ -71,19 +72,8 @@ struct SplitPlan {
 absl::StatusOr<SplitPlan> SplitLoad(const Scenario& scenario,
                                     const std::vector<AgentCapacity>& agents);
 
-// --- The plan's schedule, shared with the agents' arrival scheduler. ---
-
-// Arrivals of the whole plan due in [0, t): those of the stages before t,
-// plus Stage::ArrivalsBefore of the stage holding t. The plan's arrival
-// numbers run on across stages.
-int64_t ArrivalsBefore(const Scenario& scenario, absl::Duration t);
-
-// The plan's virtual users at time t (closed stages; 0 in open ones): a
-// ramp from a to b over T holds a + floor((b - a) * s / T) at offset s when
-// rising and a - floor((a - b) * s / T) when falling.
-int64_t VusAt(const Scenario& scenario, absl::Duration t);
-
-// How many of the items 0..n-1 (arrivals or VUs) agent `index` owns.
+// How many of the items 0..n-1 (arrivals or VUs) agent `index` owns
+// (see common/schedule.h).
 int64_t OwnedBelow(const SplitPlan& plan, int index, int64_t n);
 
 }  // namespace barrage

@@ -2,12 +2,19 @@
 
 #include "controller/cli/commands.h"
 
+
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/scenario_fields.h"
 #include "common/scenario_yaml.h"
 #include "controller/cli/plan_printer.h"
+#include "controller/cli/run_command.h"
+#include "controller/cli/target_server.h"
 #include "controller/load_splitter.h"
 
 namespace barrage {
@@ -17,12 +24,20 @@ constexpr char kUsage[] =
     R"(usage: barrage <command> [arguments]
 
 commands:
+  run FILE --local N             run the scenario here with N agents; live
+      [--out json=F] [--quiet]   progress, summary, exit code (see below)
+      [--workers N]              worker threads per agent (default: cores / N)
   validate FILE...               check scenario files; print the normalized plan
   plan FILE --agents N           print how the load splits across N agents
        [--capacity W1,W2,...]    relative agent capacities (default: equal)
+  target [--listen HOST:PORT]    serve HTTP/1.1 for tests (default 127.0.0.1:8080)
+         [--delay D] [--jitter D]  answer after D +/- jitter (like 10ms)
+         [--error-rate F]          fraction answered 500 (like 1% or 0.01)
+         [--status N] [--threads N] [--seed N]
   help                           this text
 
-exit codes: 0 ok, 2 bad usage or invalid scenario, 1 internal error
+exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid scenario,
+  3 could not start, 4 aborted (abort threshold or Ctrl-C), 1 internal error
 )";
 
 // Splits "--flag=value" and "--flag value" forms; returns false when a flag
@@ -41,6 +56,70 @@ bool TakeFlag(const std::vector<std::string>& args, size_t& i,
     return true;
   }
   return false;
+}
+
+// "HOST:PORT" with an IPv4 address, localhost or a bracketed IPv6 address.
+absl::Status ParseListen(absl::string_view text, TargetServer::Options& o) {
+  const size_t colon = text.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", text, "' is not HOST:PORT, like 127.0.0.1:8080 or [::1]:8080"));
+  }
+  absl::string_view host = text.substr(0, colon);
+  const absl::string_view port_text = text.substr(colon + 1);
+  if (host.front() == '[' ? host.back() != ']'
+                          : host.find(':') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", text, "': write an IPv6 address in brackets, like [::1]:8080"));
+  }
+  absl::StatusOr<int64_t> port = ParseIntField(port_text);
+  if (!port.ok() || *port < 0 || *port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", port_text, "' is not a port from 0 to 65535 (0: any free port)"));
+  }
+  o.host = std::string(host);
+  o.port = static_cast<int>(*port);
+  return absl::OkStatus();
+}
+
+// Applies one `barrage target` flag's value.
+absl::Status ApplyTargetFlag(absl::string_view flag, const std::string& value,
+                             TargetServer::Options& o) {
+  if (flag == "--listen") return ParseListen(value, o);
+  if (flag == "--delay" || flag == "--jitter") {
+    absl::StatusOr<absl::Duration> d = ParseDurationField(value);
+    if (!d.ok()) return d.status();
+    (flag == "--delay" ? o.delay : o.jitter) = *d;
+    return absl::OkStatus();
+  }
+  if (flag == "--error-rate") {
+    absl::StatusOr<double> rate = ParseFractionField(value);
+    if (!rate.ok()) return rate.status();
+    o.error_rate = *rate;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<int64_t> n = ParseIntField(value);
+  if (!n.ok()) return n.status();
+  if (flag == "--status") {
+    if (*n < 200 || *n > 599) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", value, "' is not a status from 200 to 599"));
+    }
+    o.status = static_cast<int>(*n);
+  } else if (flag == "--threads") {
+    if (*n < 1 || *n > 64) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", value, "' is not a thread count from 1 to 64"));
+    }
+    o.threads = static_cast<int>(*n);
+  } else {  // --seed
+    if (*n < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", value, "' is negative"));
+    }
+    o.seed = static_cast<uint64_t>(*n);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -149,6 +228,68 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out,
   return kExitPassed;
 }
 
+int RunTarget(const std::vector<std::string>& args, std::ostream& out,
+              std::ostream& err) {
+  static constexpr absl::string_view kFlags[] = {
+      "--listen", "--delay",   "--jitter", "--error-rate",
+      "--status", "--threads", "--seed"};
+  TargetServer::Options options;
+  std::vector<absl::string_view> seen;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view flag;
+    std::string value;
+    for (absl::string_view f : kFlags) {
+      const size_t at = i;
+      if (TakeFlag(args, i, f, value)) {
+        flag = f;
+        break;
+      }
+      i = at;
+    }
+    if (flag.empty()) {
+      err << "barrage target: unknown argument, or flag without a value: '"
+          << args[i] << "'\n"
+          << kUsage;
+      return kExitUsage;
+    }
+    if (std::find(seen.begin(), seen.end(), flag) != seen.end()) {
+      err << "barrage target: " << flag << " given twice\n";
+      return kExitUsage;
+    }
+    seen.push_back(flag);
+    if (absl::Status s = ApplyTargetFlag(flag, value, options); !s.ok()) {
+      err << "barrage target: " << flag << ": " << s.message() << "\n";
+      return kExitUsage;
+    }
+  }
+
+  TargetServer server(options);
+  if (absl::Status s = server.Start(); !s.ok()) {
+    err << "barrage target: " << s.message() << "\n";
+    return absl::IsInvalidArgument(s) ? kExitUsage : kExitCannotStart;
+  }
+  out << "barrage target listening on " << server.address() << std::endl;
+  // main() counts SIGINT/SIGTERM; serve until the first one.
+  while (InterruptCounter().load() == 0) absl::SleepFor(absl::Milliseconds(20));
+  server.Stop();
+
+  const TargetStats stats = server.Stats();
+  out << "barrage target served " << stats.requests
+      << (stats.requests == 1 ? " request (" : " requests (");
+  for (size_t k = 0; k < stats.by_status.size(); ++k) {
+    out << (k > 0 ? ", " : "") << stats.by_status[k].first << ": "
+        << stats.by_status[k].second;
+  }
+  out << (stats.by_status.empty() ? "none" : "") << ") on " << stats.connections
+      << (stats.connections == 1 ? " connection" : " connections") << std::endl;
+  return kExitPassed;
+}
+
+std::atomic<int>& InterruptCounter() {
+  static std::atomic<int> counter{0};
+  return counter;
+}
+
 int RunCli(const std::vector<std::string>& argv, std::ostream& out,
            std::ostream& err) {
   if (argv.size() < 2) {
@@ -157,8 +298,10 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out,
   }
   const std::string& command = argv[1];
   const std::vector<std::string> args(argv.begin() + 2, argv.end());
+  if (command == "run") return RunRun(args, out, err, &InterruptCounter());
   if (command == "validate") return RunValidate(args, out, err);
   if (command == "plan") return RunPlan(args, out, err);
+  if (command == "target") return RunTarget(args, out, err);
   if (command == "help" || command == "--help" || command == "-h") {
     out << kUsage;
     return kExitPassed;

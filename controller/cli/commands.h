@@ -5,6 +5,7 @@
 #ifndef BARRAGE_CONTROLLER_CLI_COMMANDS_H_
 #define BARRAGE_CONTROLLER_CLI_COMMANDS_H_
 
+#include <atomic>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,6 +27,15 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err);
 int RunPlan(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err);
+// `barrage target`: serves HTTP until SIGINT or SIGTERM (see
+// target_server.h), then prints the served count. Blocks both signals in the
+// calling thread (and so in the server's threads) while it runs.
+int RunTarget(const std::vector<std::string>& args, std::ostream& out,
+              std::ostream& err);
+
+// Counts SIGINT/SIGTERM deliveries for `barrage run` (main's handler
+// increments it): 1 stops gracefully, 2 stops at once.
+std::atomic<int>& InterruptCounter();
 
 // Dispatches argv (including the program name) to a command.
 int RunCli(const std::vector<std::string>& argv, std::ostream& out,

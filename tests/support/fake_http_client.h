@@ -1,0 +1,67 @@
+// Copyright 2026 The Barrage Authors.
+//
+// FakeHttpClient: completes requests after a scripted latency on a fake
+// clock, with a scripted outcome. Records every start (template, time) so
+// tests can check what was sent when. Plus Drive(), the loop that runs a
+// Worker against it in simulated time.
+#ifndef BARRAGE_TESTS_SUPPORT_FAKE_HTTP_CLIENT_H_
+#define BARRAGE_TESTS_SUPPORT_FAKE_HTTP_CLIENT_H_
+
+#include <functional>
+#include <vector>
+
+#include "agent/http_client.h"
+#include "agent/worker.h"
+#include "tests/support/fake_clock.h"
+
+namespace barrage::testing {
+
+struct FakeResponse {
+  int64_t latency_ns = 1'000'000;
+  Outcome outcome = Outcome::kOk;
+  int status = 200;
+};
+
+class FakeHttpClient final : public HttpClient {
+ public:
+  // `respond` decides each request's fate from its template and start time.
+  using Responder = std::function<FakeResponse(size_t tpl, int64_t start_ns)>;
+  FakeHttpClient(FakeClock& clock, Responder respond)
+      : clock_(clock), respond_(std::move(respond)) {}
+
+  void Start(size_t tpl, uint64_t token) override;
+  void Poll(int64_t timeout_ns,
+            absl::FunctionRef<void(const HttpResult&)> on_done) override;
+  void CancelAll() override { pending_.clear(); }
+  void Wakeup() override {}
+  size_t in_flight() const override { return pending_.size(); }
+  uint64_t connections_opened() const override { return 1; }
+
+  // Earliest pending completion, or Worker::kNever.
+  int64_t NextCompletion() const;
+
+  struct Sent {
+    size_t tpl;
+    int64_t at_ns;
+  };
+  const std::vector<Sent>& sent() const { return sent_; }
+
+ private:
+  struct Pending {
+    int64_t done_ns;
+    HttpResult result;
+  };
+  FakeClock& clock_;
+  Responder respond_;
+  std::vector<Pending> pending_;
+  std::vector<Sent> sent_;
+};
+
+// Runs `worker` in simulated time from the clock's now to `until_ns`
+// (run-relative = clock time), jumping from event to event.
+void Drive(Worker& worker, FakeHttpClient& client, FakeClock& clock,
+           int64_t until_ns);
+
+}  // namespace barrage::testing
+
+#endif  // BARRAGE_TESTS_SUPPORT_FAKE_HTTP_CLIENT_H_
