@@ -1,0 +1,92 @@
+# Shared helpers for the system benchmarks (sourced, not run).
+# Everything listens on 127.0.0.1 only, every load is bounded in time.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BARRAGE=${BARRAGE:-$ROOT/build/controller/barrage}
+WORK=$(mktemp -d)
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
+  done
+  [ -x "$BARRAGE" ] || { echo "no barrage binary at $BARRAGE (build first)" >&2; exit 1; }
+}
+
+free_port() {
+  python3 - <<'PY'
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+wait_port() {  # wait_port PORT
+  for _ in $(seq 200); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "nothing listening on port $1" >&2; return 1
+}
+
+# start_nginx: one worker pinned to CPU 1, access_log off, return 200.
+# Sets NGINX_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
+start_nginx() {
+  NGINX_PORT=$(free_port)
+  mkdir -p "$WORK/nginx/logs"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+worker_cpu_affinity 10;
+error_log $WORK/nginx/logs/error.log warn;
+pid $WORK/nginx/nginx.pid;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { return 200 "ok\n"; }
+    location = /stub { stub_status; }
+  }
+}
+CONF
+  taskset -c 1 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  wait_port "$NGINX_PORT"
+  NGINX_WORKER_PID=$(pgrep -P "$NGINX_PID" | head -1)
+}
+
+# nginx's own request counter (stub_status), minus the stub request itself.
+nginx_requests() {
+  curl -s "http://127.0.0.1:$NGINX_PORT/stub" | awk 'NR==3 {print $3 - 1}'
+}
+
+# start_target ARGS...: `barrage target` pinned to CPU 1. Sets TARGET_PORT.
+start_target() {
+  TARGET_PORT=$(free_port)
+  taskset -c 1 "$BARRAGE" target --listen "127.0.0.1:$TARGET_PORT" "$@" \
+    > "$WORK/target.out" 2>&1 &
+  PIDS+=("$!")
+  wait_port "$TARGET_PORT"
+}
+
+target_requests() {
+  curl -s "http://127.0.0.1:$TARGET_PORT/__barrage/metrics" |
+    awk '/^barrage_target_requests_total/ {n += $2} END {print n + 0}'
+}
+
+# json FILE EXPR: a value from a result JSON (python3 expression on `r`).
+json() {
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
