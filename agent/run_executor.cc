@@ -87,6 +87,8 @@ void RunExecutor::Start(int64_t run_start_ns, ReportSink sink) {
         if (left <= 0) break;
         absl::SleepFor(absl::Nanoseconds(std::min<int64_t>(left, 50'000'000)));
       }
+      int64_t expected = 0;
+      first_start_ns_.compare_exchange_strong(expected, clock_.NowNs());
       workers_[w]->Run(clock_, run_start_ns_, stop_, abandon_);
     });
   }
@@ -115,6 +117,10 @@ v1::StatsReport RunExecutor::BuildReport(const IntervalStats& stats,
   report.set_interval_start_ns(interval * config_.interval_ns);
   report.set_interval_length_ns(config_.interval_ns);
   report.set_final(final);
+  if (const int64_t first = first_start_ns_.load(); first != 0) {
+    report.set_run_started_unix_ns(absl::GetCurrentTimeNanos() -
+                                   (clock_.NowNs() - first));
+  }
   stats.ToReport(templates_, &report);
   const double cpu = ProcessCpuSeconds();
   v1::AgentCounters* c = report.mutable_counters();

@@ -86,6 +86,7 @@ class RunExecutor {
   std::atomic<bool> stop_{false};
   std::atomic<bool> abandon_{false};
   int64_t run_start_ns_ = 0;
+  std::atomic<int64_t> first_start_ns_{0};  // when the first worker began
   uint64_t seq_ = 0;
   double last_cpu_s_ = 0;
 };

@@ -47,6 +47,20 @@ int64_t OwnedBelow(int64_t period, const std::vector<int64_t>& slots,
   return whole * static_cast<int64_t>(slots.size()) + partial;
 }
 
+double PlanRateAt(const Scenario& scenario, absl::Duration t) {
+  absl::Duration start;
+  for (const Stage& st : scenario.stages) {
+    if (t >= start && t < start + st.duration) {
+      if (!st.is_open()) return 0;
+      const double f = absl::FDivDuration(t - start, st.duration);
+      return st.rate_from.ToDouble() +
+             (st.rate_to.ToDouble() - st.rate_from.ToDouble()) * f;
+    }
+    start += st.duration;
+  }
+  return 0;
+}
+
 int StageAt(const Scenario& scenario, absl::Duration t) {
   if (t < absl::ZeroDuration()) return -1;
   absl::Duration start;

@@ -33,6 +33,9 @@ int64_t VusAt(const Scenario& scenario, absl::Duration t);
 int64_t OwnedBelow(int64_t period, const std::vector<int64_t>& slots,
                    int64_t n);
 
+// The plan's arrival rate (requests/s) at t; 0 in closed stages.
+double PlanRateAt(const Scenario& scenario, absl::Duration t);
+
 // The stage running at t, or -1 before the start / after the end.
 int StageAt(const Scenario& scenario, absl::Duration t);
 

@@ -138,6 +138,29 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   for (const v1::SeriesDelta& s : r.series()) {
     by_interval_[interval] += s.response().count();
   }
+  const int64_t k = static_cast<int64_t>(interval);
+  int64_t& last = agent_interval_[r.agent_id()];
+  last = std::max(last, k);
+  if (k <= closed_through_) {
+    ++late_reports_;  // counts in the run, not in closed windows
+  } else {
+    OpenInterval& open = open_[k];
+    if (open.responses.empty()) {
+      open.responses.resize(request_names_.size());
+      open.requests.assign(request_names_.size(), 0);
+      open.errors.assign(request_names_.size(), 0);
+    }
+    for (int i = 0; i < r.series_size(); ++i) {
+      const size_t req = keys[static_cast<size_t>(i)].first;
+      auto& h = open.responses[req];
+      if (!h) h = std::make_unique<Histogram>();
+      (void)MergeSnapshot(r.series(i).response(), *h);
+      open.requests[req] += r.series(i).response().count();
+      if (keys[static_cast<size_t>(i)].second != Outcome::kOk) {
+        open.errors[req] += r.series(i).response().count();
+      }
+    }
+  }
   const v1::AgentCounters& c = r.counters();
   ++agent.reports;
   agent.started += c.started();
@@ -149,6 +172,7 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   agent.saturated_intervals += c.saturated() ? 1 : 0;
   agent.last_seq = std::max(agent.last_seq, r.seq());
   agent.final_seen = agent.final_seen || r.final();
+  agent.last_active_vus = static_cast<int64_t>(c.active_vus());
   if (c.has_schedule_lag()) (void)MergeSnapshot(c.schedule_lag(), agent.schedule_lag);
   return absl::OkStatus();
 }
@@ -226,6 +250,75 @@ uint64_t RunMerger::Dropped() const {
   uint64_t n = 0;
   for (const auto& [id, a] : agents_) n += a.dropped;
   return n;
+}
+
+}  // namespace barrage
+
+namespace barrage {
+
+void RunMerger::CloseIntervals(int64_t elapsed_ns,
+                               const std::vector<std::string>& agents,
+                               int64_t grace_ns, bool all) {
+  while (true) {
+    const int64_t k = closed_through_ + 1;
+    bool reported = !agents.empty();
+    for (const std::string& a : agents) {
+      auto it = agent_interval_.find(a);
+      reported = reported && it != agent_interval_.end() && it->second >= k;
+    }
+    const bool expired = elapsed_ns >= (k + 1) * interval_ns_ + grace_ns;
+    const bool any_open_after = !open_.empty() && open_.rbegin()->first >= k;
+    if (all ? !any_open_after : !(reported || expired)) return;
+    ClosedInterval closed;
+    closed.index = k;
+    closed.responses.resize(request_names_.size());
+    closed.requests.assign(request_names_.size(), 0);
+    closed.errors.assign(request_names_.size(), 0);
+    auto it = open_.find(k);
+    if (it != open_.end()) {
+      for (size_t r = 0; r < request_names_.size(); ++r) {
+        if (it->second.responses[r]) {
+          EncodeHistogram(*it->second.responses[r], &closed.responses[r]);
+        }
+        closed.requests[r] = it->second.requests[r];
+        closed.errors[r] = it->second.errors[r];
+      }
+      open_.erase(it);
+    }
+    closed_.push_back(std::move(closed));
+    if (closed_.size() > kKeptIntervals) closed_.pop_front();
+    closed_through_ = k;
+  }
+}
+
+MetricView RunMerger::Window(size_t request, int64_t intervals) const {
+  MetricView v;
+  int64_t taken = 0;
+  for (auto it = closed_.rbegin(); it != closed_.rend() && taken < intervals;
+       ++it, ++taken) {
+    for (size_t r = 0; r < request_names_.size(); ++r) {
+      if (request != kAllRequests && r != request) continue;
+      if (it->responses[r].count() > 0) {
+        (void)MergeSnapshot(it->responses[r], v.responses);
+      }
+      v.requests += it->requests[r];
+      v.errors += it->errors[r];
+    }
+  }
+  v.seconds = static_cast<double>(taken) * static_cast<double>(interval_ns_) / 1e9;
+  return v;
+}
+
+uint64_t RunMerger::IntervalRequests(int64_t index) const {
+  for (auto it = closed_.rbegin(); it != closed_.rend(); ++it) {
+    if (it->index == index) {
+      uint64_t n = 0;
+      for (uint64_t c : it->requests) n += c;
+      return n;
+    }
+    if (it->index < index) break;
+  }
+  return 0;
 }
 
 }  // namespace barrage

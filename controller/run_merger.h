@@ -9,14 +9,21 @@
 // request, bad histogram, inconsistent le counts, wrong run) is rejected and
 // counted, never partially merged.
 //
-// Views: the whole run per (request, outcome) series and per agent.
-// Percentiles are computed from merged buckets only; never averaged.
+// Views: the whole run per (request, outcome) series and per agent; and
+// per-interval views for live progress and windowed thresholds. Interval k
+// (reports whose interval starts at k * length) stays open until every agent
+// of the run has reported it or a grace period past its end has gone by;
+// then it is closed and kept (sparse) for the last 10 minutes. A report for
+// an interval already closed is late: it still counts in the whole run, and
+// it is counted as late. Percentiles are computed from merged buckets only;
+// never averaged.
 //
 // Thread safety: none; owned by the run's coordinating thread.
 #ifndef BARRAGE_CONTROLLER_RUN_MERGER_H_
 #define BARRAGE_CONTROLLER_RUN_MERGER_H_
 
 #include <array>
+#include <deque>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,6 +38,7 @@
 #include "common/latency_buckets.h"
 #include "common/outcome.h"
 #include "common/scenario.h"
+#include "controller/thresholds.h"
 
 namespace barrage {
 
@@ -55,6 +63,7 @@ struct AgentTotals {
   uint64_t saturated_intervals = 0;
   uint64_t last_seq = 0;
   bool final_seen = false;
+  int64_t last_active_vus = 0;  // gauge from the latest report
   Histogram schedule_lag;
 };
 
@@ -80,6 +89,20 @@ class RunMerger {
   uint64_t BytesSent() const;
   uint64_t Count(Outcome outcome) const;    // over all requests
 
+  // --- intervals ---
+  // Closes intervals as far as it can at `elapsed_ns` (run time): those
+  // every agent in `agents` has reported, and those that ended more than
+  // `grace_ns` ago. `all` closes every open interval (end of run).
+  void CloseIntervals(int64_t elapsed_ns, const std::vector<std::string>& agents,
+                      int64_t grace_ns, bool all = false);
+  int64_t closed_through() const { return closed_through_; }
+  // The last `intervals` closed intervals of one request (or kAllRequests),
+  // merged: response times, requests, errors, and their length in seconds.
+  MetricView Window(size_t request, int64_t intervals) const;
+  // Results of closed interval `index` (0 if unknown).
+  uint64_t IntervalRequests(int64_t index) const;
+  uint64_t late_reports() const { return late_reports_; }
+
   const std::map<std::string, AgentTotals>& agents() const { return agents_; }
   // Results per interval index (interval_start / interval_length).
   const std::vector<uint64_t>& requests_by_interval() const {
@@ -101,6 +124,24 @@ class RunMerger {
   std::set<std::pair<std::string, uint64_t>> seen_;
   std::vector<uint64_t> by_interval_;
   int64_t interval_ns_ = 1'000'000'000;
+
+  struct OpenInterval {
+    std::vector<std::unique_ptr<Histogram>> responses;  // per request
+    std::vector<uint64_t> requests;
+    std::vector<uint64_t> errors;
+  };
+  struct ClosedInterval {
+    int64_t index = 0;
+    std::vector<v1::HistogramSnapshot> responses;  // per request, sparse
+    std::vector<uint64_t> requests;
+    std::vector<uint64_t> errors;
+  };
+  static constexpr size_t kKeptIntervals = 600;
+  std::map<int64_t, OpenInterval> open_;
+  std::deque<ClosedInterval> closed_;
+  int64_t closed_through_ = -1;
+  std::map<std::string, int64_t> agent_interval_;  // highest interval reported
+  uint64_t late_reports_ = 0;
   uint64_t duplicates_ = 0;
   uint64_t rejected_ = 0;
 };

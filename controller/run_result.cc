@@ -99,6 +99,8 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   j.Key("started_at").String(
       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", report.started_at, absl::UTCTimeZone()));
   j.Key("duration_s").Double(report.duration_s, 3);
+  if (!report.error.empty()) j.Key("error").String(report.error);
+  if (report.start_skew_ms >= 0) j.Key("start_skew_ms").Double(report.start_skew_ms, 3);
   j.Key("totals").BeginObject();
   j.Key("requests").Uint(requests);
   j.Key("errors").Uint(errors);
@@ -212,6 +214,8 @@ std::string SummaryText(const RunReport& report, const Scenario& scenario,
                       "  (", value, ")\n");
     }
   }
+  if (!report.error.empty()) absl::StrAppend(&out, "\nerror: ", report.error, "\n");
+  if (report.status == "error" && m.Requests(kAllRequests) == 0) return out;
   const uint64_t requests = m.Requests(kAllRequests);
   const uint64_t errors = m.Errors(kAllRequests);
   absl::StrAppend(&out, "\ntotals\n");
@@ -253,8 +257,13 @@ std::string SummaryText(const RunReport& report, const Scenario& scenario,
               : ""));
     }
   }
+  if (report.start_skew_ms >= 0) {
+    absl::StrAppend(&out, absl::StrFormat("  agents started within %.2f ms of each other\n",
+                                          report.start_skew_ms));
+  }
+  if (!report.events.empty()) absl::StrAppend(&out, "\nevents\n");
   for (const RunEventRecord& e : report.events) {
-    absl::StrAppend(&out, absl::StrFormat("  event at %.1f s: %s %s %s\n", e.at_s,
+    absl::StrAppend(&out, absl::StrFormat("  %7.1f s  %s %s %s\n", e.at_s,
                                           e.kind, e.agent, e.action));
   }
   return out;

@@ -30,6 +30,8 @@ struct RunReport {
   double duration_s = 0;
   std::vector<ThresholdResult> thresholds;
   std::vector<RunEventRecord> events;
+  double start_skew_ms = -1;  // spread of the agents' starts; < 0 unknown
+  std::string error;          // status "error": why
 };
 
 // Thresholds judged on the whole run (window thresholds use their window's

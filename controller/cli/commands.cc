@@ -24,9 +24,13 @@ constexpr char kUsage[] =
     R"(usage: barrage <command> [arguments]
 
 commands:
-  run FILE --local N             run the scenario here with N agents; live
+  run FILE [--controller ADDR]   run the scenario on a controller's agents, or
+      [--local N [--workers W]]  here with N agents (W threads each); live
       [--out json=F] [--quiet]   progress, summary, exit code (see below)
-      [--workers N]              worker threads per agent (default: cores / N)
+      [--token-file F]
+  agents [--controller ADDR]     list the controller's agents
+  status [--controller ADDR]     the active (or last) run and its progress
+  stop [RUN] [--now]             stop the active run (gracefully, or at once)
   validate FILE...               check scenario files; print the normalized plan
   plan FILE --agents N           print how the load splits across N agents
        [--capacity W1,W2,...]    relative agent capacities (default: equal)
@@ -35,6 +39,8 @@ commands:
          [--error-rate F]          fraction answered 500 (like 1% or 0.01)
          [--status N] [--threads N] [--seed N]
   help                           this text
+
+The controller address defaults to $BARRAGE_CONTROLLER, else 127.0.0.1:7400.
 
 exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid scenario,
   3 could not start, 4 aborted (abort threshold or Ctrl-C), 1 internal error
@@ -299,6 +305,9 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out,
   const std::string& command = argv[1];
   const std::vector<std::string> args(argv.begin() + 2, argv.end());
   if (command == "run") return RunRun(args, out, err, &InterruptCounter());
+  if (command == "agents" || command == "status" || command == "stop") {
+    return RunControlCommand(command, args, out, err);
+  }
   if (command == "validate") return RunValidate(args, out, err);
   if (command == "plan") return RunPlan(args, out, err);
   if (command == "target") return RunTarget(args, out, err);

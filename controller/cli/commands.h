@@ -10,17 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "common/exit_codes.h"
+
 namespace barrage {
 
-// Exit codes of the CLI, fixed by DESIGN.md.
-enum ExitCode : int {
-  kExitPassed = 0,
-  kExitInternal = 1,
-  kExitUsage = 2,          // bad usage or invalid scenario
-  kExitCannotStart = 3,    // controller unreachable, too few agents
-  kExitAborted = 4,
-  kExitThresholdFailed = 99,
-};
 
 // `args` excludes the program and command names.
 int RunValidate(const std::vector<std::string>& args, std::ostream& out,

@@ -2,66 +2,95 @@
 
 #include "controller/cli/run_command.h"
 
-#include "absl/strings/match.h"
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
+#include "common/exit_codes.h"
 #include "common/scenario_yaml.h"
-#include "controller/cli/commands.h"
-#include "controller/cli/local_run.h"
+#include "controller/cli/remote_run.h"
 
 namespace barrage {
+namespace {
+
+// "--flag value" or "--flag=value" at args[i]; advances i past a value.
+bool ValueOf(const std::vector<std::string>& args, size_t& i,
+             absl::string_view flag, std::string& value) {
+  absl::string_view arg = args[i];
+  if (!absl::ConsumePrefix(&arg, flag)) return false;
+  if (arg.empty() && i + 1 < args.size()) {
+    value = args[++i];
+    return true;
+  }
+  if (absl::ConsumePrefix(&arg, "=")) {
+    value = std::string(arg);
+    return true;
+  }
+  return false;
+}
+
+std::string DefaultController() {
+  const char* env = std::getenv("BARRAGE_CONTROLLER");
+  return env != nullptr && *env != '\0' ? env : "127.0.0.1:7400";
+}
+
+bool ReadToken(const std::string& file, std::string& token, std::ostream& err) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  token = std::string(absl::StripAsciiWhitespace(text.str()));
+  if (!in || token.empty()) {
+    err << "barrage: --token-file " << file << ": cannot read a token\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err, const std::atomic<int>* interrupt) {
   std::string file;
-  LocalRunOptions options;
-  options.interrupt = interrupt;
-  bool local = false;
-  std::string controller;
-  auto value_of = [&](size_t& i, absl::string_view flag, std::string& value) {
-    absl::string_view arg = args[i];
-    if (!absl::ConsumePrefix(&arg, flag)) return false;
-    if (arg.empty() && i + 1 < args.size()) {
-      value = args[++i];
-      return true;
-    }
-    if (absl::ConsumePrefix(&arg, "=")) {
-      value = std::string(arg);
-      return true;
-    }
-    return false;
-  };
+  RemoteOptions remote;
+  remote.controller = DefaultController();
+  remote.interrupt = interrupt;
+  LocalOptions local;
+  bool is_local = false;
+  bool has_controller = false;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string value;
-    if (value_of(i, "--local", value)) {
-      int n = 0;
-      if (!absl::SimpleAtoi(value, &n) || n < 1 || n > 64) {
+    if (ValueOf(args, i, "--local", value)) {
+      if (!absl::SimpleAtoi(value, &local.agents) || local.agents < 1 || local.agents > 64) {
         err << "barrage run: --local: '" << value << "' is not a number of agents from 1 to 64\n";
         return kExitUsage;
       }
-      options.agents = n;
-      local = true;
-    } else if (value_of(i, "--workers", value)) {
-      int n = 0;
-      if (!absl::SimpleAtoi(value, &n) || n < 1 || n > 256) {
+      is_local = true;
+    } else if (ValueOf(args, i, "--workers", value)) {
+      if (!absl::SimpleAtoi(value, &local.workers_per_agent) ||
+          local.workers_per_agent < 1 || local.workers_per_agent > 256) {
         err << "barrage run: --workers: '" << value << "' is not a number from 1 to 256\n";
         return kExitUsage;
       }
-      options.workers_per_agent = n;
-    } else if (value_of(i, "--controller", value)) {
-      controller = value;
-    } else if (value_of(i, "--out", value)) {
+    } else if (ValueOf(args, i, "--controller", value)) {
+      remote.controller = value;
+      has_controller = true;
+    } else if (ValueOf(args, i, "--token-file", value)) {
+      if (!ReadToken(value, remote.token, err)) return kExitUsage;
+    } else if (ValueOf(args, i, "--out", value)) {
       absl::string_view spec = value;
       if (absl::ConsumePrefix(&spec, "json=") && !spec.empty()) {
-        options.json_out = std::string(spec);
+        remote.json_out = std::string(spec);
       } else {
         err << "barrage run: --out: '" << value << "' is not json=FILE\n";
         return kExitUsage;
       }
     } else if (args[i] == "--quiet" || args[i] == "-q") {
-      options.quiet = true;
+      remote.quiet = true;
     } else if (args[i] == "--insecure") {
-      options.insecure = true;
+      local.insecure_targets = true;
     } else if (!args[i].empty() && args[i][0] == '-') {
       err << "barrage run: unknown or incomplete flag '" << args[i] << "'\n";
       return kExitUsage;
@@ -76,8 +105,8 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
     err << "barrage run: give a scenario file\n";
     return kExitUsage;
   }
-  if (local == !controller.empty()) {
-    err << "barrage run: give exactly one of --local N or --controller ADDR\n";
+  if (is_local && has_controller) {
+    err << "barrage run: give --local N or --controller ADDR, not both\n";
     return kExitUsage;
   }
   absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
@@ -85,11 +114,34 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
     err << scenario.status().message() << "\n";
     return kExitUsage;
   }
-  if (!controller.empty()) {
-    err << "barrage run: --controller is not available in this build yet; use --local N\n";
-    return kExitCannotStart;
+  if (is_local) return RunLocal(*scenario, file, local, remote, out, err);
+  return RunRemote(*scenario, file, remote, out, err);
+}
+
+int RunControlCommand(const std::string& command, const std::vector<std::string>& args,
+                      std::ostream& out, std::ostream& err) {
+  RemoteOptions remote;
+  remote.controller = DefaultController();
+  std::string run_id;
+  bool now = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string value;
+    if (ValueOf(args, i, "--controller", value)) {
+      remote.controller = value;
+    } else if (ValueOf(args, i, "--token-file", value)) {
+      if (!ReadToken(value, remote.token, err)) return kExitUsage;
+    } else if (command == "stop" && args[i] == "--now") {
+      now = true;
+    } else if (command == "stop" && run_id.empty() && !args[i].empty() && args[i][0] != '-') {
+      run_id = args[i];
+    } else {
+      err << "barrage " << command << ": unexpected argument '" << args[i] << "'\n";
+      return kExitUsage;
+    }
   }
-  return RunLocal(*scenario, options, out, err);
+  if (command == "agents") return RunAgents(remote, out, err);
+  if (command == "status") return RunStatus(remote, out, err);
+  return RunStop(remote, run_id, now, out, err);
 }
 
 }  // namespace barrage

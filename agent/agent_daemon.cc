@@ -1,0 +1,256 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "agent/agent_daemon.h"
+
+#include <fnmatch.h>
+
+#include <random>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/scenario_codec.h"
+
+namespace barrage {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+
+int Cores() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+AgentDaemon::AgentDaemon(AgentDaemonOptions options, Clock& clock)
+    : options_(std::move(options)), clock_(clock) {}
+
+AgentDaemon::~AgentDaemon() {
+  Shutdown();
+  Reap(/*force_stop=*/true);
+}
+
+bool AgentDaemon::running() const {
+  std::lock_guard<std::mutex> lock(run_mu_);
+  return executor_ != nullptr;
+}
+
+void AgentDaemon::Shutdown() {
+  stopping_.store(true);
+  std::lock_guard<std::mutex> lock(ctx_mu_);
+  if (context_ != nullptr) context_->TryCancel();
+}
+
+std::string AgentDaemon::CheckAssignment(const Scenario& scenario,
+                                         double share) const {
+  if (!options_.allow_targets.empty()) {
+    bool allowed = false;
+    for (const std::string& pattern : options_.allow_targets) {
+      allowed = allowed ||
+                fnmatch(pattern.c_str(), scenario.target.host.c_str(), FNM_CASEFOLD) == 0;
+    }
+    if (!allowed) {
+      return absl::StrCat("target host ", scenario.target.host,
+                          " is not allowed by this agent's --allow-target");
+    }
+  }
+  if (options_.max_rate_per_s > 0) {
+    const double mine = scenario.PeakRate().ToDouble() * share;
+    if (mine > options_.max_rate_per_s) {
+      return absl::StrCat("its share peaks at ", mine, " requests/s, above this agent's --max-rate ",
+                          options_.max_rate_per_s, "/s");
+    }
+  }
+  return "";
+}
+
+bool AgentDaemon::Write(const v1::AgentMessage& message) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return stream_ != nullptr && stream_->Write(message);
+}
+
+void AgentDaemon::Reap(bool force_stop) {
+  std::unique_ptr<RunExecutor> done;
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    if (!executor_ || (!force_stop && !run_done_.load())) return;
+    if (force_stop) executor_->Stop(/*immediate=*/true);
+    done = std::move(executor_);
+    run_id_.clear();
+  }
+  done->Wait();
+}
+
+void AgentDaemon::StartAssigned(const v1::StartRun& start) {
+  v1::AgentMessage reply;
+  auto refuse = [&](const std::string& reason) {
+    reply.mutable_run_refused()->set_run_id(start.run_id());
+    reply.mutable_run_refused()->set_reason(reason);
+    Write(reply);
+  };
+  Reap(/*force_stop=*/false);
+  std::lock_guard<std::mutex> lock(run_mu_);
+  if (executor_) {
+    refuse(absl::StrCat("already running ", run_id_));
+    return;
+  }
+  absl::StatusOr<Scenario> scenario = ScenarioFromProto(start.scenario());
+  if (!scenario.ok()) {
+    refuse(std::string(scenario.status().message()));
+    return;
+  }
+  const v1::Assignment& a = start.assignment();
+  std::vector<int64_t> slots(a.slots().begin(), a.slots().end());
+  if (a.period() <= 0 || a.period() > (int64_t{1} << 20) || slots.empty() ||
+      !std::is_sorted(slots.begin(), slots.end()) || slots.front() < 0 ||
+      slots.back() >= a.period() || start.start_delay_ms() < 0 ||
+      start.start_delay_ms() > 60'000) {
+    refuse("malformed assignment");
+    return;
+  }
+  const double share = static_cast<double>(slots.size()) / static_cast<double>(a.period());
+  if (std::string why = CheckAssignment(*scenario, share); !why.empty()) {
+    refuse(why);
+    return;
+  }
+  AgentRunConfig config;
+  config.run_id = start.run_id();
+  config.agent_id = options_.id;
+  config.scenario = *scenario;
+  config.period = a.period();
+  config.slots = std::move(slots);
+  config.seed = a.seed();
+  config.workers = options_.workers > 0 ? options_.workers : Cores();
+  config.max_in_flight = options_.max_in_flight;
+  config.http.http = scenario->http;
+  config.http.insecure = options_.insecure_targets;
+  absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
+      RunExecutor::Create(config, clock_, CurlClients(config));
+  if (!ex.ok()) {
+    refuse(std::string(ex.status().message()));
+    return;
+  }
+  executor_ = std::move(*ex);
+  run_id_ = start.run_id();
+  run_done_.store(false);
+  reply.mutable_run_accepted()->set_run_id(start.run_id());
+  Write(reply);
+  executor_->Start(clock_.NowNs() + start.start_delay_ms() * 1'000'000,
+                   [this](const v1::StatsReport& report) {
+                     v1::AgentMessage m;
+                     *m.mutable_stats() = report;
+                     Write(m);
+                     if (report.final()) run_done_.store(true);
+                   });
+}
+
+void AgentDaemon::Handle(const v1::ControllerMessage& m) {
+  switch (m.kind_case()) {
+    case v1::ControllerMessage::kStartRun:
+      StartAssigned(m.start_run());
+      break;
+    case v1::ControllerMessage::kStopRun: {
+      std::lock_guard<std::mutex> lock(run_mu_);
+      if (executor_ && m.stop_run().run_id() == run_id_) {
+        executor_->Stop(m.stop_run().immediate());
+      }
+      break;
+    }
+    default:
+      break;  // Ping, or a second Welcome: liveness only
+  }
+}
+
+void AgentDaemon::Session() {
+  auto channel = grpc::CreateChannel(options_.controller, grpc::InsecureChannelCredentials());
+  auto stub = v1::AgentControl::NewStub(channel);
+  grpc::ClientContext context;
+  {
+    std::lock_guard<std::mutex> lock(ctx_mu_);
+    if (stopping_.load()) return;
+    context_ = &context;
+  }
+  std::unique_ptr<grpc::ClientReaderWriter<v1::AgentMessage, v1::ControllerMessage>>
+      stream = stub->Connect(&context);
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    stream_ = stream.get();
+  }
+  v1::AgentMessage hello;
+  v1::Hello* h = hello.mutable_hello();
+  h->set_agent_id(options_.id);
+  h->set_version(kVersion);
+  const int workers = options_.workers > 0 ? options_.workers : Cores();
+  h->set_workers(workers);
+  h->set_capacity(options_.capacity > 0 ? options_.capacity : workers);
+  h->set_histogram_digits(3);
+  h->set_max_rate_per_s(options_.max_rate_per_s);
+  for (const std::string& p : options_.allow_targets) h->add_allow_targets(p);
+  v1::ControllerMessage in;
+  if (Write(hello) && stream->Read(&in) && in.has_welcome()) {
+    lease_ns_ = std::max<int64_t>(in.welcome().lease_ms(), 1000) * 1'000'000;
+    heartbeat_ns_ = std::max<int64_t>(in.welcome().heartbeat_interval_ms(), 100) * 1'000'000;
+    connected_.store(true);
+    last_heard_ns_.store(clock_.NowNs());
+    std::atomic<bool> session_over{false};
+    std::thread heartbeat([&] {
+      while (!session_over.load()) {
+        if (clock_.NowNs() - last_heard_ns_.load() > lease_ns_) {
+          context.TryCancel();  // lease expired: the controller is gone
+          break;
+        }
+        v1::AgentMessage beat;
+        beat.mutable_heartbeat()->set_sent_unix_ms(absl::ToUnixMillis(absl::Now()));
+        {
+          std::lock_guard<std::mutex> lock(run_mu_);
+          beat.mutable_heartbeat()->set_run_id(run_id_);
+        }
+        Write(beat);
+        Reap(/*force_stop=*/false);
+        for (int64_t slept = 0; slept < heartbeat_ns_ && !session_over.load();
+             slept += 50'000'000) {
+          absl::SleepFor(absl::Milliseconds(50));
+        }
+      }
+    });
+    while (stream->Read(&in)) {
+      last_heard_ns_.store(clock_.NowNs());
+      Handle(in);
+    }
+    session_over.store(true);
+    heartbeat.join();
+  }
+  connected_.store(false);
+  // Dead-man switch: no controller, no load.
+  Reap(/*force_stop=*/true);
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    stream_ = nullptr;
+  }
+  context.TryCancel();
+  stream->Finish();
+  std::lock_guard<std::mutex> lock(ctx_mu_);
+  context_ = nullptr;
+}
+
+void AgentDaemon::Run() {
+  std::mt19937_64 rng(std::hash<std::string>()(options_.id) ^
+                      static_cast<uint64_t>(clock_.NowNs()));
+  int64_t backoff = options_.backoff_initial_ms;
+  while (!stopping_.load()) {
+    const int64_t began = clock_.NowNs();
+    Session();
+    if (stopping_.load()) break;
+    // A session that lasted resets the backoff; quick failures grow it.
+    if (clock_.NowNs() - began > 10'000'000'000) backoff = options_.backoff_initial_ms;
+    const int64_t jittered = backoff / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 2 + 1));
+    for (int64_t slept = 0; slept < jittered && !stopping_.load(); slept += 20) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    backoff = std::min(backoff * 2, options_.backoff_max_ms);
+  }
+}
+
+}  // namespace barrage

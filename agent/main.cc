@@ -1,0 +1,121 @@
+// Copyright 2026 The Barrage Authors.
+//
+// barrage-agent: wiring only. Flags -> AgentDaemon (+ /healthz) -> run
+// until SIGINT/SIGTERM.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "agent/agent_daemon.h"
+
+ABSL_FLAG(std::string, controller, "127.0.0.1:7400", "controller gRPC address");
+ABSL_FLAG(std::string, id, "", "agent id (default: host name)");
+ABSL_FLAG(std::string, http, "127.0.0.1:9401", "HTTP listen address (/healthz); empty: none");
+ABSL_FLAG(int, workers, 0, "worker threads (default: cores)");
+ABSL_FLAG(int, capacity, 0, "relative load weight (default: workers)");
+ABSL_FLAG(std::string, max_rate, "", "cap on this agent's share, like 500/s");
+ABSL_FLAG(bool, insecure_targets, false, "https targets without certificate checks");
+ABSL_FLAG(std::string, tls_cert, "", "TLS certificate (mTLS; not yet supported)");
+ABSL_FLAG(std::string, tls_key, "", "TLS key (mTLS; not yet supported)");
+ABSL_FLAG(std::string, tls_ca, "", "TLS CA (mTLS; not yet supported)");
+
+namespace {
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop.store(true); }
+}  // namespace
+
+int main(int argc, char** argv) {
+  // --allow-target may repeat: collect it before absl sees the flags.
+  std::vector<std::string> allow;
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    absl::string_view a = argv[i];
+    if (absl::ConsumePrefix(&a, "--allow-target")) {
+      if (absl::ConsumePrefix(&a, "=")) {
+        allow.emplace_back(a);
+      } else if (a.empty() && i + 1 < argc) {
+        allow.emplace_back(argv[++i]);
+      } else {
+        std::cerr << "barrage-agent: --allow-target needs a pattern\n";
+        return 2;
+      }
+      continue;
+    }
+    rest.push_back(argv[i]);
+  }
+  absl::SetProgramUsageMessage(
+      "barrage-agent --controller 127.0.0.1:7400 --id NAME [--allow-target PATTERN]...");
+  int rest_argc = static_cast<int>(rest.size());
+  absl::ParseCommandLine(rest_argc, rest.data());
+  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty() ||
+      !absl::GetFlag(FLAGS_tls_ca).empty()) {
+    std::cerr << "barrage-agent: mTLS (--tls-*) is not supported yet\n";
+    return 2;
+  }
+  barrage::AgentDaemonOptions options;
+  options.controller = absl::GetFlag(FLAGS_controller);
+  options.id = absl::GetFlag(FLAGS_id);
+  if (options.id.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    options.id = host;
+  }
+  options.workers = absl::GetFlag(FLAGS_workers);
+  options.capacity = absl::GetFlag(FLAGS_capacity);
+  options.allow_targets = allow;
+  options.insecure_targets = absl::GetFlag(FLAGS_insecure_targets);
+  if (std::string r = absl::GetFlag(FLAGS_max_rate); !r.empty()) {
+    absl::string_view v = r;
+    double n = 0;
+    if (!absl::ConsumeSuffix(&v, "/s") || !absl::SimpleAtod(v, &n) || n <= 0) {
+      std::cerr << "barrage-agent: --max-rate: '" << r << "' is not like 500/s\n";
+      return 2;
+    }
+    options.max_rate_per_s = n;
+  }
+  barrage::AgentDaemon daemon(options, barrage::SystemClock());
+  httplib::Server http;
+  std::thread http_thread;
+  if (const std::string addr = absl::GetFlag(FLAGS_http); !addr.empty()) {
+    const size_t colon = addr.rfind(':');
+    int port = 0;
+    if (colon == std::string::npos || !absl::SimpleAtoi(addr.substr(colon + 1), &port)) {
+      std::cerr << "barrage-agent: --http: '" << addr << "' is not HOST:PORT\n";
+      return 2;
+    }
+    http.Get("/healthz", [&daemon](const httplib::Request&, httplib::Response& res) {
+      res.set_content(daemon.connected() ? "ok: connected\n" : "ok: connecting\n", "text/plain");
+    });
+    if (!http.bind_to_port(addr.substr(0, colon), port)) {
+      std::cerr << "barrage-agent: cannot listen on " << addr << "\n";
+      return 3;
+    }
+    http_thread = std::thread([&http] { http.listen_after_bind(); });
+  }
+  signal(SIGINT, OnSignal);
+  signal(SIGTERM, OnSignal);
+  std::thread stopper([&daemon] {
+    while (!g_stop.load()) absl::SleepFor(absl::Milliseconds(100));
+    daemon.Shutdown();
+  });
+  std::cout << "barrage-agent " << options.id << " dialing " << options.controller << std::endl;
+  daemon.Run();
+  g_stop.store(true);
+  stopper.join();
+  http.stop();
+  if (http_thread.joinable()) http_thread.join();
+  return 0;
+}

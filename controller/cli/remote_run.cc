@@ -1,0 +1,269 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/cli/remote_run.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "agent/agent_daemon.h"
+#include "barrage/v1/control.grpc.pb.h"
+#include "common/exit_codes.h"
+#include "common/scenario_codec.h"
+#include "controller/controller_server.h"
+
+namespace barrage {
+namespace {
+
+std::unique_ptr<v1::RunControl::Stub> Connect(const RemoteOptions& options,
+                                              std::ostream& err) {
+  auto channel = grpc::CreateChannel(options.controller, grpc::InsecureChannelCredentials());
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5))) {
+    err << "barrage: cannot reach the controller at " << options.controller << "\n";
+    return nullptr;
+  }
+  return v1::RunControl::NewStub(channel);
+}
+
+void Authorize(const RemoteOptions& options, grpc::ClientContext& context) {
+  if (!options.token.empty()) {
+    context.AddMetadata("authorization", "Bearer " + options.token);
+  }
+}
+
+int CodeFor(const grpc::Status& s) {
+  switch (s.error_code()) {
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return kExitUsage;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return kExitCannotStart;
+    default:
+      return kExitInternal;
+  }
+}
+
+std::string ProgressLine(const v1::Progress& p) {
+  return absl::StrFormat(
+      "%6.1fs/%.0fs  target %.1f/s  achieved %.1f/s  p50 %.2f  p95 %.2f  p99 %.2f ms (10 s)  "
+      "requests %d  errors %d  dropped %d  agents %d%s",
+      p.elapsed_s(), p.total_s(), p.target_rps(), p.achieved_rps(), p.p50_ms_10s(),
+      p.p95_ms_10s(), p.p99_ms_10s(), p.requests(), p.errors(), p.dropped(), p.agents(),
+      p.active_vus() > 0 ? absl::StrCat("  VUs ", p.active_vus()) : "");
+}
+
+}  // namespace
+
+int RunRemote(const Scenario& scenario, const std::string& file,
+              const RemoteOptions& options, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::StartRunRequest request;
+  *request.mutable_scenario() = ScenarioToProto(scenario);
+  request.set_scenario_file(file);
+  std::unique_ptr<grpc::ClientReader<v1::RunEvent>> reader = stub->StartRun(&context, request);
+
+  // Ctrl-C: the first asks the controller to stop gracefully, the second at once.
+  std::atomic<bool> done{false};
+  std::string run_id;
+  std::mutex run_id_mu;
+  std::thread watcher([&] {
+    int handled = options.interrupt ? options.interrupt->load() : 0;
+    while (!done.load()) {
+      absl::SleepFor(absl::Milliseconds(50));
+      if (options.interrupt == nullptr) continue;
+      const int level = options.interrupt->load();
+      if (level <= handled) continue;
+      handled = level;
+      grpc::ClientContext stop_context;
+      Authorize(options, stop_context);
+      v1::StopRunRequest stop;
+      {
+        std::lock_guard<std::mutex> lock(run_id_mu);
+        stop.set_run_id(run_id);
+      }
+      stop.set_immediate(level >= 2);
+      v1::StopRunResponse ignored;
+      stub->StopRun(&stop_context, stop, &ignored);
+      if (!options.quiet) {
+        out << (level >= 2 ? "\nstopping now\n"
+                           : "\nstopping: in-flight requests finish (Ctrl-C again to abandon them)\n");
+        out.flush();
+      }
+    }
+  });
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  int code = kExitInternal;
+  bool have_result = false;
+  bool in_line = false;
+  v1::RunEvent e;
+  while (reader->Read(&e)) {
+    if (e.has_accepted()) {
+      {
+        std::lock_guard<std::mutex> lock(run_id_mu);
+        run_id = e.accepted().run_id();
+      }
+      if (!options.quiet) {
+        out << "barrage run " << e.accepted().run_id() << ": " << scenario.name << " -> "
+            << scenario.target.url << " on " << e.accepted().agents_size() << " agent(s), "
+            << HumanDuration(scenario.TotalDuration()) << "\n";
+        out.flush();
+      }
+    } else if (e.has_progress()) {
+      if (!options.quiet) {
+        out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress()) << (tty ? "" : "\n");
+        in_line = tty;
+        out.flush();
+      }
+    } else if (e.has_event()) {
+      if (!options.quiet) {
+        const auto& n = e.event();
+        out << (in_line ? "\n" : "")
+            << absl::StrFormat("  [%.1f s] %s %s %s", n.at_s(), n.kind(), n.agent(), n.detail())
+            << "\n";
+        in_line = false;
+        out.flush();
+      }
+    } else if (e.has_result()) {
+      if (in_line) out << "\n";
+      have_result = true;
+      code = e.result().exit_code();
+      out << e.result().summary_text();
+      if (!e.result().error().empty()) err << "barrage run: " << e.result().error() << "\n";
+      if (!options.json_out.empty()) {
+        std::ofstream f(options.json_out);
+        f << e.result().summary_json();
+        if (!f) {
+          err << "barrage run: cannot write " << options.json_out << "\n";
+          code = kExitInternal;
+        }
+      }
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  done.store(true);
+  watcher.join();
+  if (!status.ok()) {
+    err << "barrage run: " << status.error_message() << "\n";
+    return CodeFor(status);
+  }
+  if (!have_result) {
+    err << "barrage run: the controller ended the stream without a result\n";
+    return kExitInternal;
+  }
+  return code;
+}
+
+int RunLocal(const Scenario& scenario, const std::string& file,
+             const LocalOptions& local, RemoteOptions options, std::ostream& out,
+             std::ostream& err) {
+  ControllerOptions c;
+  c.grpc_address = "127.0.0.1:0";
+  c.http_address = "";
+  c.coordinator.start_delay_ns = 200'000'000;
+  ControllerServer controller(c);
+  if (absl::Status s = controller.Start(); !s.ok()) {
+    err << "barrage run: embedded controller: " << s.message() << "\n";
+    return kExitCannotStart;
+  }
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<AgentDaemon>> agents;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < local.agents; ++i) {
+    AgentDaemonOptions a;
+    a.controller = controller.grpc_target();
+    a.id = absl::StrCat("local-", i + 1);
+    a.workers = local.workers_per_agent > 0 ? local.workers_per_agent
+                                            : std::max(1, cores / local.agents);
+    a.capacity = 1;
+    a.insecure_targets = local.insecure_targets;
+    a.backoff_initial_ms = 20;
+    agents.push_back(std::make_unique<AgentDaemon>(a, SystemClock()));
+    threads.emplace_back([d = agents.back().get()] { d->Run(); });
+  }
+  // The plan needs every local agent; wait for them briefly.
+  Scenario s = scenario;
+  s.agents.min = local.agents;
+  s.agents.wait = absl::Seconds(10);
+  options.controller = controller.grpc_target();
+  const int code = RunRemote(s, file, options, out, err);
+  for (auto& a : agents) a->Shutdown();
+  for (auto& t : threads) t.join();
+  controller.Shutdown();
+  return code;
+}
+
+int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::ListAgentsResponse response;
+  const grpc::Status s = stub->ListAgents(&context, v1::ListAgentsRequest(), &response);
+  if (!s.ok()) {
+    err << "barrage agents: " << s.error_message() << "\n";
+    return CodeFor(s);
+  }
+  out << absl::StrFormat("%-24s %-8s %-9s %-8s %s\n", "AGENT", "VERSION", "CAPACITY", "STATE", "RUN");
+  for (const auto& a : response.agents()) {
+    out << absl::StrFormat("%-24s %-8s %-9d %-8s %s\n", a.id(), a.version(), a.capacity(),
+                           a.state(), a.run_id());
+  }
+  out << response.agents_size() << " agent(s)\n";
+  return kExitPassed;
+}
+
+int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::RunStatus status;
+  const grpc::Status s = stub->GetStatus(&context, v1::GetStatusRequest(), &status);
+  if (!s.ok()) {
+    err << "barrage status: " << s.error_message() << "\n";
+    return CodeFor(s);
+  }
+  if (status.run_id().empty()) {
+    out << "no run yet\n";
+    return kExitPassed;
+  }
+  out << status.run_id() << "  " << status.scenario() << "  " << status.state() << "\n";
+  if (status.has_progress()) out << ProgressLine(status.progress()) << "\n";
+  return kExitPassed;
+}
+
+int RunStop(const RemoteOptions& options, const std::string& run_id, bool immediate,
+            std::ostream& out, std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::StopRunRequest request;
+  request.set_run_id(run_id);
+  request.set_immediate(immediate);
+  v1::StopRunResponse response;
+  const grpc::Status s = stub->StopRun(&context, request, &response);
+  if (!s.ok()) {
+    err << "barrage stop: " << s.error_message() << "\n";
+    return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitUsage : CodeFor(s);
+  }
+  out << "stopping " << (run_id.empty() ? "the active run" : run_id)
+      << (immediate ? " now\n" : "\n");
+  return kExitPassed;
+}
+
+}  // namespace barrage

@@ -1,0 +1,125 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/controller_server.h"
+
+#include <httplib.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+
+namespace barrage {
+namespace {
+
+// Splits "host:port" / "[v6]:port"; false when malformed.
+bool SplitHostPort(const std::string& address, std::string& host, int& port) {
+  absl::string_view rest = address;
+  absl::string_view h;
+  if (absl::ConsumePrefix(&rest, "[")) {
+    const size_t close = rest.find(']');
+    if (close == absl::string_view::npos) return false;
+    h = rest.substr(0, close);
+    rest.remove_prefix(close + 1);
+  } else {
+    const size_t colon = rest.rfind(':');
+    if (colon == absl::string_view::npos) return false;
+    h = rest.substr(0, colon);
+    rest.remove_prefix(colon);
+  }
+  if (!absl::ConsumePrefix(&rest, ":")) return false;
+  host = std::string(h);
+  return absl::SimpleAtoi(rest, &port) && port >= 0 && port <= 65535;
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& host_port) {
+  std::string host;
+  int port;
+  if (!SplitHostPort(host_port, host, port)) host = host_port;
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+ControllerServer::ControllerServer(ControllerOptions options)
+    : options_(std::move(options)),
+      registry_(SystemClock(), 3 * options_.agents.heartbeat_interval_ms * 1'000'000),
+      coordinator_(registry_, SystemClock(), options_.coordinator),
+      agent_service_(registry_, coordinator_, options_.agents),
+      run_service_(registry_, coordinator_, options_.token) {}
+
+ControllerServer::~ControllerServer() { Shutdown(); }
+
+std::string ControllerServer::grpc_target() const {
+  return absl::StrCat("127.0.0.1:", grpc_port_);
+}
+
+absl::Status ControllerServer::Start() {
+  if (!IsLoopbackAddress(options_.grpc_address) && !options_.insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing plaintext gRPC on non-loopback ", options_.grpc_address,
+        ": give --insecure (TLS comes with --tls-cert/--tls-key/--tls-ca)"));
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(),
+                           &grpc_port_);
+  builder.RegisterService(&agent_service_);
+  builder.RegisterService(&run_service_);
+  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  grpc_ = builder.BuildAndStart();
+  if (!grpc_ || grpc_port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on ", options_.grpc_address));
+  }
+  if (!options_.http_address.empty()) {
+    std::string host;
+    int port = 0;
+    if (!SplitHostPort(options_.http_address, host, port)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--http: '", options_.http_address, "' is not HOST:PORT"));
+    }
+    http_ = std::make_unique<httplib::Server>();
+    http_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("ok\n", "text/plain");
+    });
+    http_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = ready_.load() ? 200 : 503;
+      res.set_content(ready_.load() ? "ready\n" : "starting\n", "text/plain");
+    });
+    http_port_ = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
+    if (http_port_ <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen for HTTP on ", options_.http_address));
+    }
+    http_thread_ = std::thread([this] { http_->listen_after_bind(); });
+  }
+  ticker_ = std::thread([this] {
+    int64_t last_ping = 0;
+    while (!stopping_.load()) {
+      coordinator_.Tick();
+      const int64_t now = SystemClock().NowNs();
+      if (now - last_ping >= options_.agents.heartbeat_interval_ms * 1'000'000) {
+        last_ping = now;
+        v1::ControllerMessage ping;
+        ping.mutable_ping();
+        for (const AgentInfo& a : registry_.Snapshot()) a.handle->Send(ping);
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  });
+  ready_.store(true);
+  return absl::OkStatus();
+}
+
+void ControllerServer::Shutdown() {
+  if (stopping_.exchange(true)) return;
+  ready_.store(false);
+  if (ticker_.joinable()) ticker_.join();
+  if (grpc_) grpc_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  if (http_) http_->stop();
+  if (http_thread_.joinable()) http_thread_.join();
+}
+
+}  // namespace barrage

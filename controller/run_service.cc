@@ -1,0 +1,87 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/run_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/scenario_codec.h"
+
+namespace barrage {
+
+grpc::Status ToGrpc(const absl::Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+RunService::RunService(AgentRegistry& registry, RunCoordinator& coordinator,
+                       std::string token)
+    : registry_(registry), coordinator_(coordinator), token_(std::move(token)) {}
+
+grpc::Status RunService::Authorize(grpc::ServerContext* context) const {
+  if (token_.empty()) return grpc::Status::OK;
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it != metadata.end() &&
+      std::string(it->second.data(), it->second.size()) == "Bearer " + token_) {
+    return grpc::Status::OK;
+  }
+  return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                      "a valid bearer token is required (--token-file)");
+}
+
+grpc::Status RunService::StartRun(grpc::ServerContext* context,
+                                  const v1::StartRunRequest* request,
+                                  grpc::ServerWriter<v1::RunEvent>* writer) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  absl::StatusOr<Scenario> scenario = ScenarioFromProto(request->scenario());
+  if (!scenario.ok()) return ToGrpc(scenario.status());
+  absl::StatusOr<std::shared_ptr<EventQueue>> events =
+      coordinator_.StartRun(*std::move(scenario), request->scenario_file());
+  if (!events.ok()) return ToGrpc(events.status());
+  // Stream until the result; a client that goes away does not stop the run.
+  while (!(*events)->drained_and_closed()) {
+    std::optional<v1::RunEvent> e = (*events)->Pop(absl::Milliseconds(200));
+    if (!e) continue;
+    if (context->IsCancelled() || !writer->Write(*e)) {
+      if (e->has_result()) break;
+      continue;  // keep draining; the run goes on
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status RunService::StopRun(grpc::ServerContext* context,
+                                 const v1::StopRunRequest* request,
+                                 v1::StopRunResponse*) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  return ToGrpc(coordinator_.StopRun(request->run_id(), request->immediate()));
+}
+
+grpc::Status RunService::GetStatus(grpc::ServerContext* context,
+                                   const v1::GetStatusRequest*,
+                                   v1::RunStatus* response) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  RunStatusView v = coordinator_.Status();
+  response->set_run_id(v.run_id);
+  response->set_scenario(v.scenario);
+  response->set_state(v.state);
+  *response->mutable_progress() = v.progress;
+  return grpc::Status::OK;
+}
+
+grpc::Status RunService::ListAgents(grpc::ServerContext* context,
+                                    const v1::ListAgentsRequest*,
+                                    v1::ListAgentsResponse* response) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  for (const AgentInfo& info : registry_.Snapshot()) {
+    v1::ListAgentsResponse::Agent* a = response->add_agents();
+    a->set_id(info.id);
+    a->set_version(info.version);
+    a->set_capacity(info.capacity);
+    a->set_state(info.run_id.empty() ? "idle" : "running");
+    a->set_run_id(info.run_id);
+    a->set_cpu_ratio(info.cpu_ratio);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace barrage
