@@ -3,6 +3,9 @@
 #include "agent/agent_daemon.h"
 
 #include <fnmatch.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <random>
 #include <thread>
@@ -11,6 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/histogram_codec.h"
+#include "common/prometheus_text.h"
 #include "common/scenario_codec.h"
 
 namespace barrage {
@@ -25,7 +30,76 @@ int Cores() {
 }  // namespace
 
 AgentDaemon::AgentDaemon(AgentDaemonOptions options, Clock& clock)
-    : options_(std::move(options)), clock_(clock) {}
+    : options_(std::move(options)), clock_(clock) {
+  metrics_.Declare("barrage_agent_requests_total", MetricType::kCounter,
+                   "Requests this agent completed, by outcome.", {"outcome"});
+  metrics_.Declare("barrage_agent_dropped_requests_total", MetricType::kCounter,
+                   "Requests never sent because they were later than the maximum lag.", {});
+  metrics_.Declare("barrage_agent_in_flight_requests", MetricType::kGauge,
+                   "Requests in flight at the last interval's end.", {});
+  metrics_.Declare("barrage_agent_schedule_lag_seconds", MetricType::kSummary,
+                   "Schedule lag quantiles over the last interval.", {});
+  metrics_.Declare("barrage_agent_connected", MetricType::kGauge,
+                   "1 while the agent holds a stream to its controller.", {});
+  metrics_.Declare("barrage_agent_running", MetricType::kGauge,
+                   "1 while the agent runs a share of a run.", {});
+  for (size_t o = 0; o < kOutcomeCount; ++o) {
+    metrics_.Set("barrage_agent_requests_total", {OutcomeName(static_cast<Outcome>(o))}, 0);
+  }
+  metrics_.Set("barrage_agent_dropped_requests_total", {}, 0);
+  metrics_.Set("barrage_agent_connected", {}, 0);
+  metrics_.Set("barrage_agent_running", {}, 0);
+}
+
+void AgentDaemon::Account(const v1::StatsReport& report) {
+  std::lock_guard<std::mutex> lock(totals_mu_);
+  for (const v1::SeriesDelta& s : report.series()) {
+    const int o = static_cast<int>(s.outcome()) - 1;  // proto enums start at 1
+    if (o >= 0 && o < static_cast<int>(kOutcomeCount)) {
+      outcome_totals_[static_cast<size_t>(o)] += s.response().count();
+      metrics_.Set("barrage_agent_requests_total", {OutcomeName(static_cast<Outcome>(o))},
+                   static_cast<double>(outcome_totals_[static_cast<size_t>(o)]));
+    }
+  }
+  dropped_total_ += report.counters().dropped();
+  metrics_.Set("barrage_agent_dropped_requests_total", {}, static_cast<double>(dropped_total_));
+  metrics_.Set("barrage_agent_in_flight_requests", {},
+               static_cast<double>(report.counters().in_flight()));
+  if (absl::StatusOr<Histogram> lag = DecodeHistogram(report.counters().schedule_lag()); lag.ok()) {
+    SummaryValue v;
+    v.quantiles = {{"0.5", lag->Quantile(0.5) / 1e6}, {"0.99", lag->Quantile(0.99) / 1e6}};
+    v.sum = static_cast<double>(lag->sum_us()) / 1e6;
+    v.count = lag->count();
+    metrics_.SetSummary("barrage_agent_schedule_lag_seconds", {}, std::move(v));
+  }
+}
+
+std::string RenderAgentMetrics(MetricsRegistry& metrics) {
+  std::vector<FamilySnapshot> families = metrics.Snapshot();
+  FamilySnapshot cpu;
+  cpu.name = "process_cpu_seconds_total";
+  cpu.help = "Total user and system CPU time spent in seconds.";
+  cpu.type = MetricType::kCounter;
+  SeriesSnapshot cpu_value;
+  cpu_value.value = ProcessCpuSeconds();
+  cpu.series.push_back(cpu_value);
+  FamilySnapshot rss;
+  rss.name = "process_resident_memory_bytes";
+  rss.help = "Resident memory size in bytes.";
+  rss.type = MetricType::kGauge;
+  long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    long size = 0;
+    if (std::fscanf(f, "%ld %ld", &size, &pages) != 2) pages = 0;
+    std::fclose(f);
+  }
+  SeriesSnapshot rss_value;
+  rss_value.value = static_cast<double>(pages) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  rss.series.push_back(rss_value);
+  families.push_back(std::move(cpu));
+  families.push_back(std::move(rss));
+  return RenderPrometheusText(families);
+}
 
 AgentDaemon::~AgentDaemon() {
   Shutdown();
@@ -141,6 +215,8 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
                    [this](const v1::StatsReport& report) {
                      v1::AgentMessage m;
                      *m.mutable_stats() = report;
+                     if (options_.report_tap) options_.report_tap(report);
+                     Account(report);
                      Write(m);
                      if (report.final()) run_done_.store(true);
                    });
@@ -193,9 +269,13 @@ void AgentDaemon::Session() {
     lease_ns_ = std::max<int64_t>(in.welcome().lease_ms(), 1000) * 1'000'000;
     heartbeat_ns_ = std::max<int64_t>(in.welcome().heartbeat_interval_ms(), 100) * 1'000'000;
     connected_.store(true);
+    metrics_.Set("barrage_agent_connected", {}, 1);
     last_heard_ns_.store(clock_.NowNs());
     std::atomic<bool> session_over{false};
     std::thread heartbeat([&] {
+      double last_cpu = ProcessCpuSeconds();
+      int64_t last_wall = clock_.NowNs();
+      const double cores = static_cast<double>(Cores());
       while (!session_over.load()) {
         if (clock_.NowNs() - last_heard_ns_.load() > lease_ns_) {
           context.TryCancel();  // lease expired: the controller is gone
@@ -203,6 +283,15 @@ void AgentDaemon::Session() {
         }
         v1::AgentMessage beat;
         beat.mutable_heartbeat()->set_sent_unix_ms(absl::ToUnixMillis(absl::Now()));
+        const double cpu = ProcessCpuSeconds();
+        const int64_t wall = clock_.NowNs();
+        if (wall > last_wall) {
+          beat.mutable_heartbeat()->set_cpu_ratio(
+              (cpu - last_cpu) / (static_cast<double>(wall - last_wall) / 1e9) / cores);
+        }
+        last_cpu = cpu;
+        last_wall = wall;
+        metrics_.Set("barrage_agent_running", {}, running() ? 1 : 0);
         {
           std::lock_guard<std::mutex> lock(run_mu_);
           beat.mutable_heartbeat()->set_run_id(run_id_);
@@ -223,6 +312,7 @@ void AgentDaemon::Session() {
     heartbeat.join();
   }
   connected_.store(false);
+  metrics_.Set("barrage_agent_connected", {}, 0);
   // Dead-man switch: no controller, no load.
   Reap(/*force_stop=*/true);
   {

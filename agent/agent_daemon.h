@@ -15,13 +15,16 @@
 #ifndef BARRAGE_AGENT_AGENT_DAEMON_H_
 #define BARRAGE_AGENT_AGENT_DAEMON_H_
 
+#include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "agent/run_executor.h"
+#include "common/metrics_registry.h"
 #include "barrage/v1/agent.grpc.pb.h"
 #include "common/clock.h"
 
@@ -38,6 +41,8 @@ struct AgentDaemonOptions {
   bool insecure_targets = false;         // https targets without verification
   int64_t backoff_initial_ms = 100;
   int64_t backoff_max_ms = 5000;
+  // Test seam: sees every report as it is sent.
+  std::function<void(const v1::StatsReport&)> report_tap;
 };
 
 class AgentDaemon {
@@ -52,6 +57,10 @@ class AgentDaemon {
   void Shutdown();
 
   bool connected() const { return connected_.load(); }
+  // The agent's own series (requests by outcome, dropped, in flight,
+  // schedule lag, connection state); process CPU and RSS are added by
+  // RenderAgentMetrics().
+  MetricsRegistry& metrics() { return metrics_; }
   bool running() const;
 
   // Why an assignment is refused, or "" when it may run. Pure policy.
@@ -77,11 +86,21 @@ class AgentDaemon {
   std::mutex ctx_mu_;
   grpc::ClientContext* context_ = nullptr;
 
+  void Account(const v1::StatsReport& report);
+
+  MetricsRegistry metrics_;
+  std::mutex totals_mu_;
+  std::array<uint64_t, 5> outcome_totals_{};
+  uint64_t dropped_total_ = 0;
+
   mutable std::mutex run_mu_;
   std::unique_ptr<RunExecutor> executor_;
   std::string run_id_;
   std::atomic<bool> run_done_{false};
 };
+
+// The agent's /metrics page: its registry plus process CPU and RSS.
+std::string RenderAgentMetrics(MetricsRegistry& metrics);
 
 }  // namespace barrage
 

@@ -96,6 +96,10 @@ int main(int argc, char** argv) {
       std::cerr << "barrage-agent: --http: '" << addr << "' is not HOST:PORT\n";
       return 2;
     }
+    http.Get("/metrics", [&daemon](const httplib::Request&, httplib::Response& res) {
+      res.set_content(barrage::RenderAgentMetrics(daemon.metrics()),
+                      "text/plain; version=0.0.4; charset=utf-8");
+    });
     http.Get("/healthz", [&daemon](const httplib::Request&, httplib::Response& res) {
       res.set_content(daemon.connected() ? "ok: connected\n" : "ok: connecting\n", "text/plain");
     });

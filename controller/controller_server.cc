@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/prometheus_text.h"
+#include "controller/run_metrics.h"
 
 namespace barrage {
 namespace {
@@ -43,10 +45,22 @@ bool IsLoopbackAddress(const std::string& host_port) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
+namespace {
+
+CoordinatorOptions WithMetrics(CoordinatorOptions o, MetricsRegistry* metrics,
+                               int64_t grace_ns) {
+  o.metrics = metrics;
+  o.metrics_grace_ns = grace_ns;
+  return o;
+}
+
+}  // namespace
+
 ControllerServer::ControllerServer(ControllerOptions options)
     : options_(std::move(options)),
       registry_(SystemClock(), 3 * options_.agents.heartbeat_interval_ms * 1'000'000),
-      coordinator_(registry_, SystemClock(), options_.coordinator),
+      coordinator_(registry_, SystemClock(),
+                   WithMetrics(options_.coordinator, &metrics_, options_.metrics_grace_ns)),
       agent_service_(registry_, coordinator_, options_.agents),
       run_service_(registry_, coordinator_, options_.token) {}
 
@@ -57,6 +71,7 @@ std::string ControllerServer::grpc_target() const {
 }
 
 absl::Status ControllerServer::Start() {
+  DeclareControllerMetrics(metrics_);
   if (!IsLoopbackAddress(options_.grpc_address) && !options_.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
         "refusing plaintext gRPC on non-loopback ", options_.grpc_address,
@@ -84,6 +99,10 @@ absl::Status ControllerServer::Start() {
     http_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("ok\n", "text/plain");
     });
+    http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      // Rendered outside the registry's lock; httplib gzips it when asked.
+      res.set_content(RenderPrometheusText(metrics_.Snapshot()), kPrometheusContentType);
+    });
     http_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
       res.status = ready_.load() ? 200 : 503;
       res.set_content(ready_.load() ? "ready\n" : "starting\n", "text/plain");
@@ -104,7 +123,9 @@ absl::Status ControllerServer::Start() {
         last_ping = now;
         v1::ControllerMessage ping;
         ping.mutable_ping();
-        for (const AgentInfo& a : registry_.Snapshot()) a.handle->Send(ping);
+        const std::vector<AgentInfo> agents = registry_.Snapshot();
+        for (const AgentInfo& a : agents) a.handle->Send(ping);
+        PublishAgentMetrics(metrics_, agents);
       }
       absl::SleepFor(absl::Milliseconds(100));
     }

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "common/metrics_registry.h"
 #include "controller/agent_registry.h"
 #include "controller/agent_service.h"
 #include "controller/run_coordinator.h"
@@ -37,6 +38,7 @@ struct ControllerOptions {
   std::string data_dir;                         // "": results not stored
   std::string token;                            // "": no CLI token
   bool insecure = false;  // allow plaintext on a non-loopback address
+  int64_t metrics_grace_ns = 60'000'000'000;  // finished runs' series stay
   AgentServiceOptions agents;
   CoordinatorOptions coordinator;
 };
@@ -58,10 +60,12 @@ class ControllerServer {
   int http_port() const { return http_port_; }
   std::string grpc_target() const;  // "127.0.0.1:PORT"
   AgentRegistry& registry() { return registry_; }
+  MetricsRegistry& metrics() { return metrics_; }
   RunCoordinator& coordinator() { return coordinator_; }
 
  private:
   ControllerOptions options_;
+  MetricsRegistry metrics_;
   AgentRegistry registry_;
   RunCoordinator coordinator_;
   AgentService agent_service_;

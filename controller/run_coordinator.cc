@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/scenario_codec.h"
 #include "common/schedule.h"
+#include "controller/run_metrics.h"
 #include "common/exit_codes.h"
 
 namespace barrage {
@@ -106,10 +107,48 @@ double RunCoordinator::ElapsedS() const {
   return std::max<double>(0, static_cast<double>(clock_.NowNs() - run_->zero_ns) / 1e9);
 }
 
+std::vector<ThresholdResult> RunCoordinator::CurrentThresholds() {
+  std::vector<ThresholdResult> out = run_->live_thresholds;
+  if (!run_->merger) return out;
+  for (size_t i = 0; i < run_->scenario.thresholds.size(); ++i) {
+    const Threshold& t = run_->scenario.thresholds[i];
+    if (!t.whole_run) continue;
+    const size_t request =
+        t.request.empty() ? kAllRequests : RequestIndex(run_->scenario, t.request);
+    MetricView view;
+    view.responses = run_->merger->Responses(request);
+    view.requests = run_->merger->Requests(request);
+    view.errors = run_->merger->Errors(request);
+    view.seconds = std::max(ElapsedS(), 1e-9);
+    out[i] = EvaluateThreshold(t, view);
+  }
+  return out;
+}
+
+void RunCoordinator::Publish() {
+  if (options_.metrics == nullptr) return;
+  RunMetricsView v;
+  v.run_id = run_->id;
+  v.scenario = &run_->scenario;
+  v.merged = run_->merger.get();
+  v.state = RunStateName(run_->state);
+  v.previous_state = run_->published_state;
+  v.target_rps = run_->zero_ns == 0 || IsTerminal(run_->state)
+                     ? 0
+                     : PlanRateAt(run_->scenario, absl::Nanoseconds(clock_.NowNs() - run_->zero_ns));
+  v.virtual_users = run_->last_progress.active_vus();
+  v.agents_in_run = IsTerminal(run_->state) ? 0 : static_cast<int>(run_->live.size());
+  v.thresholds = CurrentThresholds();
+  PublishRunMetrics(*options_.metrics, v);
+  run_->published_state = v.state;
+}
+
 void RunCoordinator::Apply(RunEventKind event) {
   const RunTransition t = NextRunState(run_->state, event);
   if (t.action == RunAction::kIgnore) return;
+  const bool changed = run_->state != t.next;
   run_->state = t.next;
+  if (changed && !IsTerminal(t.next)) Publish();
   switch (t.action) {
     case RunAction::kSplitAndStart:
       SplitAndStart();
@@ -259,6 +298,17 @@ void RunCoordinator::Tick() {
   const std::vector<std::string> expired = registry_.Expire();
   for (const std::string& id : expired) OnAgentGone(id);
   absl::MutexLock lock(&mu_);
+  if (options_.metrics != nullptr) {
+    const int64_t now = clock_.NowNs();
+    for (auto it = expiring_.begin(); it != expiring_.end();) {
+      if (now >= it->second) {
+        options_.metrics->RemoveWhere("run", it->first);
+        it = expiring_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
   if (!run_ || IsTerminal(run_->state)) return;
   const int64_t now = clock_.NowNs();
   switch (run_->state) {
@@ -364,6 +414,7 @@ void RunCoordinator::OnIntervalsClosed() {
   *e.mutable_progress() = p;
   run_->events->Push(std::move(e));
   run_->progress_through = k;
+  Publish();
 }
 
 void RunCoordinator::Finish() {
@@ -434,6 +485,12 @@ void RunCoordinator::Finish() {
   r.events->Push(std::move(e));
   r.events->Close();
   for (const std::string& id : r.agents) registry_.SetRun(id, "");
+  // Final series (with the verdicts of the result), kept for the grace period.
+  if (r.merger && r.live_thresholds.size() == report.thresholds.size()) {
+    r.live_thresholds = report.thresholds;
+  }
+  Publish();
+  expiring_.emplace_back(r.id, clock_.NowNs() + options_.metrics_grace_ns);
 }
 
 RunStatusView RunCoordinator::Status() {

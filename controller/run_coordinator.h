@@ -33,6 +33,7 @@
 #include "controller/agent_registry.h"
 #include "controller/event_queue.h"
 #include "controller/load_splitter.h"
+#include "common/metrics_registry.h"
 #include "controller/run_merger.h"
 #include "controller/run_result.h"
 #include "controller/run_state_machine.h"
@@ -45,6 +46,10 @@ struct CoordinatorOptions {
   int64_t interval_grace_ns = 2'000'000'000;  // close a silent interval
   int64_t drain_extra_ns = 5'000'000'000;   // beyond the longest timeout
   std::string data_dir;                     // results are written here
+  // Where run series go (null: none), and how long a finished run's series
+  // stay before they are removed (so alerts resolve).
+  MetricsRegistry* metrics = nullptr;
+  int64_t metrics_grace_ns = 60'000'000'000;
   // Called with the finished result JSON (for the store and metrics).
   std::function<void(const std::string& run_id, const std::string& json)>
       on_result;
@@ -107,6 +112,7 @@ class RunCoordinator {
     std::string error;
     uint64_t rejected = 0;
     v1::Progress last_progress;
+    std::string published_state;
   };
 
   void Apply(RunEventKind event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -115,6 +121,8 @@ class RunCoordinator {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Finish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnIntervalsClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::vector<ThresholdResult> CurrentThresholds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Notice(const std::string& kind, const std::string& agent,
               const std::string& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   double ElapsedS() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -129,6 +137,8 @@ class RunCoordinator {
   int run_counter_ ABSL_GUARDED_BY(mu_) = 0;
   std::string last_day_ ABSL_GUARDED_BY(mu_);
   uint64_t rejected_total_ ABSL_GUARDED_BY(mu_) = 0;
+  // Finished runs whose series are removed after the grace period.
+  std::vector<std::pair<std::string, int64_t>> expiring_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace barrage

@@ -109,6 +109,8 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   j.Key("dropped").Uint(m.Dropped());
   j.Key("bytes_received").Uint(m.BytesReceived());
   j.Key("bytes_sent").Uint(m.BytesSent());
+  j.Key("late_reports").Uint(m.late_reports());
+  j.Key("rejected_reports").Uint(m.rejected());
   j.EndObject();
   j.Key("outcomes").BeginObject();
   for (size_t o = 0; o < kOutcomeCount; ++o) {

@@ -37,16 +37,22 @@ grpc::Status RunService::StartRun(grpc::ServerContext* context,
   absl::StatusOr<std::shared_ptr<EventQueue>> events =
       coordinator_.StartRun(*std::move(scenario), request->scenario_file());
   if (!events.ok()) return ToGrpc(events.status());
-  // Stream until the result; a client that goes away does not stop the run.
-  while (!(*events)->drained_and_closed()) {
+  // Stream until the result. A client that goes away (or a server shutting
+  // down) ends this call, not the run: `barrage stop` does that.
+  while (true) {
     std::optional<v1::RunEvent> e = (*events)->Pop(absl::Milliseconds(200));
-    if (!e) continue;
-    if (context->IsCancelled() || !writer->Write(*e)) {
-      if (e->has_result()) break;
-      continue;  // keep draining; the run goes on
+    if (context->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the run continues without this client");
     }
+    if (!e) {
+      if ((*events)->drained_and_closed()) return grpc::Status::OK;
+      continue;
+    }
+    if (!writer->Write(*e)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the run continues without this client");
+    }
+    if (e->has_result()) return grpc::Status::OK;
   }
-  return grpc::Status::OK;
 }
 
 grpc::Status RunService::StopRun(grpc::ServerContext* context,

@@ -13,7 +13,7 @@ MAIN_PKGS=(
   libabsl-dev libcurl4-openssl-dev libyaml-cpp-dev libssl-dev libcpp-httplib-dev
   libbenchmark-dev libsqlite3-dev
   prometheus yamllint iproute2 curl openssl ca-certificates
-  nginx-light wrk procps util-linux time python3
+  nginx-light wrk procps util-linux time python3 python3-yaml
 )
 # Catch2 3 exists only in bookworm-backports (main has 2.13).
 BACKPORTS_PKGS=(catch2)
