@@ -2,6 +2,7 @@
 
 #include "agent/agent_daemon.h"
 
+#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/histogram_codec.h"
@@ -117,13 +119,39 @@ void AgentDaemon::Shutdown() {
   if (context_ != nullptr) context_->TryCancel();
 }
 
+bool TargetAllowed(const std::string& pattern, const std::string& host) {
+  const size_t slash = pattern.find('/');
+  if (slash == std::string::npos) {
+    return fnmatch(pattern.c_str(), host.c_str(), FNM_CASEFOLD) == 0;
+  }
+  // CIDR: the host must be an address literal of the same family inside it.
+  int bits = 0;
+  if (!absl::SimpleAtoi(pattern.substr(slash + 1), &bits)) return false;
+  const std::string net = pattern.substr(0, slash);
+  unsigned char a[16];
+  unsigned char b[16];
+  int family = AF_INET;
+  size_t len = 4;
+  if (inet_pton(AF_INET, net.c_str(), a) != 1) {
+    family = AF_INET6;
+    len = 16;
+    if (inet_pton(AF_INET6, net.c_str(), a) != 1) return false;
+  }
+  if (inet_pton(family, host.c_str(), b) != 1) return false;
+  if (bits < 0 || bits > static_cast<int>(len * 8)) return false;
+  for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
+    const unsigned mask = bits >= 8 ? 0xffu : (0xffu << (8 - bits)) & 0xffu;
+    if ((a[i] & mask) != (b[i] & mask)) return false;
+  }
+  return true;
+}
+
 std::string AgentDaemon::CheckAssignment(const Scenario& scenario,
                                          double share) const {
   if (!options_.allow_targets.empty()) {
     bool allowed = false;
     for (const std::string& pattern : options_.allow_targets) {
-      allowed = allowed ||
-                fnmatch(pattern.c_str(), scenario.target.host.c_str(), FNM_CASEFOLD) == 0;
+      allowed = allowed || TargetAllowed(pattern, scenario.target.host);
     }
     if (!allowed) {
       return absl::StrCat("target host ", scenario.target.host,
@@ -240,7 +268,15 @@ void AgentDaemon::Handle(const v1::ControllerMessage& m) {
 }
 
 void AgentDaemon::Session() {
-  auto channel = grpc::CreateChannel(options_.controller, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!options_.tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options_.tls_ca_pem;
+    ssl.pem_private_key = options_.tls_key_pem;
+    ssl.pem_cert_chain = options_.tls_cert_pem;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  auto channel = grpc::CreateChannel(options_.controller, credentials);
   auto stub = v1::AgentControl::NewStub(channel);
   grpc::ClientContext context;
   {
@@ -319,8 +355,13 @@ void AgentDaemon::Session() {
     std::lock_guard<std::mutex> lock(write_mu_);
     stream_ = nullptr;
   }
-  context.TryCancel();
-  stream->Finish();
+  // Read() has failed, so the call is over: Finish() returns at once with
+  // the controller's reason (or the transport's).
+  const grpc::Status status = stream->Finish();
+  if (options_.log && !status.ok() && !stopping_.load() &&
+      status.error_code() != grpc::StatusCode::CANCELLED) {
+    options_.log(absl::StrCat("controller link closed: ", status.error_message()));
+  }
   std::lock_guard<std::mutex> lock(ctx_mu_);
   context_ = nullptr;
 }

@@ -37,10 +37,17 @@ struct AgentDaemonOptions {
   int capacity = 0;                      // 0: workers
   size_t max_in_flight = 1000;
   double max_rate_per_s = 0;             // 0: no cap
-  std::vector<std::string> allow_targets;  // host globs; empty: any
+  std::vector<std::string> allow_targets;  // globs or CIDRs; empty: any
   bool insecure_targets = false;         // https targets without verification
+  // TLS to the controller (PEM contents): the CA that signed the
+  // controller's certificate, and this agent's certificate (CN = id) and key.
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
   int64_t backoff_initial_ms = 100;
   int64_t backoff_max_ms = 5000;
+  // Where the daemon says what happens to its link (main: stderr).
+  std::function<void(const std::string&)> log;
   // Test seam: sees every report as it is sent.
   std::function<void(const v1::StatsReport&)> report_tap;
 };
@@ -101,6 +108,11 @@ class AgentDaemon {
 
 // The agent's /metrics page: its registry plus process CPU and RSS.
 std::string RenderAgentMetrics(MetricsRegistry& metrics);
+
+// Whether `host` (a name or an address literal) matches an --allow-target
+// pattern: a case-insensitive glob ("*.staging.example.com", "127.0.0.1")
+// or a CIDR ("10.0.0.0/8", "::1/128").
+bool TargetAllowed(const std::string& pattern, const std::string& host);
 
 }  // namespace barrage
 

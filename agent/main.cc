@@ -10,6 +10,9 @@
 
 #include <atomic>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <tuple>
 #include <iostream>
 #include <thread>
 
@@ -20,6 +23,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "agent/agent_daemon.h"
+#include "common/flag_names.h"
 
 ABSL_FLAG(std::string, controller, "127.0.0.1:7400", "controller gRPC address");
 ABSL_FLAG(std::string, id, "", "agent id (default: host name)");
@@ -28,9 +32,10 @@ ABSL_FLAG(int, workers, 0, "worker threads (default: cores)");
 ABSL_FLAG(int, capacity, 0, "relative load weight (default: workers)");
 ABSL_FLAG(std::string, max_rate, "", "cap on this agent's share, like 500/s");
 ABSL_FLAG(bool, insecure_targets, false, "https targets without certificate checks");
-ABSL_FLAG(std::string, tls_cert, "", "TLS certificate (mTLS; not yet supported)");
-ABSL_FLAG(std::string, tls_key, "", "TLS key (mTLS; not yet supported)");
-ABSL_FLAG(std::string, tls_ca, "", "TLS CA (mTLS; not yet supported)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this agent (CN = --id)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of this agent");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signed the controller's certificate");
+ABSL_FLAG(bool, insecure, false, "allow plaintext to a non-loopback controller");
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -39,34 +44,59 @@ void OnSignal(int) { g_stop.store(true); }
 
 int main(int argc, char** argv) {
   // --allow-target may repeat: collect it before absl sees the flags.
+  std::vector<std::string> normalized = barrage::NormalizeFlagNames(argc, argv);
   std::vector<std::string> allow;
   std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    absl::string_view a = argv[i];
-    if (absl::ConsumePrefix(&a, "--allow-target")) {
+  for (size_t i = 0; i < normalized.size(); ++i) {
+    absl::string_view a = normalized[i];
+    if (absl::ConsumePrefix(&a, "--allow_target")) {
       if (absl::ConsumePrefix(&a, "=")) {
         allow.emplace_back(a);
-      } else if (a.empty() && i + 1 < argc) {
-        allow.emplace_back(argv[++i]);
+      } else if (a.empty() && i + 1 < normalized.size()) {
+        allow.emplace_back(normalized[++i]);
       } else {
         std::cerr << "barrage-agent: --allow-target needs a pattern\n";
         return 2;
       }
       continue;
     }
-    rest.push_back(argv[i]);
+    rest.push_back(normalized[i].data());
   }
   absl::SetProgramUsageMessage(
       "barrage-agent --controller 127.0.0.1:7400 --id NAME [--allow-target PATTERN]...");
   int rest_argc = static_cast<int>(rest.size());
   absl::ParseCommandLine(rest_argc, rest.data());
-  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty() ||
-      !absl::GetFlag(FLAGS_tls_ca).empty()) {
-    std::cerr << "barrage-agent: mTLS (--tls-*) is not supported yet\n";
+  barrage::AgentDaemonOptions options;
+  for (auto [flag, path, out] :
+       {std::tuple{"--tls-cert", absl::GetFlag(FLAGS_tls_cert), &options.tls_cert_pem},
+        std::tuple{"--tls-key", absl::GetFlag(FLAGS_tls_key), &options.tls_key_pem},
+        std::tuple{"--tls-ca", absl::GetFlag(FLAGS_tls_ca), &options.tls_ca_pem}}) {
+    if (path.empty()) continue;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    *out = text.str();
+    if (!in || out->empty()) {
+      std::cerr << "barrage-agent: " << flag << " " << path << ": cannot read it\n";
+      return 2;
+    }
+  }
+  const bool tls = !options.tls_ca_pem.empty();
+  if (tls && (options.tls_cert_pem.empty() || options.tls_key_pem.empty())) {
+    std::cerr << "barrage-agent: TLS needs --tls-ca, --tls-cert and --tls-key\n";
     return 2;
   }
-  barrage::AgentDaemonOptions options;
   options.controller = absl::GetFlag(FLAGS_controller);
+  {
+    const std::string& c = options.controller;
+    const std::string host = c.rfind(':') == std::string::npos ? c : c.substr(0, c.rfind(':'));
+    const bool loopback = host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    if (!tls && !loopback && !absl::GetFlag(FLAGS_insecure)) {
+      std::cerr << "barrage-agent: refusing plaintext to non-loopback " << c
+                << ": give --tls-ca/--tls-cert/--tls-key, or --insecure\n";
+      return 2;
+    }
+  }
   options.id = absl::GetFlag(FLAGS_id);
   if (options.id.empty()) {
     char host[256] = {};
@@ -86,6 +116,9 @@ int main(int argc, char** argv) {
     }
     options.max_rate_per_s = n;
   }
+  options.log = [](const std::string& line) {
+    std::cerr << "barrage-agent: " << line << std::endl;
+  };
   barrage::AgentDaemon daemon(options, barrage::SystemClock());
   httplib::Server http;
   std::thread http_thread;

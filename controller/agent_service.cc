@@ -17,7 +17,7 @@ class SessionHandle;
 class AgentSession final
     : public grpc::ServerBidiReactor<v1::AgentMessage, v1::ControllerMessage> {
  public:
-  explicit AgentSession(AgentService& service);
+  AgentSession(AgentService& service, std::string certificate_name);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -33,6 +33,7 @@ class AgentSession final
   AgentService& service_;
   std::shared_ptr<SessionHandle> handle_;
   std::string agent_id_;
+  const std::string certificate_name_;  // verified client cert CN, or ""
   v1::AgentMessage in_;
   std::mutex mu_;
   std::deque<v1::ControllerMessage> out_;  // front is in flight when writing_
@@ -64,8 +65,10 @@ class SessionHandle final : public AgentHandle {
   AgentSession* session_;
 };
 
-AgentSession::AgentSession(AgentService& service)
-    : service_(service), handle_(std::make_shared<SessionHandle>(this)) {
+AgentSession::AgentSession(AgentService& service, std::string certificate_name)
+    : service_(service),
+      handle_(std::make_shared<SessionHandle>(this)),
+      certificate_name_(std::move(certificate_name)) {
   StartRead(&in_);
 }
 
@@ -117,6 +120,22 @@ void AgentSession::Handle(const v1::AgentMessage& m) {
       End(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                        "the first message must be Hello"));
       return;
+    }
+    if (service_.options_.require_certificates) {
+      if (certificate_name_.empty()) {
+        ++service_.rejected_;
+        End(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                         "an agent certificate signed by the controller's CA is required"));
+        return;
+      }
+      if (certificate_name_ != m.hello().agent_id()) {
+        ++service_.rejected_;
+        End(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                         absl::StrCat("agent id '", m.hello().agent_id(),
+                                      "' does not match its certificate ('",
+                                      certificate_name_, "')")));
+        return;
+      }
     }
     const absl::Status s = service_.registry_.Register(m.hello(), handle_);
     if (!s.ok()) {
@@ -175,8 +194,13 @@ AgentService::AgentService(AgentRegistry& registry, RunCoordinator& coordinator,
     : registry_(registry), coordinator_(coordinator), options_(options) {}
 
 grpc::ServerBidiReactor<v1::AgentMessage, v1::ControllerMessage>*
-AgentService::Connect(grpc::CallbackServerContext*) {
-  return new AgentSession(*this);
+AgentService::Connect(grpc::CallbackServerContext* context) {
+  std::string name;
+  if (auto auth = context->auth_context(); auth && auth->IsPeerAuthenticated()) {
+    const std::vector<grpc::string_ref> cn = auth->FindPropertyValues("x509_common_name");
+    if (!cn.empty()) name.assign(cn[0].data(), cn[0].size());
+  }
+  return new AgentSession(*this, std::move(name));
 }
 
 }  // namespace barrage

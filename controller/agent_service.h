@@ -21,6 +21,9 @@ struct AgentServiceOptions {
   int64_t heartbeat_interval_ms = 1000;
   int64_t lease_ms = 5000;
   int64_t report_interval_ms = 1000;
+  // mTLS: an agent must present a verified certificate whose common name is
+  // the agent id it says Hello with.
+  bool require_certificates = false;
 };
 
 class AgentService final : public v1::AgentControl::CallbackService {

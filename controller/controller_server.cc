@@ -61,7 +61,12 @@ ControllerServer::ControllerServer(ControllerOptions options)
       registry_(SystemClock(), 3 * options_.agents.heartbeat_interval_ms * 1'000'000),
       coordinator_(registry_, SystemClock(),
                    WithMetrics(options_.coordinator, &metrics_, options_.metrics_grace_ns)),
-      agent_service_(registry_, coordinator_, options_.agents),
+      agent_service_(registry_, coordinator_,
+                     [this] {
+                       AgentServiceOptions a = options_.agents;
+                       a.require_certificates = !options_.tls_ca_pem.empty();
+                       return a;
+                     }()),
       run_service_(registry_, coordinator_, options_.token) {}
 
 ControllerServer::~ControllerServer() { Shutdown(); }
@@ -72,14 +77,28 @@ std::string ControllerServer::grpc_target() const {
 
 absl::Status ControllerServer::Start() {
   DeclareControllerMetrics(metrics_);
-  if (!IsLoopbackAddress(options_.grpc_address) && !options_.insecure) {
+  const bool tls = !options_.tls_cert_pem.empty() || !options_.tls_key_pem.empty() ||
+                   !options_.tls_ca_pem.empty();
+  if (tls && (options_.tls_cert_pem.empty() || options_.tls_key_pem.empty() ||
+              options_.tls_ca_pem.empty())) {
+    return absl::InvalidArgumentError("TLS needs all of --tls-cert, --tls-key and --tls-ca");
+  }
+  if (!tls && !IsLoopbackAddress(options_.grpc_address) && !options_.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
         "refusing plaintext gRPC on non-loopback ", options_.grpc_address,
-        ": give --insecure (TLS comes with --tls-cert/--tls-key/--tls-ca)"));
+        ": give --tls-cert/--tls-key/--tls-ca, or --insecure"));
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (tls) {
+    // Request and verify client certificates; agents must present one (the
+    // agent service checks), the CLI authenticates with its token instead.
+    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    ssl.pem_root_certs = options_.tls_ca_pem;
+    ssl.pem_key_cert_pairs.push_back({options_.tls_key_pem, options_.tls_cert_pem});
+    credentials = grpc::SslServerCredentials(ssl);
   }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(),
-                           &grpc_port_);
+  builder.AddListeningPort(options_.grpc_address, credentials, &grpc_port_);
   builder.RegisterService(&agent_service_);
   builder.RegisterService(&run_service_);
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);

@@ -38,6 +38,13 @@ struct ControllerOptions {
   std::string data_dir;                         // "": results not stored
   std::string token;                            // "": no CLI token
   bool insecure = false;  // allow plaintext on a non-loopback address
+  // TLS (PEM file contents). With all three set, gRPC speaks TLS; agents
+  // must present a certificate signed by `tls_ca_pem` whose common name is
+  // their agent id (mutual TLS); CLI clients verify the server and send
+  // the bearer token.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_ca_pem;
   int64_t metrics_grace_ns = 60'000'000'000;  // finished runs' series stay
   AgentServiceOptions agents;
   CoordinatorOptions coordinator;

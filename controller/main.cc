@@ -15,6 +15,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
+#include "common/flag_names.h"
 #include "controller/controller_server.h"
 
 ABSL_FLAG(std::string, grpc, "127.0.0.1:7400", "gRPC listen address (agents and CLI)");
@@ -22,9 +23,10 @@ ABSL_FLAG(std::string, http, "127.0.0.1:9400", "HTTP listen address (/healthz, /
 ABSL_FLAG(std::string, data, "", "directory for run results");
 ABSL_FLAG(std::string, token_file, "", "file holding the CLI's bearer token");
 ABSL_FLAG(bool, insecure, false, "allow plaintext gRPC on a non-loopback address");
-ABSL_FLAG(std::string, tls_cert, "", "TLS certificate (mTLS; not yet supported)");
-ABSL_FLAG(std::string, tls_key, "", "TLS key (mTLS; not yet supported)");
-ABSL_FLAG(std::string, tls_ca, "", "TLS CA (mTLS; not yet supported)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this controller (TLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of this controller (TLS)");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signs agent certificates (mTLS)");
+ABSL_FLAG(int, metrics_grace, 60, "seconds a finished run's series stay on /metrics");
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -34,13 +36,29 @@ void OnSignal(int) { g_stop.store(true); }
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "barrage-controller --grpc 127.0.0.1:7400 --http 127.0.0.1:9400 --data DIR");
-  absl::ParseCommandLine(argc, argv);
-  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty() ||
-      !absl::GetFlag(FLAGS_tls_ca).empty()) {
-    std::cerr << "barrage-controller: mTLS (--tls-*) is not supported yet\n";
+  std::vector<std::string> normalized = barrage::NormalizeFlagNames(argc, argv);
+  std::vector<char*> args;
+  for (std::string& a : normalized) args.push_back(a.data());
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  barrage::ControllerOptions options;
+  auto read_file = [](const std::string& flag, const std::string& path, std::string& out) {
+    if (path.empty()) return true;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    out = text.str();
+    if (!in || out.empty()) {
+      std::cerr << "barrage-controller: " << flag << " " << path << ": cannot read it\n";
+      return false;
+    }
+    return true;
+  };
+  if (!read_file("--tls-cert", absl::GetFlag(FLAGS_tls_cert), options.tls_cert_pem) ||
+      !read_file("--tls-key", absl::GetFlag(FLAGS_tls_key), options.tls_key_pem) ||
+      !read_file("--tls-ca", absl::GetFlag(FLAGS_tls_ca), options.tls_ca_pem)) {
     return 2;
   }
-  barrage::ControllerOptions options;
+  options.metrics_grace_ns = int64_t{absl::GetFlag(FLAGS_metrics_grace)} * 1'000'000'000;
   options.grpc_address = absl::GetFlag(FLAGS_grpc);
   options.http_address = absl::GetFlag(FLAGS_http);
   options.data_dir = absl::GetFlag(FLAGS_data);

@@ -148,6 +148,7 @@ void RunCoordinator::Apply(RunEventKind event) {
   if (t.action == RunAction::kIgnore) return;
   const bool changed = run_->state != t.next;
   run_->state = t.next;
+  if (t.next == RunState::kRunning) run_->reached_running = true;
   if (changed && !IsTerminal(t.next)) Publish();
   switch (t.action) {
     case RunAction::kSplitAndStart:
@@ -460,7 +461,7 @@ void RunCoordinator::Finish() {
     exit_code = kExitAborted;
   } else if (r.state == RunState::kFailed) {
     report.status = "error";
-    exit_code = r.zero_ns == 0 ? kExitCannotStart : kExitInternal;
+    exit_code = r.reached_running ? kExitInternal : kExitCannotStart;
     if (r.error.empty()) r.error = "the run failed";
   } else {
     report.status = StatusFor(report.thresholds, false);

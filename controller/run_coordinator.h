@@ -113,6 +113,7 @@ class RunCoordinator {
     uint64_t rejected = 0;
     v1::Progress last_progress;
     std::string published_state;
+    bool reached_running = false;  // failing before this is "could not start"
   };
 
   void Apply(RunEventKind event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

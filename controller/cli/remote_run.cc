@@ -25,7 +25,17 @@ namespace {
 
 std::unique_ptr<v1::RunControl::Stub> Connect(const RemoteOptions& options,
                                               std::ostream& err) {
-  auto channel = grpc::CreateChannel(options.controller, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!options.tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.tls_ca_pem;
+    credentials = grpc::SslCredentials(ssl);
+  } else if (!IsLoopbackAddress(options.controller) && !options.insecure) {
+    err << "barrage: refusing plaintext to non-loopback " << options.controller
+        << ": give --tls-ca, or --insecure\n";
+    return nullptr;
+  }
+  auto channel = grpc::CreateChannel(options.controller, credentials);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5))) {
     err << "barrage: cannot reach the controller at " << options.controller << "\n";
     return nullptr;

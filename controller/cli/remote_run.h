@@ -19,6 +19,8 @@ namespace barrage {
 struct RemoteOptions {
   std::string controller = "127.0.0.1:7400";
   std::string token;          // bearer token; "" = none
+  std::string tls_ca_pem;     // TLS to the controller: the CA to verify it
+  bool insecure = false;      // allow plaintext to a non-loopback controller
   std::string json_out;       // --out json=FILE
   bool quiet = false;
   const std::atomic<int>* interrupt = nullptr;  // Ctrl-C count

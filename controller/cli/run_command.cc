@@ -49,6 +49,18 @@ bool ReadToken(const std::string& file, std::string& token, std::ostream& err) {
   return true;
 }
 
+bool ReadPem(const std::string& file, std::string& pem, std::ostream& err) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  pem = text.str();
+  if (!in || pem.empty()) {
+    err << "barrage: --tls-ca " << file << ": cannot read it\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
@@ -79,6 +91,8 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
       has_controller = true;
     } else if (ValueOf(args, i, "--token-file", value)) {
       if (!ReadToken(value, remote.token, err)) return kExitUsage;
+    } else if (ValueOf(args, i, "--tls-ca", value)) {
+      if (!ReadPem(value, remote.tls_ca_pem, err)) return kExitUsage;
     } else if (ValueOf(args, i, "--out", value)) {
       absl::string_view spec = value;
       if (absl::ConsumePrefix(&spec, "json=") && !spec.empty()) {
@@ -91,6 +105,7 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
       remote.quiet = true;
     } else if (args[i] == "--insecure") {
       local.insecure_targets = true;
+      remote.insecure = true;
     } else if (!args[i].empty() && args[i][0] == '-') {
       err << "barrage run: unknown or incomplete flag '" << args[i] << "'\n";
       return kExitUsage;
@@ -130,6 +145,10 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
       remote.controller = value;
     } else if (ValueOf(args, i, "--token-file", value)) {
       if (!ReadToken(value, remote.token, err)) return kExitUsage;
+    } else if (ValueOf(args, i, "--tls-ca", value)) {
+      if (!ReadPem(value, remote.tls_ca_pem, err)) return kExitUsage;
+    } else if (args[i] == "--insecure") {
+      remote.insecure = true;
     } else if (command == "stop" && args[i] == "--now") {
       now = true;
     } else if (command == "stop" && run_id.empty() && !args[i].empty() && args[i][0] != '-') {
