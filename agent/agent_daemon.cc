@@ -262,6 +262,18 @@ void AgentDaemon::Handle(const v1::ControllerMessage& m) {
       }
       break;
     }
+    case v1::ControllerMessage::kUpdateShare: {
+      const v1::UpdateShare& u = m.update_share();
+      std::vector<int64_t> slots(u.slots().begin(), u.slots().end());
+      std::lock_guard<std::mutex> lock(run_mu_);
+      if (!executor_ || u.run_id() != run_id_ || slots.empty() ||
+          !std::is_sorted(slots.begin(), slots.end()) || slots.front() < 0 ||
+          slots.back() >= executor_->config().period || u.from_ms() < 0) {
+        break;  // not for this run, or malformed: ignored
+      }
+      executor_->Reassign(slots, u.from_ms() * 1'000'000);
+      break;
+    }
     default:
       break;  // Ping, or a second Welcome: liveness only
   }

@@ -101,6 +101,11 @@ void RunExecutor::Stop(bool immediate) {
   for (auto& c : clients_) c->Wakeup();
 }
 
+void RunExecutor::Reassign(const std::vector<int64_t>& slots, int64_t from_ns) {
+  for (auto& w : workers_) w->Reassign(slots, from_ns);
+  for (auto& c : clients_) c->Wakeup();
+}
+
 void RunExecutor::Wait() {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();

@@ -65,6 +65,9 @@ class RunExecutor {
   // Graceful: stop starting requests, let in-flight ones finish. Immediate:
   // abandon them too. Idempotent; any thread.
   void Stop(bool immediate);
+  // From run time `from_ns` on, this agent owns `slots` (an agent was lost
+  // and its share redistributed). Any thread.
+  void Reassign(const std::vector<int64_t>& slots, int64_t from_ns);
   // Blocks until the final report has been delivered.
   void Wait();
 

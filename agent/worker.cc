@@ -3,6 +3,7 @@
 #include "agent/worker.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "common/schedule.h"
 
@@ -38,6 +39,7 @@ Worker::Worker(WorkerConfig config, HttpClient& client)
                                                           config_.worker)))),
       current_(config_.scenario.requests.size()),
       published_(config_.scenario.requests.size()) {
+  owned_slots_ = config_.slots;
   const size_t cap = std::max<size_t>(config_.max_in_flight, 1);
   slots_.resize(cap);
   free_slots_.reserve(cap);
@@ -59,11 +61,53 @@ Worker::Worker(WorkerConfig config, HttpClient& client)
       config_.workers);
   vu_state_.assign(static_cast<size_t>(mine), VuState::kOff);
   vu_heap_.reserve(static_cast<size_t>(mine));
+  peak_vus_ = peak_vus;
+}
+
+void Worker::Reassign(std::vector<int64_t> slots, int64_t from_ns) {
+  absl::MutexLock lock(&mu_);
+  pending_slots_ = std::move(slots);
+  pending_from_ns_ = from_ns;
+  reassign_pending_.store(true);
+}
+
+void Worker::TakeReassignment() {
+  std::vector<int64_t> slots;
+  int64_t from;
+  {
+    absl::MutexLock lock(&mu_);
+    slots = std::move(pending_slots_);
+    from = pending_from_ns_;
+    reassign_pending_.store(false);
+  }
+  std::vector<int64_t> added;
+  std::set_difference(slots.begin(), slots.end(), owned_slots_.begin(),
+                      owned_slots_.end(), std::back_inserter(added));
+  if (added.empty()) return;
+  // Rare (an agent was lost): building a scheduler here is fine.
+  ArrivalScheduler extra(config_.scenario, config_.period, added, config_.worker,
+                         config_.workers, config_.arrivals, config_.seed);
+  extra.SkipBefore(from);
+  taken_over_.push_back(std::move(extra));
+  owned_slots_ = std::move(slots);
+  const int64_t mine = WorkerShare(OwnedBelow(config_.period, owned_slots_, peak_vus_),
+                                   config_.worker, config_.workers);
+  if (mine > static_cast<int64_t>(vu_state_.size())) {
+    vu_state_.resize(static_cast<size_t>(mine), VuState::kOff);
+  }
+}
+
+ArrivalScheduler* Worker::Earliest() {
+  ArrivalScheduler* best = &scheduler_;
+  for (ArrivalScheduler& s : taken_over_) {
+    if (s.PeekNs() < best->PeekNs()) best = &s;
+  }
+  return best;
 }
 
 int64_t Worker::WorkerVusAt(int64_t now) const {
   const int64_t plan = VusAt(config_.scenario, absl::Nanoseconds(now));
-  return WorkerShare(OwnedBelow(config_.period, config_.slots, plan),
+  return WorkerShare(OwnedBelow(config_.period, owned_slots_, plan),
                      config_.worker, config_.workers);
 }
 
@@ -87,9 +131,10 @@ void Worker::PushVu(uint32_t vu, int64_t ready_ns) {
 
 int64_t Worker::StepOpen(int64_t now) {
   while (!free_slots_.empty()) {
-    const int64_t due = scheduler_.PeekNs();
+    ArrivalScheduler* s = taken_over_.empty() ? &scheduler_ : Earliest();
+    const int64_t due = s->PeekNs();
     if (due > now) return due;
-    scheduler_.Pop();
+    s->Pop();
     if (now - due > config_.max_lag_ns) {
       ++current_.dropped;
       continue;
@@ -140,12 +185,13 @@ int64_t Worker::Step(int64_t now) {
     interval_index_ = index;
   }
   int64_t next = (interval_index_ + 1) * config_.interval_ns;
+  if (reassign_pending_.load(std::memory_order_relaxed)) TakeReassignment();
   if (!stopped_ && now >= run_end_ns_ && !schedule_closed_) {
     // Arrivals due before the end that were never sent (the cap held them
     // back) are dropped, and counted: nothing is skipped silently.
     schedule_closed_ = true;
-    while (scheduler_.PeekNs() < run_end_ns_) {
-      scheduler_.Pop();
+    for (ArrivalScheduler* s = Earliest(); s->PeekNs() < run_end_ns_; s = Earliest()) {
+      s->Pop();
       ++current_.dropped;
     }
   }

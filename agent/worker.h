@@ -67,6 +67,12 @@ class Worker {
   // Records a completed request.
   void OnResult(const HttpResult& result, int64_t now);
 
+  // The agent now owns `slots` (mod the run's period): it takes over the
+  // arrivals of the slots it did not own, from run time `from_ns` on (which
+  // may be in the past: the lost agent's unreported arrivals are caught up,
+  // late, and recorded as late), and their VUs. Any thread.
+  void Reassign(std::vector<int64_t> slots, int64_t from_ns);
+
   // Stops starting requests (graceful stop); in-flight ones finish.
   void StopIssuing() { stopped_ = true; }
   // Stopped or past the run's end, with nothing in flight.
@@ -110,6 +116,7 @@ class Worker {
   }
 
   void StartRequest(int64_t intended, int64_t now, int32_t vu);
+  void TakeReassignment();
   void Publish(int64_t through);
   int64_t StepOpen(int64_t now);
   int64_t StepClosed(int64_t now);
@@ -120,6 +127,13 @@ class Worker {
   HttpClient& client_;
   const std::vector<HttpRequestTemplate> templates_;
   ArrivalScheduler scheduler_;
+  // Schedulers of slots taken over from lost agents, beside scheduler_; the
+  // earliest due arrival of all of them goes next.
+  std::vector<ArrivalScheduler> taken_over_;
+  std::vector<int64_t> owned_slots_;           // current ownership (VUs)
+  std::atomic<bool> reassign_pending_{false};
+  ArrivalScheduler* Earliest();
+  int64_t peak_vus_ = 0;  // the plan's
   RequestPicker picker_;
 
   std::vector<Slot> slots_;
@@ -141,6 +155,8 @@ class Worker {
   uint64_t reported_connections_ = 0;  // client's cumulative count published
 
   absl::Mutex mu_;
+  std::vector<int64_t> pending_slots_ ABSL_GUARDED_BY(mu_);
+  int64_t pending_from_ns_ ABSL_GUARDED_BY(mu_) = 0;
   IntervalStats published_ ABSL_GUARDED_BY(mu_);
   int64_t closed_through_ ABSL_GUARDED_BY(mu_) = -1;
   bool final_ ABSL_GUARDED_BY(mu_) = false;

@@ -194,6 +194,7 @@ void RunCoordinator::SplitAndStart() {
   run_->zero_ns = now + options_.start_delay_ns;
   run_->started_at = absl::Now() + absl::Nanoseconds(options_.start_delay_ns);
   run_->merger = std::make_unique<RunMerger>(run_->id, run_->scenario);
+  run_->period = plan->period;
   const v1::ScenarioSpec spec = ScenarioToProto(run_->scenario);
   v1::RunEvent accepted;
   accepted.mutable_accepted()->set_run_id(run_->id);
@@ -216,6 +217,7 @@ void RunCoordinator::SplitAndStart() {
     handle->Send(msg);
     run_->agents.push_back(share.agent_id);
     run_->live.insert(share.agent_id);
+    run_->slots[share.agent_id] = share.slots;
     accepted.mutable_accepted()->add_agents(share.agent_id);
   }
   run_->events->Push(std::move(accepted));
@@ -287,11 +289,44 @@ void RunCoordinator::OnAgentGone(const std::string& agent) {
     Notice("agent_lost", agent, "abort");
     run_->error = absl::StrCat("agent ", agent, " was lost (on_loss: abort)");
     Apply(RunEventKind::kAgentLostAbort);
+  } else if (run_->scenario.agents.on_loss == OnLoss::kRedistribute &&
+             !run_->live.empty() && run_->state == RunState::kRunning) {
+    Notice("agent_lost", agent, "redistribute");
+    Apply(RunEventKind::kAgentLost);
+    Redistribute(agent);
   } else {
-    // Redistribution of the lost share is not implemented yet: the run
-    // continues degraded and says so.
     Notice("agent_lost", agent, "continue");
     Apply(RunEventKind::kAgentLost);
+  }
+}
+
+void RunCoordinator::Redistribute(const std::string& lost) {
+  // Deal the lost slots one at a time to the survivor holding the fewest,
+  // so shares stay within one slot of each other.
+  std::vector<int64_t> orphaned = run_->slots[lost];
+  run_->slots.erase(lost);
+  for (int64_t slot : orphaned) {
+    std::string taker;
+    for (const std::string& id : run_->live) {
+      if (taker.empty() || run_->slots[id].size() < run_->slots[taker].size()) taker = id;
+    }
+    run_->slots[taker].push_back(slot);
+  }
+  // Take over from the end of the lost agent's last reported interval: what
+  // it fired after that was never counted, so its arrivals from there on are
+  // fired again (late, and recorded as late) and the run's count stays
+  // equal to the plan. Up to one interval of them may reach the target twice.
+  const int64_t from_ms =
+      (run_->merger->LastInterval(lost) + 1) * run_->merger->interval_ns() / 1'000'000;
+  for (const std::string& id : run_->live) {
+    std::vector<int64_t>& slots = run_->slots[id];
+    std::sort(slots.begin(), slots.end());
+    v1::ControllerMessage msg;
+    v1::UpdateShare* u = msg.mutable_update_share();
+    u->set_run_id(run_->id);
+    for (int64_t s : slots) u->add_slots(s);
+    u->set_from_ms(std::max<int64_t>(from_ms, 0));
+    if (auto h = registry_.Handle(id)) h->Send(msg);
   }
 }
 

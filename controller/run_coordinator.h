@@ -42,6 +42,7 @@ namespace barrage {
 
 struct CoordinatorOptions {
   int64_t start_delay_ns = 500'000'000;     // StartRun -> common start
+  int64_t redistribute_delay_ns = 200'000'000;  // UpdateShare -> takeover
   int64_t accept_timeout_ns = 5'000'000'000;
   int64_t interval_grace_ns = 2'000'000'000;  // close a silent interval
   int64_t drain_extra_ns = 5'000'000'000;   // beyond the longest timeout
@@ -114,7 +115,12 @@ class RunCoordinator {
     v1::Progress last_progress;
     std::string published_state;
     bool reached_running = false;  // failing before this is "could not start"
+    int64_t period = 1;                              // of the split
+    std::map<std::string, std::vector<int64_t>> slots;  // current shares
   };
+
+  // Deals a lost agent's slots to the survivors and tells them.
+  void Redistribute(const std::string& lost) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void Apply(RunEventKind event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SplitAndStart() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

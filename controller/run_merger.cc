@@ -309,6 +309,11 @@ MetricView RunMerger::Window(size_t request, int64_t intervals) const {
   return v;
 }
 
+int64_t RunMerger::LastInterval(const std::string& agent) const {
+  auto it = agent_interval_.find(agent);
+  return it == agent_interval_.end() ? -1 : it->second;
+}
+
 uint64_t RunMerger::IntervalRequests(int64_t index) const {
   for (auto it = closed_.rbegin(); it != closed_.rend(); ++it) {
     if (it->index == index) {

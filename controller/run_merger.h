@@ -96,6 +96,8 @@ class RunMerger {
   void CloseIntervals(int64_t elapsed_ns, const std::vector<std::string>& agents,
                       int64_t grace_ns, bool all = false);
   int64_t closed_through() const { return closed_through_; }
+  // The highest interval `agent` has reported, or -1.
+  int64_t LastInterval(const std::string& agent) const;
   // The last `intervals` closed intervals of one request (or kAllRequests),
   // merged: response times, requests, errors, and their length in seconds.
   MetricView Window(size_t request, int64_t intervals) const;

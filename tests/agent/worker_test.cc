@@ -2,6 +2,8 @@
 
 #include "agent/worker.h"
 
+#include <set>
+
 #include <catch2/catch_test_macros.hpp>
 
 #include "tests/support/fake_http_client.h"
@@ -229,6 +231,65 @@ TEST_CASE("a stopped worker starts nothing new and finishes when drained") {
   Drive(worker, client, clock, 3'000'000'000);
   CHECK(client.sent().size() == sent);
   CHECK(worker.Finished(clock.NowNs()));
+}
+
+}  // namespace
+}  // namespace barrage
+
+namespace barrage {
+namespace {
+
+TEST_CASE("a reassigned worker takes over a lost share from the switch time") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{1'000'000, Outcome::kOk, 200};
+  });
+  WorkerConfig c = Config(OpenPlan(10, absl::Seconds(10)));
+  c.period = 2;
+  c.slots = {0};  // the other agent owned slot 1
+  Worker worker(c, client);
+  Drive(worker, client, clock, 3'000'000'000);
+  worker.Reassign({0, 1}, 3'500'000'000);
+  Drive(worker, client, clock, 11'000'000'000);
+  std::vector<int64_t> before;
+  std::vector<int64_t> after;
+  for (const auto& s : client.sent()) {
+    (s.at_ns < 3'500'000'000 ? before : after).push_back(s.at_ns);
+  }
+  // Before the switch: every other arrival (its own slot), 0, 200 ms, ...
+  REQUIRE(before.size() == 18);
+  CHECK(before[1] == 200'000'000);
+  // From the switch on: every arrival of the plan, 3.5 s, 3.6 s, ... 9.9 s.
+  REQUIRE(after.size() == 65);
+  CHECK(after.front() == 3'500'000'000);
+  CHECK(after[1] == 3'600'000'000);
+  CHECK(after.back() == 9'900'000'000);
+}
+
+TEST_CASE("a takeover from the past catches up the lost share, never its own") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{1'000'000, Outcome::kOk, 200};
+  });
+  WorkerConfig c = Config(OpenPlan(10, absl::Seconds(10)));
+  c.period = 2;
+  c.slots = {1};
+  Worker worker(c, client);
+  Drive(worker, client, clock, 5'000'000'000);
+  const size_t own = client.sent().size();  // 100 ms, 300 ms, ... 4.9 s
+  REQUIRE(own == 25);
+  // The lost agent (slot 0) last reported the interval ending at 4 s.
+  worker.Reassign({0, 1}, 4'000'000'000);
+  Drive(worker, client, clock, 11'000'000'000);
+  worker.CloseFinal(clock.NowNs());
+  // 4.0, 4.2, ... 4.8 s of slot 0 are caught up (late); then all of 5..9.9 s.
+  CHECK(client.sent().size() == own + 5 + 50);
+  std::set<int64_t> unique;
+  for (const auto& s : client.sent()) unique.insert(s.at_ns);
+  CHECK(unique.size() == 1 + 50 + 24);  // the 5 catch-ups share one instant
+  IntervalStats all(1);
+  worker.TakeIntervals(all);
+  CHECK(all.late >= 4);
 }
 
 }  // namespace
