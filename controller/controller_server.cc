@@ -67,7 +67,7 @@ ControllerServer::ControllerServer(ControllerOptions options)
                        a.require_certificates = !options_.tls_ca_pem.empty();
                        return a;
                      }()),
-      run_service_(registry_, coordinator_, options_.token) {}
+      run_service_(registry_, coordinator_, options_.token, options_.coordinator.store) {}
 
 ControllerServer::~ControllerServer() { Shutdown(); }
 

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "common/flag_names.h"
 #include "controller/controller_server.h"
+#include "controller/result_store.h"
 
 ABSL_FLAG(std::string, grpc, "127.0.0.1:7400", "gRPC listen address (agents and CLI)");
 ABSL_FLAG(std::string, http, "127.0.0.1:9400", "HTTP listen address (/healthz, /readyz)");
@@ -72,6 +73,23 @@ int main(int argc, char** argv) {
     if (!in || options.token.empty()) {
       std::cerr << "barrage-controller: --token-file " << f << ": cannot read a token\n";
       return 2;
+    }
+  }
+  std::unique_ptr<barrage::ResultStore> store;
+  if (!options.data_dir.empty()) {
+    int interrupted = 0;
+    absl::StatusOr<std::unique_ptr<barrage::ResultStore>> opened =
+        barrage::ResultStore::Open(options.data_dir, &interrupted);
+    if (!opened.ok()) {
+      std::cerr << "barrage-controller: " << opened.status().message() << "\n";
+      return 2;
+    }
+    store = std::move(*opened);
+    options.coordinator.store = store.get();
+    if (interrupted > 0) {
+      std::cout << "barrage-controller: " << interrupted
+                << " run(s) were interrupted by the last shutdown; their last checkpoint is kept"
+                << std::endl;
     }
   }
   barrage::ControllerServer server(options);

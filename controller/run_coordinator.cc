@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/histogram_codec.h"
 #include "common/scenario_codec.h"
 #include "common/schedule.h"
 #include "controller/run_metrics.h"
@@ -372,6 +373,19 @@ void RunCoordinator::Tick() {
       break;
   }
   const int64_t elapsed = now - run_->zero_ns;
+  if (options_.store != nullptr && run_->merger &&
+      now - run_->checkpoint_ns >= options_.checkpoint_interval_ns) {
+    // A checkpoint of the merged state so far: what a restart keeps.
+    run_->checkpoint_ns = now;
+    RunReport partial;
+    partial.run_id = run_->id;
+    partial.status = "running";
+    partial.started_at = run_->started_at;
+    partial.duration_s = std::max(0.0, ElapsedS());
+    partial.thresholds = CurrentThresholds();
+    partial.events = run_->log;
+    Store(partial, ResultJson(partial, run_->scenario, *run_->merger));
+  }
   std::vector<std::string> live(run_->live.begin(), run_->live.end());
   run_->merger->CloseIntervals(elapsed, live, options_.interval_grace_ns);
   if (run_->merger->closed_through() > run_->progress_through) OnIntervalsClosed();
@@ -510,6 +524,7 @@ void RunCoordinator::Finish() {
     std::filesystem::create_directories(options_.data_dir + "/runs", ec);
     std::ofstream(options_.data_dir + "/runs/" + r.id + ".json") << json;
   }
+  Store(report, json);
   if (options_.on_result) options_.on_result(r.id, json);
   v1::RunEvent e;
   v1::RunResult* result = e.mutable_result();
@@ -527,6 +542,28 @@ void RunCoordinator::Finish() {
   }
   Publish();
   expiring_.emplace_back(r.id, clock_.NowNs() + options_.metrics_grace_ns);
+}
+
+void RunCoordinator::Store(const RunReport& report, const std::string& json) {
+  if (options_.store == nullptr) return;
+  std::vector<std::pair<std::string, std::string>> histograms;
+  if (run_->merger) {
+    for (size_t i = 0; i < run_->merger->request_count(); ++i) {
+      v1::HistogramSnapshot snapshot;
+      EncodeHistogram(run_->merger->Responses(i), &snapshot);
+      histograms.emplace_back(run_->merger->request_name(i), snapshot.SerializeAsString());
+    }
+  }
+  StoredRun stored;
+  stored.id = run_->id;
+  stored.scenario = run_->scenario.name;
+  stored.status = report.status;
+  stored.started_at =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", report.started_at, absl::UTCTimeZone());
+  stored.result_json = json;
+  if (absl::Status s = options_.store->Save(stored, histograms); !s.ok()) {
+    Notice("store_error", "", std::string(s.message()));
+  }
 }
 
 RunStatusView RunCoordinator::Status() {

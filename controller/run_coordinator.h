@@ -34,6 +34,7 @@
 #include "controller/event_queue.h"
 #include "controller/load_splitter.h"
 #include "common/metrics_registry.h"
+#include "controller/result_store.h"
 #include "controller/run_merger.h"
 #include "controller/run_result.h"
 #include "controller/run_state_machine.h"
@@ -51,6 +52,9 @@ struct CoordinatorOptions {
   // stay before they are removed (so alerts resolve).
   MetricsRegistry* metrics = nullptr;
   int64_t metrics_grace_ns = 60'000'000'000;
+  // Where runs are kept across restarts (null: not kept).
+  ResultStore* store = nullptr;
+  int64_t checkpoint_interval_ns = 5'000'000'000;
   // Called with the finished result JSON (for the store and metrics).
   std::function<void(const std::string& run_id, const std::string& json)>
       on_result;
@@ -116,6 +120,7 @@ class RunCoordinator {
     std::string published_state;
     bool reached_running = false;  // failing before this is "could not start"
     int64_t period = 1;                              // of the split
+    int64_t checkpoint_ns = 0;                       // last checkpoint
     std::map<std::string, std::vector<int64_t>> slots;  // current shares
   };
 
@@ -129,6 +134,8 @@ class RunCoordinator {
   void Finish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnIntervalsClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Store(const RunReport& report, const std::string& json)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::vector<ThresholdResult> CurrentThresholds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Notice(const std::string& kind, const std::string& agent,
               const std::string& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -13,8 +13,52 @@ grpc::Status ToGrpc(const absl::Status& s) {
 }
 
 RunService::RunService(AgentRegistry& registry, RunCoordinator& coordinator,
-                       std::string token)
-    : registry_(registry), coordinator_(coordinator), token_(std::move(token)) {}
+                       std::string token, ResultStore* store)
+    : registry_(registry),
+      coordinator_(coordinator),
+      token_(std::move(token)),
+      store_(store) {}
+
+namespace {
+
+void Fill(const StoredRun& run, bool with_json, v1::StoredRun* out) {
+  out->set_run_id(run.id);
+  out->set_scenario(run.scenario);
+  out->set_status(run.status);
+  out->set_started_at(run.started_at);
+  out->set_updated_at(run.updated_at);
+  if (with_json) out->set_result_json(run.result_json);
+}
+
+}  // namespace
+
+grpc::Status RunService::ListRuns(grpc::ServerContext* context,
+                                  const v1::ListRunsRequest* request,
+                                  v1::ListRunsResponse* response) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  if (store_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "this controller keeps no runs (start it with --data DIR)");
+  }
+  absl::StatusOr<std::vector<StoredRun>> runs =
+      store_->List(request->limit() > 0 ? std::min(request->limit(), 10'000) : 100);
+  if (!runs.ok()) return ToGrpc(runs.status());
+  for (const StoredRun& r : *runs) Fill(r, false, response->add_runs());
+  return grpc::Status::OK;
+}
+
+grpc::Status RunService::GetRun(grpc::ServerContext* context, const v1::GetRunRequest* request,
+                                v1::StoredRun* response) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  if (store_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "this controller keeps no runs (start it with --data DIR)");
+  }
+  absl::StatusOr<StoredRun> run = store_->Get(request->run_id());
+  if (!run.ok()) return ToGrpc(run.status());
+  Fill(*run, true, response);
+  return grpc::Status::OK;
+}
 
 grpc::Status RunService::Authorize(grpc::ServerContext* context) const {
   if (token_.empty()) return grpc::Status::OK;

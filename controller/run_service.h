@@ -20,7 +20,7 @@ class RunService final : public v1::RunControl::Service {
  public:
   // `token`: when non-empty, every call needs "authorization: Bearer TOKEN".
   RunService(AgentRegistry& registry, RunCoordinator& coordinator,
-             std::string token);
+             std::string token, ResultStore* store = nullptr);
 
   grpc::Status StartRun(grpc::ServerContext* context,
                         const v1::StartRunRequest* request,
@@ -34,6 +34,11 @@ class RunService final : public v1::RunControl::Service {
   grpc::Status ListAgents(grpc::ServerContext* context,
                           const v1::ListAgentsRequest* request,
                           v1::ListAgentsResponse* response) override;
+  grpc::Status ListRuns(grpc::ServerContext* context,
+                        const v1::ListRunsRequest* request,
+                        v1::ListRunsResponse* response) override;
+  grpc::Status GetRun(grpc::ServerContext* context, const v1::GetRunRequest* request,
+                      v1::StoredRun* response) override;
 
  private:
   grpc::Status Authorize(grpc::ServerContext* context) const;
@@ -41,6 +46,7 @@ class RunService final : public v1::RunControl::Service {
   AgentRegistry& registry_;
   RunCoordinator& coordinator_;
   const std::string token_;
+  ResultStore* const store_;
 };
 
 // absl::Status -> grpc::Status, at the edge only.

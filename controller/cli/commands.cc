@@ -31,6 +31,8 @@ commands:
   agents [--controller ADDR]     list the controller's agents
   status [--controller ADDR]     the active (or last) run and its progress
   stop [RUN] [--now]             stop the active run (gracefully, or at once)
+  runs                           the runs the controller keeps (--data)
+  report RUN [--format json]     a kept run's result JSON
   validate FILE...               check scenario files; print the normalized plan
   plan FILE --agents N           print how the load splits across N agents
        [--capacity W1,W2,...]    relative agent capacities (default: equal)
@@ -305,7 +307,8 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out,
   const std::string& command = argv[1];
   const std::vector<std::string> args(argv.begin() + 2, argv.end());
   if (command == "run") return RunRun(args, out, err, &InterruptCounter());
-  if (command == "agents" || command == "status" || command == "stop") {
+  if (command == "agents" || command == "status" || command == "stop" ||
+      command == "runs" || command == "report") {
     return RunControlCommand(command, args, out, err);
   }
   if (command == "validate") return RunValidate(args, out, err);

@@ -276,4 +276,41 @@ int RunStop(const RemoteOptions& options, const std::string& run_id, bool immedi
   return kExitPassed;
 }
 
+int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::ListRunsResponse response;
+  const grpc::Status s = stub->ListRuns(&context, v1::ListRunsRequest(), &response);
+  if (!s.ok()) {
+    err << "barrage runs: " << s.error_message() << "\n";
+    return CodeFor(s);
+  }
+  out << absl::StrFormat("%-18s %-12s %-24s %-21s\n", "RUN", "STATUS", "SCENARIO", "STARTED");
+  for (const auto& r : response.runs()) {
+    out << absl::StrFormat("%-18s %-12s %-24s %-21s\n", r.run_id(), r.status(), r.scenario(),
+                           r.started_at());
+  }
+  return kExitPassed;
+}
+
+int ShowReport(const RemoteOptions& options, const std::string& run_id, std::ostream& out,
+              std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::GetRunRequest request;
+  request.set_run_id(run_id);
+  v1::StoredRun run;
+  const grpc::Status s = stub->GetRun(&context, request, &run);
+  if (!s.ok()) {
+    err << "barrage report: " << s.error_message() << "\n";
+    return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitUsage : CodeFor(s);
+  }
+  out << run.result_json();
+  return kExitPassed;
+}
+
 }  // namespace barrage

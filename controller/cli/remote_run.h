@@ -45,6 +45,10 @@ int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err
 int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err);
 int RunStop(const RemoteOptions& options, const std::string& run_id,
             bool immediate, std::ostream& out, std::ostream& err);
+int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err);
+// Prints a stored run's result JSON.
+int ShowReport(const RemoteOptions& options, const std::string& run_id,
+               std::ostream& out, std::ostream& err);
 
 }  // namespace barrage
 

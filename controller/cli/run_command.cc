@@ -151,8 +151,14 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
       remote.insecure = true;
     } else if (command == "stop" && args[i] == "--now") {
       now = true;
-    } else if (command == "stop" && run_id.empty() && !args[i].empty() && args[i][0] != '-') {
+    } else if ((command == "stop" || command == "report") && run_id.empty() &&
+               !args[i].empty() && args[i][0] != '-') {
       run_id = args[i];
+    } else if (command == "report" && ValueOf(args, i, "--format", value)) {
+      if (value != "json") {
+        err << "barrage report: --format " << value << " is not supported yet (json)\n";
+        return kExitUsage;
+      }
     } else {
       err << "barrage " << command << ": unexpected argument '" << args[i] << "'\n";
       return kExitUsage;
@@ -160,6 +166,14 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   }
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
+  if (command == "runs") return RunRuns(remote, out, err);
+  if (command == "report") {
+    if (run_id.empty()) {
+      err << "barrage report: give a run id (see barrage runs)\n";
+      return kExitUsage;
+    }
+    return ShowReport(remote, run_id, out, err);
+  }
   return RunStop(remote, run_id, now, out, err);
 }
 
