@@ -392,8 +392,9 @@ void Loader::LoadRequest(const YAML::Node& n, const std::string& path,
     if (auto h = Headers(n["headers"], path + ".headers")) {
       // Request headers override defaults of the same name.
       for (const auto& [name, value] : *h) {
-        auto same = [&](const auto& kv) {
-          return absl::AsciiStrToLower(kv.first) == absl::AsciiStrToLower(name);
+        const std::string lower = absl::AsciiStrToLower(name);
+        auto same = [&lower](const auto& kv) {
+          return absl::AsciiStrToLower(kv.first) == lower;
         };
         out.headers.erase(
             std::remove_if(out.headers.begin(), out.headers.end(), same),

@@ -14,6 +14,7 @@ MAIN_PKGS=(
   libbenchmark-dev libsqlite3-dev
   prometheus yamllint iproute2 curl openssl ca-certificates
   nginx-light wrk procps util-linux time python3 python3-yaml
+  clang libclang-rt-14-dev
 )
 # Catch2 3 exists only in bookworm-backports (main has 2.13).
 BACKPORTS_PKGS=(catch2)
