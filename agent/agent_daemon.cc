@@ -326,7 +326,12 @@ void AgentDaemon::Session() {
       const double cores = static_cast<double>(Cores());
       while (!session_over.load()) {
         if (clock_.NowNs() - last_heard_ns_.load() > lease_ns_) {
-          context.TryCancel();  // lease expired: the controller is gone
+          // Lease expired: the controller is gone. No controller, no load.
+          if (options_.log) {
+            options_.log(absl::StrCat("no word from the controller for ", lease_ns_ / 1'000'000,
+                                      " ms: stopping any run (dead-man switch)"));
+          }
+          context.TryCancel();
           break;
         }
         v1::AgentMessage beat;
