@@ -259,6 +259,11 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
     ++rejected_total_;
     return;
   }
+  // Reports from the future (beyond a generous clock allowance) are refused.
+  if (report.interval_start_ns() > clock_.NowNs() - run_->zero_ns + 30'000'000'000) {
+    ++rejected_total_;
+    return;
+  }
   const absl::Status s = run_->merger->Apply(report);
   if (!s.ok()) {
     if (!absl::IsAlreadyExists(s)) ++rejected_total_;

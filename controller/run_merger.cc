@@ -94,6 +94,13 @@ absl::Status RunMerger::Validate(
       r.interval_start_ns() / r.interval_length_ns() > 10'000'000) {
     return absl::InvalidArgumentError("interval bounds are out of range");
   }
+  // A flood of reports for intervals far from the ones closing now would
+  // hold memory open: the open ones are bounded.
+  const int64_t k = r.interval_start_ns() / r.interval_length_ns();
+  if (k > closed_through_ && open_.find(k) == open_.end() &&
+      open_.size() >= kMaxOpenIntervals) {
+    return absl::InvalidArgumentError("too many intervals open at once");
+  }
   if (!(r.counters().cpu_seconds() >= 0 && r.counters().cpu_seconds() < 1e6)) {
     return absl::InvalidArgumentError("counters.cpu_seconds is out of range");
   }

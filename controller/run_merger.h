@@ -139,6 +139,7 @@ class RunMerger {
     std::vector<uint64_t> errors;
   };
   static constexpr size_t kKeptIntervals = 600;
+  static constexpr size_t kMaxOpenIntervals = 120;
   std::map<int64_t, OpenInterval> open_;
   std::deque<ClosedInterval> closed_;
   int64_t closed_through_ = -1;

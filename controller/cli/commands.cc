@@ -48,24 +48,6 @@ exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid scenario,
   3 could not start, 4 aborted (abort threshold or Ctrl-C), 1 internal error
 )";
 
-// Splits "--flag=value" and "--flag value" forms; returns false when a flag
-// that needs a value has none.
-bool TakeFlag(const std::vector<std::string>& args, size_t& i,
-              absl::string_view name, std::string& value) {
-  absl::string_view arg = args[i];
-  if (!absl::ConsumePrefix(&arg, name)) return false;
-  if (arg.empty()) {
-    if (i + 1 >= args.size()) return false;
-    value = args[++i];
-    return true;
-  }
-  if (absl::ConsumePrefix(&arg, "=")) {
-    value = std::string(arg);
-    return true;
-  }
-  return false;
-}
-
 // "HOST:PORT" with an IPv4 address, localhost or a bracketed IPv6 address.
 absl::Status ParseListen(absl::string_view text, TargetServer::Options& o) {
   const size_t colon = text.rfind(':');
@@ -291,6 +273,22 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
   out << (stats.by_status.empty() ? "none" : "") << ") on " << stats.connections
       << (stats.connections == 1 ? " connection" : " connections") << std::endl;
   return kExitPassed;
+}
+
+bool TakeFlag(const std::vector<std::string>& args, size_t& i,
+              absl::string_view name, std::string& value) {
+  absl::string_view arg = args[i];
+  if (!absl::ConsumePrefix(&arg, name)) return false;
+  if (arg.empty()) {
+    if (i + 1 >= args.size()) return false;
+    value = args[++i];
+    return true;
+  }
+  if (absl::ConsumePrefix(&arg, "=")) {
+    value = std::string(arg);
+    return true;
+  }
+  return false;
 }
 
 std::atomic<int>& InterruptCounter() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "common/exit_codes.h"
 
 namespace barrage {
@@ -25,6 +26,12 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out,
 // calling thread (and so in the server's threads) while it runs.
 int RunTarget(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err);
+
+// Reads a flag's value in the "--flag value" or "--flag=value" form at
+// args[i] (advancing i past a separate value). False when args[i] is not
+// that flag or the value is missing.
+bool TakeFlag(const std::vector<std::string>& args, size_t& i,
+              absl::string_view name, std::string& value);
 
 // Counts SIGINT/SIGTERM deliveries for `barrage run` (main's handler
 // increments it): 1 stops gracefully, 2 stops at once.

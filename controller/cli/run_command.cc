@@ -11,26 +11,11 @@
 #include "absl/strings/strip.h"
 #include "common/exit_codes.h"
 #include "common/scenario_yaml.h"
+#include "controller/cli/commands.h"
 #include "controller/cli/remote_run.h"
 
 namespace barrage {
 namespace {
-
-// "--flag value" or "--flag=value" at args[i]; advances i past a value.
-bool ValueOf(const std::vector<std::string>& args, size_t& i,
-             absl::string_view flag, std::string& value) {
-  absl::string_view arg = args[i];
-  if (!absl::ConsumePrefix(&arg, flag)) return false;
-  if (arg.empty() && i + 1 < args.size()) {
-    value = args[++i];
-    return true;
-  }
-  if (absl::ConsumePrefix(&arg, "=")) {
-    value = std::string(arg);
-    return true;
-  }
-  return false;
-}
 
 std::string DefaultController() {
   const char* env = std::getenv("BARRAGE_CONTROLLER");
@@ -74,26 +59,26 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   bool has_controller = false;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string value;
-    if (ValueOf(args, i, "--local", value)) {
+    if (TakeFlag(args, i, "--local", value)) {
       if (!absl::SimpleAtoi(value, &local.agents) || local.agents < 1 || local.agents > 64) {
         err << "barrage run: --local: '" << value << "' is not a number of agents from 1 to 64\n";
         return kExitUsage;
       }
       is_local = true;
-    } else if (ValueOf(args, i, "--workers", value)) {
+    } else if (TakeFlag(args, i, "--workers", value)) {
       if (!absl::SimpleAtoi(value, &local.workers_per_agent) ||
           local.workers_per_agent < 1 || local.workers_per_agent > 256) {
         err << "barrage run: --workers: '" << value << "' is not a number from 1 to 256\n";
         return kExitUsage;
       }
-    } else if (ValueOf(args, i, "--controller", value)) {
+    } else if (TakeFlag(args, i, "--controller", value)) {
       remote.controller = value;
       has_controller = true;
-    } else if (ValueOf(args, i, "--token-file", value)) {
+    } else if (TakeFlag(args, i, "--token-file", value)) {
       if (!ReadToken(value, remote.token, err)) return kExitUsage;
-    } else if (ValueOf(args, i, "--tls-ca", value)) {
+    } else if (TakeFlag(args, i, "--tls-ca", value)) {
       if (!ReadPem(value, remote.tls_ca_pem, err)) return kExitUsage;
-    } else if (ValueOf(args, i, "--out", value)) {
+    } else if (TakeFlag(args, i, "--out", value)) {
       absl::string_view spec = value;
       if (absl::ConsumePrefix(&spec, "json=") && !spec.empty()) {
         remote.json_out = std::string(spec);
@@ -141,11 +126,11 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   bool now = false;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string value;
-    if (ValueOf(args, i, "--controller", value)) {
+    if (TakeFlag(args, i, "--controller", value)) {
       remote.controller = value;
-    } else if (ValueOf(args, i, "--token-file", value)) {
+    } else if (TakeFlag(args, i, "--token-file", value)) {
       if (!ReadToken(value, remote.token, err)) return kExitUsage;
-    } else if (ValueOf(args, i, "--tls-ca", value)) {
+    } else if (TakeFlag(args, i, "--tls-ca", value)) {
       if (!ReadPem(value, remote.tls_ca_pem, err)) return kExitUsage;
     } else if (args[i] == "--insecure") {
       remote.insecure = true;
@@ -154,7 +139,7 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
     } else if ((command == "stop" || command == "report") && run_id.empty() &&
                !args[i].empty() && args[i][0] != '-') {
       run_id = args[i];
-    } else if (command == "report" && ValueOf(args, i, "--format", value)) {
+    } else if (command == "report" && TakeFlag(args, i, "--format", value)) {
       if (value != "json") {
         err << "barrage report: --format " << value << " is not supported yet (json)\n";
         return kExitUsage;

@@ -122,6 +122,16 @@ TEST_CASE("a late report counts in the run but not in closed windows") {
   CHECK(m.Window(kAllRequests, 1).requests == 10);
 }
 
+TEST_CASE("a flood of reports for many intervals is bounded") {
+  RunMerger m("r-1", TwoRequests());
+  uint64_t accepted = 0;
+  for (int64_t k = 0; k < 1000; ++k) {
+    accepted += m.Apply(Report("a", static_cast<uint64_t>(k + 1), k * 50, 1, 1000)).ok();
+  }
+  CHECK(accepted == 120);
+  CHECK(m.rejected() == 880);
+}
+
 TEST_CASE("a lost agent does not hold intervals open forever") {
   RunMerger m("r-1", TwoRequests());
   for (int64_t k = 0; k < 5; ++k) {

@@ -5,22 +5,9 @@
 # the exit codes 0, 99, 4, 3 and 2.
 #
 # Usage: distributed_test.sh BUILD_DIR
-set -euo pipefail
-BUILD=$(cd "$1" && pwd)
-BARRAGE=$BUILD/controller/barrage
+source "$(dirname "$0")/lib.sh" "$1"
 CONTROLLER=$BUILD/controller/barrage-controller
 AGENT=$BUILD/agent/barrage-agent
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do echo "== $f" >&2; tail -5 "$f" >&2; done; exit 1; }
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-json() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 TARGET_PORT=$(port); GRPC_PORT=$(port); HTTP_PORT=$(port)
 "$BARRAGE" target --listen "127.0.0.1:$TARGET_PORT" --delay 2ms > "$WORK/target.log" 2>&1 &

@@ -10,20 +10,7 @@
 #   - every PromQL expression of the dashboard and the rule files evaluates.
 #
 # Usage: prometheus_test.sh BUILD_DIR
-set -euo pipefail
-BUILD=$(cd "$1" && pwd)
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BARRAGE=$BUILD/controller/barrage
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -5 "$WORK"/*.log >&2 || true; exit 1; }
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh" "$1"
 command -v prometheus >/dev/null || { echo "prometheus not installed: skipped"; exit 0; }
 
 T=$(port); G=$(port); H=$(port); A1=$(port); A2=$(port); P=$(port)

@@ -6,19 +6,7 @@
 # is reported clearly, not crashed on.
 #
 # Usage: restart_test.sh BUILD_DIR
-set -euo pipefail
-BUILD=$(cd "$1" && pwd)
-BARRAGE=$BUILD/controller/barrage
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do echo "== $f" >&2; tail -n 5 "$f" >&2; done; exit 1; }
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh" "$1"
 
 T=$(port); G=$(port)
 export BARRAGE_CONTROLLER="127.0.0.1:$G"

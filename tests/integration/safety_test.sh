@@ -8,19 +8,7 @@
 #     --max-rate, and the refusal reaches the CLI (exit 3, with the reason).
 #
 # Usage: safety_test.sh BUILD_DIR
-set -euo pipefail
-BUILD=$(cd "$1" && pwd)
-BARRAGE=$BUILD/controller/barrage
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do echo "== $f" >&2; tail -n 5 "$f" >&2; done; exit 1; }
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh" "$1"
 served() {
   curl -s "127.0.0.1:$T/__barrage/metrics" | awk '/^barrage_target_requests_total/ {n += $2} END {print n + 0}'
 }
