@@ -18,13 +18,6 @@
 namespace barrage {
 namespace {
 
-size_t RequestIndex(const Scenario& s, const std::string& name) {
-  for (size_t i = 0; i < s.requests.size(); ++i) {
-    if (s.requests[i].name == name) return i;
-  }
-  return kAllRequests;
-}
-
 uint64_t SeedFor(const std::string& run_id, size_t index) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a
   for (char c : run_id) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
@@ -114,14 +107,9 @@ std::vector<ThresholdResult> RunCoordinator::CurrentThresholds() {
   for (size_t i = 0; i < run_->scenario.thresholds.size(); ++i) {
     const Threshold& t = run_->scenario.thresholds[i];
     if (!t.whole_run) continue;
-    const size_t request =
-        t.request.empty() ? kAllRequests : RequestIndex(run_->scenario, t.request);
-    MetricView view;
-    view.responses = run_->merger->Responses(request);
-    view.requests = run_->merger->Requests(request);
-    view.errors = run_->merger->Errors(request);
-    view.seconds = std::max(ElapsedS(), 1e-9);
-    out[i] = EvaluateThreshold(t, view);
+    out[i] = EvaluateThreshold(
+        t, run_->merger->RunView(run_->merger->RequestIndex(t.request),
+                                 std::max(ElapsedS(), 1e-9)));
   }
   return out;
 }
@@ -424,14 +412,11 @@ void RunCoordinator::OnIntervalsClosed() {
   const int64_t interval_ns = m.interval_ns();
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
     const Threshold& t = s.thresholds[i];
-    const size_t request = t.request.empty() ? kAllRequests : RequestIndex(s, t.request);
+    const size_t request = m.RequestIndex(t.request);
     MetricView view;
     if (t.whole_run) {
       if (!t.abort) continue;  // judged at the end
-      view.responses = m.Responses(request);
-      view.requests = m.Requests(request);
-      view.errors = m.Errors(request);
-      view.seconds = static_cast<double>(m.closed_through() + 1) * interval_ns / 1e9;
+      view = m.RunView(request, static_cast<double>(m.closed_through() + 1) * interval_ns / 1e9);
     } else {
       const int64_t n = std::max<int64_t>(
           1, (absl::ToInt64Nanoseconds(t.window) + interval_ns - 1) / interval_ns);
@@ -489,13 +474,8 @@ void RunCoordinator::Finish() {
   for (size_t i = 0; i < r.scenario.thresholds.size(); ++i) {
     const Threshold& t = r.scenario.thresholds[i];
     if (t.whole_run) {
-      const size_t request = t.request.empty() ? kAllRequests : RequestIndex(r.scenario, t.request);
-      MetricView view;
-      view.responses = r.merger->Responses(request);
-      view.requests = r.merger->Requests(request);
-      view.errors = r.merger->Errors(request);
-      view.seconds = report.duration_s;
-      report.thresholds.push_back(EvaluateThreshold(t, view));
+      report.thresholds.push_back(EvaluateThreshold(
+          t, r.merger->RunView(r.merger->RequestIndex(t.request), report.duration_s)));
     } else {
       report.thresholds.push_back(r.live_thresholds[i]);
     }

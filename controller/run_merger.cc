@@ -40,11 +40,8 @@ absl::Status RunMerger::Validate(
   for (int i = 0; i < r.series_size(); ++i) {
     const v1::SeriesDelta& s = r.series(i);
     const std::string where = absl::StrCat("series[", i, "]");
-    size_t request = request_names_.size();
-    for (size_t k = 0; k < request_names_.size(); ++k) {
-      if (request_names_[k] == s.request()) request = k;
-    }
-    if (request == request_names_.size()) {
+    const size_t request = RequestIndex(s.request());
+    if (request == kAllRequests) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": unknown request '", s.request(), "'"));
     }
@@ -216,6 +213,22 @@ uint64_t RunMerger::Requests(size_t request) const {
     }
   }
   return n;
+}
+
+size_t RunMerger::RequestIndex(const std::string& name) const {
+  for (size_t i = 0; i < request_names_.size(); ++i) {
+    if (request_names_[i] == name) return i;
+  }
+  return kAllRequests;
+}
+
+MetricView RunMerger::RunView(size_t request, double seconds) const {
+  MetricView v;
+  v.responses = Responses(request);
+  v.requests = Requests(request);
+  v.errors = Errors(request);
+  v.seconds = seconds;
+  return v;
 }
 
 uint64_t RunMerger::Errors(size_t request) const {

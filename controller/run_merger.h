@@ -84,6 +84,11 @@ class RunMerger {
   Histogram Responses(size_t request) const;
   Histogram Services(size_t request) const;
   uint64_t Requests(size_t request) const;  // results, any outcome
+  // The index of the request named `name`; kAllRequests for "" or unknown.
+  size_t RequestIndex(const std::string& name) const;
+  // The whole run of one request (or kAllRequests) as a threshold view
+  // lasting `seconds`.
+  MetricView RunView(size_t request, double seconds) const;
   uint64_t Errors(size_t request) const;    // results not ok
   uint64_t BytesReceived() const;
   uint64_t BytesSent() const;

@@ -26,22 +26,6 @@ void LatencyObject(JsonWriter& j, const Histogram& h) {
   j.EndObject();
 }
 
-MetricView ViewOf(const RunMerger& m, size_t request, double seconds) {
-  MetricView v;
-  v.responses = m.Responses(request);
-  v.requests = m.Requests(request);
-  v.errors = m.Errors(request);
-  v.seconds = seconds;
-  return v;
-}
-
-size_t RequestIndex(const RunMerger& m, const std::string& name) {
-  for (size_t i = 0; i < m.request_count(); ++i) {
-    if (m.request_name(i) == name) return i;
-  }
-  return kAllRequests;
-}
-
 // Achieved rate of each stage from the per-interval result counts.
 std::vector<double> AchievedRps(const Scenario& s, const RunMerger& m) {
   std::vector<double> out;
@@ -62,18 +46,6 @@ std::vector<double> AchievedRps(const Scenario& s, const RunMerger& m) {
 }
 
 }  // namespace
-
-std::vector<ThresholdResult> EvaluateRunThresholds(const Scenario& scenario,
-                                                   const RunMerger& merged,
-                                                   double duration_s) {
-  std::vector<ThresholdResult> out;
-  for (const Threshold& t : scenario.thresholds) {
-    const size_t request =
-        t.request.empty() ? kAllRequests : RequestIndex(merged, t.request);
-    out.push_back(EvaluateThreshold(t, ViewOf(merged, request, duration_s)));
-  }
-  return out;
-}
 
 std::string StatusFor(const std::vector<ThresholdResult>& results,
                       bool aborted) {

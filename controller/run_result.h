@@ -34,12 +34,6 @@ struct RunReport {
   std::string error;          // status "error": why
 };
 
-// Thresholds judged on the whole run (window thresholds use their window's
-// view at the end; see the coordinator for live evaluation).
-std::vector<ThresholdResult> EvaluateRunThresholds(const Scenario& scenario,
-                                                   const RunMerger& merged,
-                                                   double duration_s);
-
 // "passed" unless a threshold failed ("failed"); `aborted` wins.
 std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted);
 

@@ -44,6 +44,8 @@ set +e
 "$BARRAGE" run "$SCENARIO" --local 2 --out "json=$WORK/result.json"
 code=$?
 set -e
-echo "== barrage run exited $code; the target says: $(kill -TERM "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null; tail -1 "$WORK/target.log")"
+kill -TERM "$TARGET_PID"
+wait "$TARGET_PID" 2>/dev/null || true
 TARGET_PID=
+echo "== barrage run exited $code; $(tail -1 "$WORK/target.log")"
 exit "$code"
