@@ -31,6 +31,8 @@ constexpr size_t kMaxInput = Http1RequestParser::kMaxHeadBytes + 16 * 1024;
 constexpr int64_t kLingerNs = 2'000'000'000;
 constexpr uint64_t kLingerSeq = ~uint64_t{0};
 constexpr int kMaxEvents = 256;
+// The last stretch before a response deadline is spent polling, not asleep.
+constexpr int64_t kSpinNs = 150'000;
 
 int64_t NowNs() {
   timespec ts;
@@ -102,7 +104,11 @@ absl::Status TargetWorker::Init() {
 void TargetWorker::Run() {
   epoll_event events[kMaxEvents];
   for (;;) {
-    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, -1);
+    // The timer fires kSpinNs early; the last stretch before a deadline is
+    // spent polling, so a response leaves within microseconds of it rather
+    // than after a wakeup's latency (~0.1 ms on a VM).
+    const bool spin = !heap_.empty() && heap_.front().due_ns - NowNs() <= kSpinNs;
+    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, spin ? 0 : -1);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
@@ -128,6 +134,7 @@ void TargetWorker::Run() {
         if (c.open && (what & EPOLLOUT)) Pump(c, NowNs());
       }
     }
+    if (spin) OnTimer();
     ArmTimer();
   }
 }
@@ -208,10 +215,11 @@ void TargetWorker::OnReadable(Connection& c) {
 
 void TargetWorker::OnTimer() {
   uint64_t expirations;
-  if (read(timer_fd_, &expirations, sizeof(expirations)) < 0) {
-    // EAGAIN: a re-arm raced the wakeup; the heap is checked regardless.
+  if (read(timer_fd_, &expirations, sizeof(expirations)) > 0) {
+    armed_ns_ = 0;
   }
-  armed_ns_ = 0;
+  // EAGAIN: no expiry yet (spinning) or a re-arm raced the wakeup; the heap
+  // is checked regardless.
   const int64_t now = NowNs();
   while (!heap_.empty() && heap_.front().due_ns <= now) {
     std::pop_heap(heap_.begin(), heap_.end(), kLaterDue);
@@ -311,7 +319,7 @@ void TargetWorker::PushTimer(int64_t due_ns, const Connection& c,
 }
 
 void TargetWorker::ArmTimer() {
-  const int64_t want = heap_.empty() ? 0 : heap_.front().due_ns;
+  const int64_t want = heap_.empty() ? 0 : std::max<int64_t>(heap_.front().due_ns - kSpinNs, 1);
   if (want == armed_ns_) return;
   itimerspec spec{};  // all zero disarms
   spec.it_value.tv_sec = want / 1'000'000'000;
