@@ -9,9 +9,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$1
 SECONDS_EACH=${2:-20}
 command -v clang++ >/dev/null || { echo "clang++ not installed: skipped"; exit 0; }
+mkdir -p "$BUILD"
 CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DBARRAGE_FUZZ=ON -DBARRAGE_BUILD_TESTS=OFF -DBARRAGE_BUILD_BENCHMARKS=OFF > "$BUILD.configure.log" 2>&1 ||
-  { cat "$BUILD.configure.log"; exit 1; }
+  -DBARRAGE_FUZZ=ON -DBARRAGE_BUILD_TESTS=OFF -DBARRAGE_BUILD_BENCHMARKS=OFF > "$BUILD/configure.out" 2>&1 ||
+  { cat "$BUILD/configure.out"; exit 1; }
 cmake --build "$BUILD" -j "$(nproc)" --target scenario_loader_fuzz histogram_decoder_fuzz agent_messages_fuzz
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
