@@ -151,6 +151,7 @@ class Worker {
   IntervalStats current_;
   int64_t interval_index_ = 0;   // the interval being recorded
   bool stopped_ = false;
+  bool spin_window_ = false;      // polling out the end of a long sleep
   bool schedule_closed_ = false;  // the end was reached; leftovers counted
   uint64_t reported_connections_ = 0;  // client's cumulative count published
 
