@@ -29,7 +29,6 @@ int64_t WorkerShare(int64_t agent_vus, int worker, int workers) {
 Worker::Worker(WorkerConfig config, HttpClient& client)
     : config_(std::move(config)),
       client_(client),
-      templates_(BuildTemplates(config_.scenario)),
       scheduler_(config_.scenario, config_.period, config_.slots,
                  config_.worker, config_.workers, config_.arrivals,
                  config_.seed),

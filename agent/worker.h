@@ -125,7 +125,6 @@ class Worker {
 
   const WorkerConfig config_;
   HttpClient& client_;
-  const std::vector<HttpRequestTemplate> templates_;
   ArrivalScheduler scheduler_;
   // Schedulers of slots taken over from lost agents, beside scheduler_; the
   // earliest due arrival of all of them goes next.

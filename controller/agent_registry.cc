@@ -26,8 +26,7 @@ absl::Status AgentRegistry::Register(const v1::Hello& hello,
     absl::MutexLock lock(&mu_);
     AgentInfo& info = agents_[hello.agent_id()];
     replaced = std::move(info.handle);
-    const std::string run_id = info.run_id;
-    info = AgentInfo();
+    info = AgentInfo();  // a reconnecting agent starts idle: it never resumes a run
     info.id = hello.agent_id();
     info.version = hello.version();
     info.capacity = std::max(1, hello.capacity());
@@ -37,7 +36,6 @@ absl::Status AgentRegistry::Register(const v1::Hello& hello,
                               hello.allow_targets().end());
     info.handle = std::move(handle);
     info.connected_ns = info.last_seen_ns = clock_.NowNs();
-    (void)run_id;  // a reconnecting agent starts idle: it never resumes a run
   }
   if (replaced) replaced->Close();
   return absl::OkStatus();

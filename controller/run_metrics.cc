@@ -100,6 +100,11 @@ void PublishRunMetrics(MetricsRegistry& r, const RunMetricsView& v) {
   r.Set(kDropped, {run, scenario}, static_cast<double>(m.Dropped()));
   r.Set(kLate, {run}, static_cast<double>(m.late_reports()));
   r.Set(kRejected, {run}, static_cast<double>(m.rejected()));
+  // The all-requests views are the sums of the per-request ones (bucket
+  // addition), so each window is merged from the closed intervals once.
+  Histogram all_run;
+  Histogram all_10s;
+  Histogram all_60s;
   for (size_t req = 0; req < m.request_count(); ++req) {
     const std::string& name = m.request_name(req);
     HistogramValue hv;
@@ -117,13 +122,19 @@ void PublishRunMetrics(MetricsRegistry& r, const RunMetricsView& v) {
       hv.buckets.emplace_back(static_cast<double>(kLeBoundsUs[b]) / 1e6, le[b]);
     }
     r.SetHistogram(kDuration, {run, scenario, name}, std::move(hv));
-    QuantileGauges(r, run, scenario, name, "run", m.Responses(req));
-    QuantileGauges(r, run, scenario, name, "10s", m.Window(req, 10).responses);
-    QuantileGauges(r, run, scenario, name, "60s", m.Window(req, 60).responses);
+    const Histogram run_view = m.Responses(req);
+    const Histogram w10 = m.Window(req, 10).responses;
+    const Histogram w60 = m.Window(req, 60).responses;
+    QuantileGauges(r, run, scenario, name, "run", run_view);
+    QuantileGauges(r, run, scenario, name, "10s", w10);
+    QuantileGauges(r, run, scenario, name, "60s", w60);
+    (void)all_run.Merge(run_view);
+    (void)all_10s.Merge(w10);
+    (void)all_60s.Merge(w60);
   }
-  QuantileGauges(r, run, scenario, kAllRequestsLabel, "run", m.Responses(kAllRequests));
-  QuantileGauges(r, run, scenario, kAllRequestsLabel, "10s", m.Window(kAllRequests, 10).responses);
-  QuantileGauges(r, run, scenario, kAllRequestsLabel, "60s", m.Window(kAllRequests, 60).responses);
+  QuantileGauges(r, run, scenario, kAllRequestsLabel, "run", all_run);
+  QuantileGauges(r, run, scenario, kAllRequestsLabel, "10s", all_10s);
+  QuantileGauges(r, run, scenario, kAllRequestsLabel, "60s", all_60s);
   Histogram lag;
   for (const auto& [id, a] : m.agents()) (void)lag.Merge(a.schedule_lag);
   r.SetSummary(kLag, {run}, Quantiles(lag));
