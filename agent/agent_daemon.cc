@@ -229,7 +229,7 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.http.http = scenario->http;
   config.http.insecure = options_.insecure_targets;
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
-      RunExecutor::Create(config, clock_, CurlClients(config));
+      RunExecutor::Create(config, clock_, HttpClients(config));
   if (!ex.ok()) {
     refuse(std::string(ex.status().message()));
     return;

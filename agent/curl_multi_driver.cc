@@ -4,7 +4,6 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "agent/precise_wait.h"
 #include "common/clock.h"
 
 namespace barrage {
@@ -37,23 +37,6 @@ Outcome Classify(CURLcode code) {
     default:
       return Outcome::kOther;
   }
-}
-
-// Waits on `epoll_fd` for at most `timeout_ns`, with nanosecond precision
-// where the kernel has epoll_pwait2 (5.11+) and ms (rounded up) otherwise.
-int WaitEvents(int epoll_fd, epoll_event* events, int max, int64_t timeout_ns) {
-  // glibc >= 2.35 declares epoll_pwait2 (Debian 12 has 2.36); the kernel
-  // may still lack it (ENOSYS), then epoll_wait's ms timeout is used.
-  static thread_local bool has_pwait2 = true;
-  if (has_pwait2) {
-    timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000),
-                static_cast<long>(timeout_ns % 1'000'000'000)};
-    const int n = epoll_pwait2(epoll_fd, events, max, &ts, nullptr);
-    if (n >= 0 || errno != ENOSYS) return n;
-    has_pwait2 = false;
-  }
-  return epoll_wait(epoll_fd, events, max,
-                    static_cast<int>((timeout_ns + 999'999) / 1'000'000));
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // Copyright 2026 The Barrage Authors.
 //
 // HttpClient: the seam between a worker and the network. A worker starts
-// prebuilt requests by index and learns of their completion from Poll(); the
-// real implementation is CurlMultiDriver (libcurl multi), tests use
-// FakeHttpClient (tests/support/).
+// prebuilt requests by index and learns of their completion from Poll(). The
+// real implementations are Http1Driver (native, cleartext HTTP/1.1) and
+// CurlMultiDriver (libcurl multi: https, HTTP/2); MakeHttpClient() picks one.
+// Tests use FakeHttpClient (tests/support/).
 //
 // A failed request is a measurement, not an error: every Start() ends in
 // exactly one HttpResult with an Outcome, never a Status.
@@ -38,9 +39,16 @@ struct HttpRequestTemplate {
   bool Succeeded(int status) const;
 };
 
+// Which client sends a run's requests.
+enum class HttpEngine {
+  kAuto,  // Http1Driver for http:// over HTTP/1.1, CurlMultiDriver otherwise
+  kCurl,  // CurlMultiDriver for everything
+};
+
 // Transport settings shared by all of a run's requests.
 struct HttpClientOptions {
   HttpVersion http = HttpVersion::kHttp11;
+  HttpEngine engine = HttpEngine::kAuto;
   bool insecure = false;      // https without certificate verification
   std::string ca_file;        // extra CA bundle for https; "" = system
   size_t max_in_flight = 1000;

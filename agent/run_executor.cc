@@ -9,6 +9,7 @@
 
 #include "absl/time/clock.h"
 #include "agent/curl_multi_driver.h"
+#include "agent/http1_driver.h"
 #include "agent/request_picker.h"
 
 namespace barrage {
@@ -20,19 +21,28 @@ double ProcessCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-ClientFactory CurlClients(const AgentRunConfig& config) {
+absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
+    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options) {
+  if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
+    absl::StatusOr<std::unique_ptr<Http1Driver>> d =
+        Http1Driver::Create(std::move(templates), options);
+    if (!d.ok()) return d.status();
+    return std::unique_ptr<HttpClient>(std::move(*d));
+  }
+  absl::StatusOr<std::unique_ptr<CurlMultiDriver>> d =
+      CurlMultiDriver::Create(std::move(templates), options);
+  if (!d.ok()) return d.status();
+  return std::unique_ptr<HttpClient>(std::move(*d));
+}
+
+ClientFactory HttpClients(const AgentRunConfig& config) {
   HttpClientOptions options = config.http;
   const int workers = std::max(config.workers, 1);
   options.max_in_flight =
       std::max<size_t>(1, (config.max_in_flight + static_cast<size_t>(workers) - 1) /
                               static_cast<size_t>(workers));
   std::vector<HttpRequestTemplate> templates = BuildTemplates(config.scenario);
-  return [options, templates](int) -> absl::StatusOr<std::unique_ptr<HttpClient>> {
-    absl::StatusOr<std::unique_ptr<CurlMultiDriver>> d =
-        CurlMultiDriver::Create(templates, options);
-    if (!d.ok()) return d.status();
-    return std::unique_ptr<HttpClient>(std::move(*d));
-  };
+  return [options, templates](int) { return MakeHttpClient(templates, options); };
 }
 
 RunExecutor::RunExecutor(AgentRunConfig config, Clock& clock)

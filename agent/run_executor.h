@@ -47,8 +47,13 @@ using ClientFactory =
     std::function<absl::StatusOr<std::unique_ptr<HttpClient>>(int worker)>;
 using ReportSink = std::function<void(const v1::StatsReport&)>;
 
-// libcurl clients for `config`'s scenario.
-ClientFactory CurlClients(const AgentRunConfig& config);
+// The client for `templates`: Http1Driver where it can serve them all and
+// `options.engine` allows, CurlMultiDriver otherwise.
+absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
+    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options);
+
+// Real HTTP clients (MakeHttpClient) for `config`'s scenario.
+ClientFactory HttpClients(const AgentRunConfig& config);
 
 class RunExecutor {
  public:
