@@ -97,12 +97,21 @@ std::string BuildWire(const HttpRequestTemplate& t, const HttpUrl& url) {
     });
   };
   std::string wire = absl::StrCat(t.method, " ", url.target, " HTTP/1.1\r\n");
-  if (!given("Host")) absl::StrAppend(&wire, "Host: ", url.authority, "\r\n");
+  // A given Host takes the default's place, as libcurl puts it.
+  std::string host = absl::StrCat("Host: ", url.authority, "\r\n");
+  for (const auto& [name, value] : t.headers) {
+    if (absl::EqualsIgnoreCase(name, "Host")) {
+      host = value.empty() ? "" : absl::StrCat(name, ": ", value, "\r\n");
+    }
+  }
+  wire += host;
   if (!given("User-Agent")) absl::StrAppend(&wire, "User-Agent: barrage/0.1\r\n");
   if (!given("Accept")) absl::StrAppend(&wire, "Accept: */*\r\n");
   for (const auto& [name, value] : t.headers) {
     // libcurl's convention: an empty value removes the header.
-    if (!value.empty()) absl::StrAppend(&wire, name, ": ", value, "\r\n");
+    if (!value.empty() && !absl::EqualsIgnoreCase(name, "Host")) {
+      absl::StrAppend(&wire, name, ": ", value, "\r\n");
+    }
   }
   if (!t.body.empty()) {
     if (!given("Content-Length")) {

@@ -1,13 +1,15 @@
 // Copyright 2026 The Barrage Authors.
 //
 // The engine against real servers on loopback: RunExecutor -> workers ->
-// libcurl -> `barrage target` (TargetServer) or a private nginx. Each run is
+// the native HTTP/1.1 driver or libcurl -> `barrage target` (TargetServer)
+// or a private nginx. Each run is
 // a second or two of bounded load.
 
 #include <memory>
 #include <mutex>
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -31,6 +33,10 @@ Scenario Load(const std::string& yaml, const std::string& target) {
   return *s;
 }
 
+// The HTTP/1.1 cases run once per engine, the native driver and libcurl:
+// each sets this with GENERATE.
+HttpEngine engine_under_test = HttpEngine::kAuto;
+
 // Runs `scenario` on one agent with `workers` threads; returns the merge.
 std::unique_ptr<RunMerger> Run(const Scenario& scenario, int workers = 2,
                                size_t max_in_flight = 1000,
@@ -47,10 +53,11 @@ std::unique_ptr<RunMerger> Run(const Scenario& scenario, int workers = 2,
   config.period = period;
   config.http.http = scenario.http;
   config.http.ca_file = ca_file;
+  config.http.engine = engine_under_test;
   auto merger = std::make_unique<RunMerger>("r-test", scenario);
   std::mutex mu;
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
-      RunExecutor::Create(config, SystemClock(), CurlClients(config));
+      RunExecutor::Create(config, SystemClock(), HttpClients(config));
   REQUIRE(ex.ok());
   (*ex)->Start(SystemClock().NowNs() + 20'000'000, [&](const v1::StatsReport& r) {
     std::lock_guard<std::mutex> lock(mu);
@@ -80,6 +87,7 @@ stages:
 )";
 
 TEST_CASE("every scheduled request reaches barrage target exactly once") {
+  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   TargetServer target(Opts());
   REQUIRE(target.Start().ok());
   const Scenario s = Load(kOpen, absl::StrCat("http://", target.address()));
@@ -96,6 +104,7 @@ TEST_CASE("every scheduled request reaches barrage target exactly once") {
 }
 
 TEST_CASE("latency is at least the server's delay and close to it") {
+  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   TargetServer target(Opts(absl::Milliseconds(20)));
   REQUIRE(target.Start().ok());
   const Scenario s = Load(R"(name: delay
@@ -111,6 +120,7 @@ stages: [{duration: 1s, rate: 50/s}]
 }
 
 TEST_CASE("each outcome class is recognised") {
+  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   SECTION("unexpected status is an http_error") {
     TargetServer target(Opts(absl::ZeroDuration(), 503));
     REQUIRE(target.Start().ok());
@@ -156,6 +166,7 @@ stages: [{duration: 1s, rate: 20/s}]
 }
 
 TEST_CASE("agents' shares against one target add up to the plan") {
+  engine_under_test = HttpEngine::kAuto;
   TargetServer target(Opts());
   REQUIRE(target.Start().ok());
   const Scenario s = Load(R"(name: split
@@ -172,6 +183,7 @@ stages: [{duration: 1s, rate: 0/s, to: 300/s}]
 }
 
 TEST_CASE("closed-model VUs against barrage target") {
+  engine_under_test = HttpEngine::kAuto;
   TargetServer target(Opts(absl::Milliseconds(10)));
   REQUIRE(target.Start().ok());
   const Scenario s = Load(R"(name: vus
@@ -189,6 +201,7 @@ stages: [{duration: 2s, vus: 4, think: 40ms}]
 }
 
 TEST_CASE("exact counts against nginx over HTTP/1.1") {
+  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   NginxFixture nginx;
   const absl::Status started = nginx.Start();
   if (started.code() == absl::StatusCode::kFailedPrecondition) {
@@ -197,7 +210,7 @@ TEST_CASE("exact counts against nginx over HTTP/1.1") {
   REQUIRE(started.ok());
   auto merged = Run(Load(kOpen, nginx.url()));
   CHECK(merged->Count(Outcome::kOk) == 400);
-  CHECK(nginx.AccessLogLines("HTTP/1.1") == 400);
+  CHECK(nginx.AwaitAccessLogLines("HTTP/1.1", 400) == 400);
 }
 
 constexpr char kH2[] = R"(name: h2
@@ -208,6 +221,7 @@ stages: [{duration: 1s, rate: 300/s}]
 )";
 
 TEST_CASE("HTTP/2 over https multiplexes on few connections, verified") {
+  engine_under_test = HttpEngine::kAuto;
   NginxFixture nginx;
   const absl::Status started = nginx.Start(NginxFixture::Mode::kTls);
   if (started.code() == absl::StatusCode::kFailedPrecondition) {
@@ -216,11 +230,12 @@ TEST_CASE("HTTP/2 over https multiplexes on few connections, verified") {
   REQUIRE(started.ok());
   auto merged = Run(Load(kH2, nginx.url()), 1, 1000, {0}, 1, nginx.ca_file());
   CHECK(merged->Count(Outcome::kOk) == 300);
-  CHECK(nginx.AccessLogLines("HTTP/2.0") == 300);
+  CHECK(nginx.AwaitAccessLogLines("HTTP/2.0", 300) == 300);
   CHECK(merged->agents().at("a1").connections_opened <= 2);
 }
 
 TEST_CASE("https verification rejects a certificate it cannot trust") {
+  engine_under_test = HttpEngine::kAuto;
   NginxFixture nginx;
   const absl::Status started = nginx.Start(NginxFixture::Mode::kTls);
   if (started.code() == absl::StatusCode::kFailedPrecondition) {
@@ -237,6 +252,7 @@ stages: [{duration: 1s, rate: 20/s}]
 }
 
 TEST_CASE("HTTP/2 with prior knowledge (h2c) gets every request right") {
+  engine_under_test = HttpEngine::kAuto;
   NginxFixture nginx;
   const absl::Status started = nginx.Start(NginxFixture::Mode::kH2c);
   if (started.code() == absl::StatusCode::kFailedPrecondition) {
@@ -245,7 +261,7 @@ TEST_CASE("HTTP/2 with prior knowledge (h2c) gets every request right") {
   REQUIRE(started.ok());
   auto merged = Run(Load(kH2, nginx.url()), 1);
   CHECK(merged->Count(Outcome::kOk) == 300);
-  CHECK(nginx.AccessLogLines("HTTP/2.0") == 300);
+  CHECK(nginx.AwaitAccessLogLines("HTTP/2.0", 300) == 300);
 }
 
 }  // namespace

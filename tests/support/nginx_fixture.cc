@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace barrage::testing {
 namespace {
@@ -133,6 +134,16 @@ int NginxFixture::AccessLogLines(const std::string& protocol) const {
   int n = 0;
   while (std::getline(in, line)) {
     if (protocol.empty() || line.rfind(protocol + " ", 0) == 0) ++n;
+  }
+  return n;
+}
+
+int NginxFixture::AwaitAccessLogLines(const std::string& protocol, int want) const {
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  int n = AccessLogLines(protocol);
+  while (n < want && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));
+    n = AccessLogLines(protocol);
   }
   return n;
 }
