@@ -228,6 +228,7 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.max_in_flight = options_.max_in_flight;
   config.http.http = scenario->http;
   config.http.insecure = options_.insecure_targets;
+  config.http.engine = options_.http_engine;
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
       RunExecutor::Create(config, clock_, HttpClients(config));
   if (!ex.ok()) {

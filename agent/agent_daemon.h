@@ -39,6 +39,7 @@ struct AgentDaemonOptions {
   double max_rate_per_s = 0;             // 0: no cap
   std::vector<std::string> allow_targets;  // globs or CIDRs; empty: any
   bool insecure_targets = false;         // https targets without verification
+  HttpEngine http_engine = HttpEngine::kAuto;
   // TLS to the controller (PEM contents): the CA that signed the
   // controller's certificate, and this agent's certificate (CN = id) and key.
   std::string tls_ca_pem;

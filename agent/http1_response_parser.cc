@@ -170,7 +170,11 @@ Http1ResponseParser::Result Http1ResponseParser::FinishAtEof() {
 
 Http1ResponseParser::Result Http1ResponseParser::OnStatusLine() {
   size_t len = line_size_ - 1;  // without the LF
-  if (len > 0 && line_[len - 1] == '\r') --len;
+  if (len > kLineCapacity) {
+    len = kLineCapacity;  // a long reason phrase: its start is enough
+  } else if (len > 0 && line_[len - 1] == '\r') {
+    --len;
+  }
   if (len == 0) return Result::kIncomplete;  // stray blank line: skipped
   const char* l = line_;
   if (len < 12 || std::memcmp(l, "HTTP/1.", 7) != 0 || !IsDigit(l[7]) ||

@@ -32,6 +32,8 @@ ABSL_FLAG(int, workers, 0, "worker threads (default: cores)");
 ABSL_FLAG(int, capacity, 0, "relative load weight (default: workers)");
 ABSL_FLAG(std::string, max_rate, "", "cap on this agent's share, like 500/s");
 ABSL_FLAG(bool, insecure_targets, false, "https targets without certificate checks");
+ABSL_FLAG(std::string, http_engine, "auto",
+          "auto: native HTTP/1.1 for http:// targets, libcurl otherwise; curl: libcurl always");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this agent (CN = --id)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of this agent");
 ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signed the controller's certificate");
@@ -107,6 +109,11 @@ int main(int argc, char** argv) {
   options.capacity = absl::GetFlag(FLAGS_capacity);
   options.allow_targets = allow;
   options.insecure_targets = absl::GetFlag(FLAGS_insecure_targets);
+  if (const std::string e = absl::GetFlag(FLAGS_http_engine);
+      !barrage::ParseHttpEngine(e, &options.http_engine)) {
+    std::cerr << "barrage-agent: --http-engine: '" << e << "' is not auto or curl\n";
+    return 2;
+  }
   if (std::string r = absl::GetFlag(FLAGS_max_rate); !r.empty()) {
     absl::string_view v = r;
     double n = 0;

@@ -35,6 +35,17 @@ absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
   return std::unique_ptr<HttpClient>(std::move(*d));
 }
 
+bool ParseHttpEngine(absl::string_view text, HttpEngine* engine) {
+  if (text == "auto") {
+    *engine = HttpEngine::kAuto;
+  } else if (text == "curl") {
+    *engine = HttpEngine::kCurl;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 ClientFactory HttpClients(const AgentRunConfig& config) {
   HttpClientOptions options = config.http;
   const int workers = std::max(config.workers, 1);

@@ -52,6 +52,9 @@ using ReportSink = std::function<void(const v1::StatsReport&)>;
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
     std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options);
 
+// "auto" or "curl" (a flag's value) as an HttpEngine; false otherwise.
+bool ParseHttpEngine(absl::string_view text, HttpEngine* engine);
+
 // Real HTTP clients (MakeHttpClient) for `config`'s scenario.
 ClientFactory HttpClients(const AgentRunConfig& config);
 

@@ -26,6 +26,7 @@ constexpr char kUsage[] =
 commands:
   run FILE [--controller ADDR]   run the scenario on a controller's agents, or
       [--local N [--workers W]]  here with N agents (W threads each); live
+      [--http-engine auto|curl]  (local agents' HTTP client; default auto)
       [--out json=F] [--quiet]   progress, summary, exit code (see below)
       [--token-file F]
   agents [--controller ADDR]     list the controller's agents

@@ -200,6 +200,7 @@ int RunLocal(const Scenario& scenario, const std::string& file,
                                             : std::max(1, cores / local.agents);
     a.capacity = 1;
     a.insecure_targets = local.insecure_targets;
+    a.http_engine = local.http_engine;
     a.backoff_initial_ms = 20;
     agents.push_back(std::make_unique<AgentDaemon>(a, SystemClock()));
     threads.emplace_back([d = agents.back().get()] { d->Run(); });

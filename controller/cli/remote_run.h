@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/http_client.h"
 #include "common/scenario.h"
 
 namespace barrage {
@@ -34,6 +35,7 @@ struct LocalOptions {
   int agents = 1;
   int workers_per_agent = 0;  // 0: cores / agents, at least 1
   bool insecure_targets = false;
+  HttpEngine http_engine = HttpEngine::kAuto;
 };
 
 // Embedded controller + `local.agents` agents on loopback, then RunRemote.

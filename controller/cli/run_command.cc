@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
+#include "agent/run_executor.h"
 #include "common/exit_codes.h"
 #include "common/scenario_yaml.h"
 #include "controller/cli/commands.h"
@@ -69,6 +70,11 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
       if (!absl::SimpleAtoi(value, &local.workers_per_agent) ||
           local.workers_per_agent < 1 || local.workers_per_agent > 256) {
         err << "barrage run: --workers: '" << value << "' is not a number from 1 to 256\n";
+        return kExitUsage;
+      }
+    } else if (TakeFlag(args, i, "--http-engine", value)) {
+      if (!ParseHttpEngine(value, &local.http_engine)) {
+        err << "barrage run: --http-engine: '" << value << "' is not auto or curl\n";
         return kExitUsage;
       }
     } else if (TakeFlag(args, i, "--controller", value)) {

@@ -206,6 +206,16 @@ TEST_CASE("bad responses are errors that say what is wrong") {
   }
 }
 
+TEST_CASE("a status line longer than the line buffer is read from its start") {
+  // Found by the fuzzer: the line's end lies beyond what is kept of it.
+  const Parsed p = ParseEveryWay("HTTP/1.1 200 " + std::string(1000, 'r') +
+                                 "\r\nContent-Length: 0\r\n\r\n");
+  CHECK(p.result == Result::kComplete);
+  CHECK(p.status == 200);
+  CHECK(Parse("HTTP/0.1 20h:" + std::string(1000, '\0') + "\n").error ==
+        "malformed status line");
+}
+
 TEST_CASE("a framing header longer than the line buffer is an error") {
   const Parsed p = Parse("HTTP/1.1 200 OK\r\nContent-Length: " + std::string(300, ' ') +
                          "1\r\n\r\nx");

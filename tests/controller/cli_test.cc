@@ -103,6 +103,9 @@ TEST_CASE("bad usage exits 2 with a message") {
            "--capacity", "1,2,3"});
   CHECK(r.code == 2);
   CHECK(Cli({"validate", "/nonexistent.yaml"}).code == 2);
+  r = Cli({"run", Data("scenarios/valid/full.yaml"), "--local", "1", "--http-engine", "fast"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, ContainsSubstring("--http-engine: 'fast' is not auto or curl"));
   CHECK(Cli({"help"}).code == 0);
 }
 
