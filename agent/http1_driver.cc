@@ -402,7 +402,8 @@ void Http1Driver::OnReadable(uint32_t index) {
     // An idle connection has nothing to say: the server closed it (or sent
     // something unasked). It leaves the pool.
     std::vector<uint32_t>& idle = origins_[c.origin].idle;
-    idle.erase(std::find(idle.begin(), idle.end(), index));
+    const auto it = std::find(idle.begin(), idle.end(), index);
+    if (it != idle.end()) idle.erase(it);
     Close(c);
     free_connections_.push_back(index);
     return;

@@ -183,6 +183,24 @@ TEST_CASE("responses cut into pieces are reassembled") {
   CHECK(r[0].bytes_received == size);
 }
 
+TEST_CASE("large bodies are read through, in any framing") {
+  const std::string body(3 * 1024 * 1024 + 17, 'b');
+  const std::string chunk(100'000, 'c');
+  std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 20; ++i) chunked += "186a0\r\n" + chunk + "\r\n";
+  chunked += "0\r\n\r\n";
+  const std::string response = GENERATE_COPY(
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+      chunked);
+  ScriptedServer server([&](int) { return Answer({response}); });
+  REQUIRE(server.Start().ok());
+  auto client = Native({Tpl(server.url() + "/")});
+  const std::vector<HttpResult> r = OneByOne(*client, 3);
+  CHECK(CountOutcome(r, Outcome::kOk) == 3);
+  for (const HttpResult& result : r) CHECK(result.bytes_received == response.size());
+  CHECK(server.connections() == 1);
+}
+
 TEST_CASE("a server that ends connections is followed") {
   SECTION("Connection: close") {
     ScriptedServer server([](int) {
