@@ -43,6 +43,7 @@ class CurlMultiDriver final : public HttpClient {
   void CancelAll() override;
   void Wakeup() override;
   size_t in_flight() const override { return in_flight_; }
+  const char* name() const override { return "libcurl"; }
   uint64_t connections_opened() const override { return connections_; }
 
  private:

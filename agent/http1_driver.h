@@ -58,6 +58,7 @@ class Http1Driver final : public HttpClient {
   void CancelAll() override;
   void Wakeup() override;
   size_t in_flight() const override { return in_flight_; }
+  const char* name() const override { return "native-http1"; }
   uint64_t connections_opened() const override { return opened_; }
 
  private:

@@ -80,6 +80,7 @@ class HttpClient {
   virtual void CancelAll() = 0;
 
   virtual void Wakeup() = 0;  // any thread
+  virtual const char* name() const = 0;  // "native-http1", "libcurl", ...
   virtual size_t in_flight() const = 0;
   virtual uint64_t connections_opened() const = 0;
 };

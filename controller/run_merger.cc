@@ -2,6 +2,8 @@
 
 #include "controller/run_merger.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/histogram_codec.h"
 
@@ -101,6 +103,13 @@ absl::Status RunMerger::Validate(
   if (!(r.counters().cpu_seconds() >= 0 && r.counters().cpu_seconds() < 1e6)) {
     return absl::InvalidArgumentError("counters.cpu_seconds is out of range");
   }
+  const std::string& client = r.counters().http_client();
+  if (client.size() > 32 || !std::all_of(client.begin(), client.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+      })) {
+    return absl::InvalidArgumentError(
+        "counters.http_client is not a client name ([a-z0-9.-], at most 32 characters)");
+  }
   return absl::OkStatus();
 }
 
@@ -173,6 +182,7 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   agent.connections_opened += c.connections_opened();
   agent.cpu_seconds += c.cpu_seconds();
   agent.workers = c.workers();
+  if (!c.http_client().empty()) agent.http_client = c.http_client();
   agent.saturated_intervals += c.saturated() ? 1 : 0;
   agent.last_seq = std::max(agent.last_seq, r.seq());
   agent.final_seen = agent.final_seen || r.final();

@@ -60,6 +60,7 @@ struct AgentTotals {
   uint64_t connections_opened = 0;
   double cpu_seconds = 0;
   uint32_t workers = 0;
+  std::string http_client;  // as the agent last named it; "" unknown
   uint64_t saturated_intervals = 0;
   uint64_t last_seq = 0;
   bool final_seen = false;

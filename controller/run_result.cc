@@ -146,6 +146,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.Key("dropped").Uint(a.dropped);
     j.Key("late").Uint(a.late);
     j.Key("connections_opened").Uint(a.connections_opened);
+    if (!a.http_client.empty()) j.Key("http_client").String(a.http_client);
     j.Key("cpu_seconds").Double(a.cpu_seconds, 3);
     j.Key("schedule_lag_p99_ms").Double(Ms(a.schedule_lag.Quantile(0.99)), 3);
     j.Key("saturated_intervals").Uint(a.saturated_intervals);
@@ -222,9 +223,10 @@ std::string SummaryText(const RunReport& report, const Scenario& scenario,
     absl::StrAppend(&out, "\nagents\n");
     for (const auto& [id, a] : m.agents()) {
       absl::StrAppend(&out, absl::StrFormat(
-          "  %-20s requests %d  conns %d  cpu %.2f s  lag p99 %.2f ms%s\n", id,
+          "  %-20s requests %d  conns %d  cpu %.2f s  lag p99 %.2f ms%s%s\n", id,
           a.requests, a.connections_opened, a.cpu_seconds,
           Ms(a.schedule_lag.Quantile(0.99)),
+          a.http_client.empty() ? "" : absl::StrCat("  client ", a.http_client),
           a.saturated_intervals > 0
               ? absl::StrFormat("  SATURATED in %d interval(s): its numbers are suspect",
                                 a.saturated_intervals)

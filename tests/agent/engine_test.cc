@@ -100,6 +100,8 @@ TEST_CASE("every scheduled request reaches barrage target exactly once") {
   // Keep-alive: a handful of connections, not one per request.
   CHECK(target.Stats().connections <= 20);
   CHECK(merged->agents().at("a1").connections_opened <= 20);
+  CHECK(merged->agents().at("a1").http_client ==
+        (engine_under_test == HttpEngine::kCurl ? "libcurl" : "native-http1"));
   CHECK(merged->BytesReceived() > 0);
 }
 

@@ -174,6 +174,12 @@ TEST_CASE("malformed reports are rejected whole and counted") {
   add("huge interval", [](v1::StatsReport& r) { r.set_interval_start_ns(INT64_MAX); });
   add("zero interval length", [](v1::StatsReport& r) { r.set_interval_length_ns(0); });
   add("negative cpu", [](v1::StatsReport& r) { r.mutable_counters()->set_cpu_seconds(-1); });
+  add("client name with markup", [](v1::StatsReport& r) {
+    r.mutable_counters()->set_http_client("<script>");
+  });
+  add("client name too long", [](v1::StatsReport& r) {
+    r.mutable_counters()->set_http_client(std::string(33, 'a'));
+  });
   for (const auto& [name, r] : bad) {
     INFO(name);
     CHECK(m.Apply(r).code() == absl::StatusCode::kInvalidArgument);
@@ -182,7 +188,10 @@ TEST_CASE("malformed reports are rejected whole and counted") {
   CHECK(m.Responses(kAllRequests) == before);  // nothing partially merged
   CHECK(m.Requests(kAllRequests) == 10);
   // A good report with the same seq still goes in afterwards.
-  CHECK(m.Apply(Report("a", 2, 1, 10, 1000, 3)).ok());
+  v1::StatsReport good = Report("a", 2, 1, 10, 1000, 3);
+  good.mutable_counters()->set_http_client("native-http1");
+  CHECK(m.Apply(good).ok());
+  CHECK(m.agents().at("a").http_client == "native-http1");
 }
 
 }  // namespace

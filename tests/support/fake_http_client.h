@@ -36,6 +36,7 @@ class FakeHttpClient final : public HttpClient {
   void Wakeup() override {}
   size_t in_flight() const override { return pending_.size(); }
   uint64_t connections_opened() const override { return 1; }
+  const char* name() const override { return "fake"; }
 
   // Earliest pending completion, or Worker::kNever.
   int64_t NextCompletion() const;
