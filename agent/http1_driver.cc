@@ -328,7 +328,6 @@ void Http1Driver::Start(size_t template_index, uint64_t token) {
     index = NewConnection(t.origin);
   }
   Connection& c = *connections_[index];
-  c.busy = true;
   c.tpl = template_index;
   c.token = token;
   const int64_t now = SystemClock().NowNs();
@@ -472,7 +471,6 @@ bool Http1Driver::Retry(uint32_t index) {
 void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusable) {
   Connection& c = *connections_[index];
   Unlink(index);
-  c.busy = false;
   HttpResult r;
   r.token = c.token;
   r.outcome = outcome;
@@ -551,7 +549,6 @@ void Http1Driver::CancelAll() {
       const uint32_t index = t.first;
       Unlink(index);
       Connection& c = *connections_[index];
-      c.busy = false;
       Close(c);
       free_connections_.push_back(index);
     }

@@ -93,8 +93,7 @@ class Http1Driver final : public HttpClient {
     size_t origin = 0;
     bool reused = false;      // has carried a response before
     bool want_write = false;  // EPOLLOUT registered
-    // The request it carries (busy while in a template's in-flight list).
-    bool busy = false;
+    // The request it carries, while it is in its template's in-flight list.
     size_t tpl = 0;
     uint64_t token = 0;
     int64_t deadline_ns = 0;
