@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "agent/run_executor.h"
+#include "controller/cli/target_server.h"
 #include "tests/support/nginx_fixture.h"
 #include "tests/support/scripted_server.h"
 
@@ -341,6 +342,18 @@ TEST_CASE("Wakeup ends a long Poll from another thread") {
   client->Poll(30'000'000'000, [](const HttpResult&) {});
   waker.join();
   CHECK(absl::Now() - start < absl::Seconds(20));
+}
+
+TEST_CASE("IPv6 loopback targets work") {
+  TargetServer::Options options;
+  options.host = "::1";
+  options.port = 0;
+  TargetServer target(options);
+  if (!target.Start().ok()) SKIP("no IPv6 loopback here");
+  auto client = Native({Tpl(absl::StrCat("http://[::1]:", target.port(), "/v6"))});
+  CHECK(CountOutcome(OneByOne(*client, 5), Outcome::kOk) == 5);
+  CHECK(target.Stats().requests == 5);
+  CHECK(client->connections_opened() == 1);
 }
 
 TEST_CASE("the native driver takes only cleartext HTTP/1.1") {
