@@ -3,7 +3,6 @@
 #include "agent/curl_multi_driver.h"
 
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +10,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
-#include "agent/precise_wait.h"
+#include "agent/event_poller.h"
 #include "common/clock.h"
 
 namespace barrage {
@@ -56,15 +55,8 @@ CurlMultiDriver::CurlMultiDriver(std::vector<HttpRequestTemplate> templates,
 
 absl::Status CurlMultiDriver::Init() {
   multi_ = curl_multi_init();
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (multi_ == nullptr || epoll_fd_ < 0 || wake_fd_ < 0) {
-    return absl::InternalError("cannot create the curl multi handle or epoll");
-  }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = wake_fd_;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  if (multi_ == nullptr) return absl::InternalError("cannot create the curl multi handle");
+  if (absl::Status s = poller_.Init(); !s.ok()) return s;
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiDriver::OnSocket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMultiDriver::OnTimer);
@@ -99,8 +91,6 @@ CurlMultiDriver::~CurlMultiDriver() {
   }
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
   for (curl_slist* list : headers_) curl_slist_free_all(list);
-  if (epoll_fd_ >= 0) close(epoll_fd_);
-  if (wake_fd_ >= 0) close(wake_fd_);
 }
 
 CurlMultiDriver::Transfer* CurlMultiDriver::NewTransfer(size_t tpl) {
@@ -187,7 +177,7 @@ int CurlMultiDriver::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
                               void* socket_data) {
   auto* d = static_cast<CurlMultiDriver*>(self);
   if (what == CURL_POLL_REMOVE) {
-    epoll_ctl(d->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    epoll_ctl(d->poller_.fd(), EPOLL_CTL_DEL, fd, nullptr);
     return 0;
   }
   epoll_event ev{};
@@ -195,11 +185,11 @@ int CurlMultiDriver::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
   if (what & CURL_POLL_IN) ev.events |= EPOLLIN;
   if (what & CURL_POLL_OUT) ev.events |= EPOLLOUT;
   if (socket_data == nullptr) {
-    epoll_ctl(d->epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    epoll_ctl(d->poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
     curl_multi_assign(d->multi_, fd, d);  // mark: registered
-  } else if (epoll_ctl(d->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0 &&
+  } else if (epoll_ctl(d->poller_.fd(), EPOLL_CTL_MOD, fd, &ev) != 0 &&
              errno == ENOENT) {
-    epoll_ctl(d->epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    epoll_ctl(d->poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
   }
   return 0;
 }
@@ -219,16 +209,10 @@ void CurlMultiDriver::Poll(int64_t timeout_ns,
     wait = std::min(wait, std::max<int64_t>(curl_deadline_ns_ - now, 0));
   }
   epoll_event events[64];
-  const int n = WaitEvents(epoll_fd_, events, 64, wait);
+  const int n = poller_.Wait(events, 64, wait);
   int running = 0;
   for (int i = 0; i < n; ++i) {
     const int fd = events[i].data.fd;
-    if (fd == wake_fd_) {
-      uint64_t drained;
-      while (read(wake_fd_, &drained, sizeof drained) > 0) {
-      }
-      continue;
-    }
     int flags = 0;
     if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
     if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
@@ -296,9 +280,6 @@ void CurlMultiDriver::CancelAll() {
   in_flight_ = 0;
 }
 
-void CurlMultiDriver::Wakeup() {
-  const uint64_t one = 1;
-  (void)!write(wake_fd_, &one, sizeof one);
-}
+void CurlMultiDriver::Wakeup() { poller_.Wake(); }
 
 }  // namespace barrage

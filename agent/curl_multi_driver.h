@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 
 #include "absl/status/statusor.h"
+#include "agent/event_poller.h"
 #include "agent/http_client.h"
 
 namespace barrage {
@@ -72,8 +73,7 @@ class CurlMultiDriver final : public HttpClient {
   const std::vector<HttpRequestTemplate> templates_;
   const HttpClientOptions options_;
   CURLM* multi_ = nullptr;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  EventPoller poller_;
   std::vector<curl_slist*> headers_;                // per template
   std::vector<std::unique_ptr<Transfer>> transfers_;  // every handle made
   std::vector<std::vector<Transfer*>> idle_;        // per template

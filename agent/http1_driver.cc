@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,16 +13,13 @@
 #include <cstring>
 #include <limits>
 
-#include "absl/strings/str_cat.h"
 #include "agent/http1_request.h"
-#include "agent/precise_wait.h"
 #include "common/clock.h"
 
 namespace barrage {
 namespace {
 
 constexpr size_t kReadBufferSize = 64 * 1024;
-constexpr uint64_t kWakeTag = ~uint64_t{0};
 constexpr int64_t kNoDeadline = std::numeric_limits<int64_t>::max();
 
 uint64_t Tag(uint32_t index, uint32_t generation) {
@@ -58,16 +54,7 @@ Http1Driver::Http1Driver(std::vector<HttpRequestTemplate> templates,
     : sources_(std::move(templates)), options_(std::move(options)) {}
 
 absl::Status Http1Driver::Init() {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) {
-    return absl::InternalError(absl::StrCat("cannot create epoll: ", std::strerror(errno)));
-  }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = kWakeTag;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-
+  if (absl::Status s = poller_.Init(); !s.ok()) return s;
   std::vector<std::string> authorities;
   for (const HttpRequestTemplate& source : sources_) {
     HttpUrl url;
@@ -117,8 +104,6 @@ Http1Driver::~Http1Driver() {
   for (auto& c : connections_) {
     if (c->fd >= 0) close(c->fd);
   }
-  if (epoll_fd_ >= 0) close(epoll_fd_);
-  if (wake_fd_ >= 0) close(wake_fd_);
 }
 
 uint32_t Http1Driver::NewConnection(size_t origin) {
@@ -160,7 +145,7 @@ bool Http1Driver::Connect(Connection& c) {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | (c.want_write ? EPOLLOUT : 0u);
     ev.data.u64 = Tag(c.index, c.generation);
-    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    epoll_ctl(poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
     return true;
   }
   return false;
@@ -181,7 +166,7 @@ void Http1Driver::SetWantWrite(Connection& c, bool want) {
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0u);
   ev.data.u64 = Tag(c.index, c.generation);
-  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+  epoll_ctl(poller_.fd(), EPOLL_CTL_MOD, c.fd, &ev);
 }
 
 void Http1Driver::Link(uint32_t index) {
@@ -403,15 +388,9 @@ void Http1Driver::Poll(int64_t timeout_ns,
     }
   }
   epoll_event events[64];
-  const int n = WaitEvents(epoll_fd_, events, 64, wait);
+  const int n = poller_.Wait(events, 64, wait);
   for (int i = 0; i < n; ++i) {
     const uint64_t tag = events[i].data.u64;
-    if (tag == kWakeTag) {
-      uint64_t drained;
-      while (read(wake_fd_, &drained, sizeof drained) > 0) {
-      }
-      continue;
-    }
     const uint32_t index = static_cast<uint32_t>(tag);
     const uint32_t generation = static_cast<uint32_t>(tag >> 32);
     auto current = [&] {
@@ -454,9 +433,6 @@ void Http1Driver::CancelAll() {
   in_flight_ = 0;
 }
 
-void Http1Driver::Wakeup() {
-  const uint64_t one = 1;
-  (void)!write(wake_fd_, &one, sizeof one);
-}
+void Http1Driver::Wakeup() { poller_.Wake(); }
 
 }  // namespace barrage

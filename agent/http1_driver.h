@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/event_poller.h"
 #include "agent/http1_response_parser.h"
 #include "agent/http_client.h"
 
@@ -140,8 +141,7 @@ class Http1Driver final : public HttpClient {
   std::vector<HttpResult> done_;            // finished, not yet delivered
   std::vector<HttpResult> delivering_;
   std::unique_ptr<char[]> buffer_;          // one read buffer for all sockets
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  EventPoller poller_;
   size_t in_flight_ = 0;
   uint64_t opened_ = 0;
 };

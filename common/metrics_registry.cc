@@ -17,48 +17,43 @@ void MetricsRegistry::Declare(const std::string& name, MetricType type,
   it->second.label_names = std::move(label_names);
 }
 
-void MetricsRegistry::Set(const std::string& name, const LabelValues& labels,
-                          double value) {
-  absl::MutexLock lock(&mu_);
+SeriesSnapshot* MetricsRegistry::SeriesFor(const std::string& name, const LabelValues& labels,
+                                           bool (*fits)(MetricType)) {
   auto it = families_.find(name);
-  if (it == families_.end() || it->second.type == MetricType::kHistogram ||
-      it->second.type == MetricType::kSummary ||
+  if (it == families_.end() || !fits(it->second.type) ||
       labels.size() != it->second.label_names.size()) {
     ++rejected_;
-    return;
+    return nullptr;
   }
   SeriesSnapshot& s = it->second.series[labels];
   s.labels = labels;
-  s.value = value;
+  return &s;
+}
+
+void MetricsRegistry::Set(const std::string& name, const LabelValues& labels,
+                          double value) {
+  absl::MutexLock lock(&mu_);
+  SeriesSnapshot* s = SeriesFor(name, labels, [](MetricType t) {
+    return t != MetricType::kHistogram && t != MetricType::kSummary;
+  });
+  if (s != nullptr) s->value = value;
 }
 
 void MetricsRegistry::SetHistogram(const std::string& name,
                                    const LabelValues& labels,
                                    HistogramValue value) {
   absl::MutexLock lock(&mu_);
-  auto it = families_.find(name);
-  if (it == families_.end() || it->second.type != MetricType::kHistogram ||
-      labels.size() != it->second.label_names.size()) {
-    ++rejected_;
-    return;
-  }
-  SeriesSnapshot& s = it->second.series[labels];
-  s.labels = labels;
-  s.histogram = std::move(value);
+  SeriesSnapshot* s =
+      SeriesFor(name, labels, [](MetricType t) { return t == MetricType::kHistogram; });
+  if (s != nullptr) s->histogram = std::move(value);
 }
 
 void MetricsRegistry::SetSummary(const std::string& name,
                                  const LabelValues& labels, SummaryValue value) {
   absl::MutexLock lock(&mu_);
-  auto it = families_.find(name);
-  if (it == families_.end() || it->second.type != MetricType::kSummary ||
-      labels.size() != it->second.label_names.size()) {
-    ++rejected_;
-    return;
-  }
-  SeriesSnapshot& s = it->second.series[labels];
-  s.labels = labels;
-  s.summary = std::move(value);
+  SeriesSnapshot* s =
+      SeriesFor(name, labels, [](MetricType t) { return t == MetricType::kSummary; });
+  if (s != nullptr) s->summary = std::move(value);
 }
 
 void MetricsRegistry::RemoveWhere(const std::string& label,

@@ -86,6 +86,12 @@ class MetricsRegistry {
     std::vector<std::string> label_names;
     std::map<LabelValues, SeriesSnapshot> series;
   };
+  // Series `labels` of family `name`, made if new, when the family exists
+  // with that many labels and a type `fits` accepts; otherwise null, and the
+  // write is counted as rejected.
+  SeriesSnapshot* SeriesFor(const std::string& name, const LabelValues& labels,
+                            bool (*fits)(MetricType)) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable absl::Mutex mu_;
   std::map<std::string, Family> families_ ABSL_GUARDED_BY(mu_);
   uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;

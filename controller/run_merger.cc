@@ -195,24 +195,22 @@ const SeriesTotals* RunMerger::Find(size_t request, Outcome outcome) const {
   return series_[request * kOutcomeCount + static_cast<size_t>(outcome)].get();
 }
 
-Histogram RunMerger::Responses(size_t request) const {
+Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesTotals::*which) const {
   Histogram h;
   for (size_t i = 0; i < series_.size(); ++i) {
     if (series_[i] && (request == kAllRequests || i / kOutcomeCount == request)) {
-      (void)h.Merge(series_[i]->response);
+      (void)h.Merge((*series_[i]).*which);
     }
   }
   return h;
 }
 
+Histogram RunMerger::Responses(size_t request) const {
+  return MergedSeries(request, &SeriesTotals::response);
+}
+
 Histogram RunMerger::Services(size_t request) const {
-  Histogram h;
-  for (size_t i = 0; i < series_.size(); ++i) {
-    if (series_[i] && (request == kAllRequests || i / kOutcomeCount == request)) {
-      (void)h.Merge(series_[i]->service);
-    }
-  }
-  return h;
+  return MergedSeries(request, &SeriesTotals::service);
 }
 
 uint64_t RunMerger::Requests(size_t request) const {

@@ -124,6 +124,8 @@ class RunMerger {
  private:
   absl::Status Validate(const v1::StatsReport& report,
                         std::vector<std::pair<size_t, Outcome>>& keys) const;
+  // `which` histogram of request `request`'s series (kAllRequests: all), merged.
+  Histogram MergedSeries(size_t request, Histogram SeriesTotals::*which) const;
 
   const std::string run_id_;
   std::vector<std::string> request_names_;

@@ -52,6 +52,7 @@ void Authorize(const RemoteOptions& options, grpc::ClientContext& context) {
 int CodeFor(const grpc::Status& s) {
   switch (s.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::NOT_FOUND:  // the run named does not exist
     case grpc::StatusCode::UNAUTHENTICATED:
     case grpc::StatusCode::PERMISSION_DENIED:
       return kExitUsage;
@@ -62,6 +63,26 @@ int CodeFor(const grpc::Status& s) {
     default:
       return kExitInternal;
   }
+}
+
+// One unary call to the controller for `command` ("barrage runs"):
+// connects, authorizes and calls; kExitPassed, or it says why on `err` and
+// returns the exit code.
+template <typename Request, typename Response>
+int Call(const RemoteOptions& options, const char* command,
+         grpc::Status (v1::RunControl::Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                                   Response*),
+         const Request& request, Response* response, std::ostream& err) {
+  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
+  if (!stub) return kExitCannotStart;
+  grpc::ClientContext context;
+  Authorize(options, context);
+  const grpc::Status s = ((*stub).*rpc)(&context, request, response);
+  if (!s.ok()) {
+    err << command << ": " << s.error_message() << "\n";
+    return CodeFor(s);
+  }
+  return kExitPassed;
 }
 
 std::string ProgressLine(const v1::Progress& p) {
@@ -218,15 +239,11 @@ int RunLocal(const Scenario& scenario, const std::string& file,
 }
 
 int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
-  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
-  if (!stub) return kExitCannotStart;
-  grpc::ClientContext context;
-  Authorize(options, context);
   v1::ListAgentsResponse response;
-  const grpc::Status s = stub->ListAgents(&context, v1::ListAgentsRequest(), &response);
-  if (!s.ok()) {
-    err << "barrage agents: " << s.error_message() << "\n";
-    return CodeFor(s);
+  if (const int code = Call(options, "barrage agents", &v1::RunControl::Stub::ListAgents,
+                            v1::ListAgentsRequest(), &response, err);
+      code != kExitPassed) {
+    return code;
   }
   out << absl::StrFormat("%-24s %-8s %-9s %-8s %s\n", "AGENT", "VERSION", "CAPACITY", "STATE", "RUN");
   for (const auto& a : response.agents()) {
@@ -238,15 +255,11 @@ int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err
 }
 
 int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
-  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
-  if (!stub) return kExitCannotStart;
-  grpc::ClientContext context;
-  Authorize(options, context);
   v1::RunStatus status;
-  const grpc::Status s = stub->GetStatus(&context, v1::GetStatusRequest(), &status);
-  if (!s.ok()) {
-    err << "barrage status: " << s.error_message() << "\n";
-    return CodeFor(s);
+  if (const int code = Call(options, "barrage status", &v1::RunControl::Stub::GetStatus,
+                            v1::GetStatusRequest(), &status, err);
+      code != kExitPassed) {
+    return code;
   }
   if (status.run_id().empty()) {
     out << "no run yet\n";
@@ -259,18 +272,14 @@ int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err
 
 int RunStop(const RemoteOptions& options, const std::string& run_id, bool immediate,
             std::ostream& out, std::ostream& err) {
-  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
-  if (!stub) return kExitCannotStart;
-  grpc::ClientContext context;
-  Authorize(options, context);
   v1::StopRunRequest request;
   request.set_run_id(run_id);
   request.set_immediate(immediate);
   v1::StopRunResponse response;
-  const grpc::Status s = stub->StopRun(&context, request, &response);
-  if (!s.ok()) {
-    err << "barrage stop: " << s.error_message() << "\n";
-    return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitUsage : CodeFor(s);
+  if (const int code = Call(options, "barrage stop", &v1::RunControl::Stub::StopRun, request,
+                            &response, err);
+      code != kExitPassed) {
+    return code;
   }
   out << "stopping " << (run_id.empty() ? "the active run" : run_id)
       << (immediate ? " now\n" : "\n");
@@ -278,15 +287,11 @@ int RunStop(const RemoteOptions& options, const std::string& run_id, bool immedi
 }
 
 int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
-  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
-  if (!stub) return kExitCannotStart;
-  grpc::ClientContext context;
-  Authorize(options, context);
   v1::ListRunsResponse response;
-  const grpc::Status s = stub->ListRuns(&context, v1::ListRunsRequest(), &response);
-  if (!s.ok()) {
-    err << "barrage runs: " << s.error_message() << "\n";
-    return CodeFor(s);
+  if (const int code = Call(options, "barrage runs", &v1::RunControl::Stub::ListRuns,
+                            v1::ListRunsRequest(), &response, err);
+      code != kExitPassed) {
+    return code;
   }
   out << absl::StrFormat("%-18s %-12s %-24s %-21s\n", "RUN", "STATUS", "SCENARIO", "STARTED");
   for (const auto& r : response.runs()) {
@@ -298,17 +303,13 @@ int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err) 
 
 int ShowReport(const RemoteOptions& options, const std::string& run_id, std::ostream& out,
               std::ostream& err) {
-  std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
-  if (!stub) return kExitCannotStart;
-  grpc::ClientContext context;
-  Authorize(options, context);
   v1::GetRunRequest request;
   request.set_run_id(run_id);
   v1::StoredRun run;
-  const grpc::Status s = stub->GetRun(&context, request, &run);
-  if (!s.ok()) {
-    err << "barrage report: " << s.error_message() << "\n";
-    return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitUsage : CodeFor(s);
+  if (const int code = Call(options, "barrage report", &v1::RunControl::Stub::GetRun, request,
+                            &run, err);
+      code != kExitPassed) {
+    return code;
   }
   out << run.result_json();
   return kExitPassed;

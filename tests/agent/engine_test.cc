@@ -33,16 +33,13 @@ Scenario Load(const std::string& yaml, const std::string& target) {
   return *s;
 }
 
-// The HTTP/1.1 cases run once per engine, the native driver and libcurl:
-// each sets this with GENERATE.
-HttpEngine engine_under_test = HttpEngine::kAuto;
-
 // Runs `scenario` on one agent with `workers` threads; returns the merge.
 std::unique_ptr<RunMerger> Run(const Scenario& scenario, int workers = 2,
                                size_t max_in_flight = 1000,
                                std::vector<int64_t> slots = {0},
                                int64_t period = 1,
-                               const std::string& ca_file = "") {
+                               const std::string& ca_file = "",
+                               HttpEngine engine = HttpEngine::kAuto) {
   AgentRunConfig config;
   config.run_id = "r-test";
   config.agent_id = "a1";
@@ -53,7 +50,7 @@ std::unique_ptr<RunMerger> Run(const Scenario& scenario, int workers = 2,
   config.period = period;
   config.http.http = scenario.http;
   config.http.ca_file = ca_file;
-  config.http.engine = engine_under_test;
+  config.http.engine = engine;
   auto merger = std::make_unique<RunMerger>("r-test", scenario);
   std::mutex mu;
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
@@ -65,6 +62,20 @@ std::unique_ptr<RunMerger> Run(const Scenario& scenario, int workers = 2,
   });
   (*ex)->Wait();
   return merger;
+}
+
+// The HTTP/1.1 cases run once per client, the native driver and libcurl
+// (each picks `engine` with GENERATE).
+std::unique_ptr<RunMerger> RunOn(HttpEngine engine, const Scenario& scenario,
+                                 int workers = 2) {
+  return Run(scenario, workers, 1000, {0}, 1, "", engine);
+}
+
+// Starts `nginx` in `mode`, or skips the test where nginx cannot run.
+void StartOrSkip(NginxFixture& nginx, NginxFixture::Mode mode = NginxFixture::Mode::kHttp11) {
+  const absl::Status started = nginx.Start(mode);
+  if (started.code() == absl::StatusCode::kFailedPrecondition) SKIP(started.message());
+  REQUIRE(started.ok());
 }
 
 TargetServer::Options Opts(absl::Duration delay = absl::ZeroDuration(),
@@ -87,11 +98,11 @@ stages:
 )";
 
 TEST_CASE("every scheduled request reaches barrage target exactly once") {
-  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  const HttpEngine engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   TargetServer target(Opts());
   REQUIRE(target.Start().ok());
   const Scenario s = Load(kOpen, absl::StrCat("http://", target.address()));
-  auto merged = Run(s);
+  auto merged = RunOn(engine, s);
   CHECK(merged->Requests(kAllRequests) == 400);
   CHECK(merged->Count(Outcome::kOk) == 400);
   CHECK(target.Stats().requests == 400);
@@ -101,12 +112,12 @@ TEST_CASE("every scheduled request reaches barrage target exactly once") {
   CHECK(target.Stats().connections <= 20);
   CHECK(merged->agents().at("a1").connections_opened <= 20);
   CHECK(merged->agents().at("a1").http_client ==
-        (engine_under_test == HttpEngine::kCurl ? "libcurl" : "native-http1"));
+        (engine == HttpEngine::kCurl ? "libcurl" : "native-http1"));
   CHECK(merged->BytesReceived() > 0);
 }
 
 TEST_CASE("latency is at least the server's delay and close to it") {
-  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  const HttpEngine engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   TargetServer target(Opts(absl::Milliseconds(20)));
   REQUIRE(target.Start().ok());
   const Scenario s = Load(R"(name: delay
@@ -114,7 +125,7 @@ target: TARGET
 requests: [{name: a, path: /}]
 stages: [{duration: 1s, rate: 50/s}]
 )", absl::StrCat("http://", target.address()));
-  auto merged = Run(s, 1);
+  auto merged = RunOn(engine, s, 1);
   const Histogram h = merged->Responses(kAllRequests);
   CHECK(h.count() == 50);
   CHECK(h.min_us() >= 20'000);
@@ -122,11 +133,11 @@ stages: [{duration: 1s, rate: 50/s}]
 }
 
 TEST_CASE("each outcome class is recognised") {
-  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  const HttpEngine engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   SECTION("unexpected status is an http_error") {
     TargetServer target(Opts(absl::ZeroDuration(), 503));
     REQUIRE(target.Start().ok());
-    auto merged = Run(Load(R"(name: s
+    auto merged = RunOn(engine, Load(R"(name: s
 target: TARGET
 requests: [{name: a, path: /}]
 stages: [{duration: 1s, rate: 20/s}]
@@ -136,7 +147,7 @@ stages: [{duration: 1s, rate: 20/s}]
   SECTION("expect overrides the default success statuses") {
     TargetServer target(Opts());
     REQUIRE(target.Start().ok());
-    auto merged = Run(Load(R"(name: s
+    auto merged = RunOn(engine, Load(R"(name: s
 target: TARGET
 requests: [{name: a, path: /, expect: {status: [201]}}]
 stages: [{duration: 1s, rate: 20/s}]
@@ -146,7 +157,7 @@ stages: [{duration: 1s, rate: 20/s}]
   SECTION("a slow server is a timeout") {
     TargetServer target(Opts(absl::Milliseconds(400)));
     REQUIRE(target.Start().ok());
-    auto merged = Run(Load(R"(name: s
+    auto merged = RunOn(engine, Load(R"(name: s
 target: TARGET
 requests: [{name: a, path: /, timeout: 100ms}]
 stages: [{duration: 1s, rate: 10/s}]
@@ -158,7 +169,7 @@ stages: [{duration: 1s, rate: 10/s}]
   }
   SECTION("a closed port is a connect_error") {
     const int port = FreeLoopbackPort();
-    auto merged = Run(Load(R"(name: s
+    auto merged = RunOn(engine, Load(R"(name: s
 target: TARGET
 requests: [{name: a, path: /}]
 stages: [{duration: 1s, rate: 20/s}]
@@ -168,7 +179,6 @@ stages: [{duration: 1s, rate: 20/s}]
 }
 
 TEST_CASE("agents' shares against one target add up to the plan") {
-  engine_under_test = HttpEngine::kAuto;
   TargetServer target(Opts());
   REQUIRE(target.Start().ok());
   const Scenario s = Load(R"(name: split
@@ -185,7 +195,6 @@ stages: [{duration: 1s, rate: 0/s, to: 300/s}]
 }
 
 TEST_CASE("closed-model VUs against barrage target") {
-  engine_under_test = HttpEngine::kAuto;
   TargetServer target(Opts(absl::Milliseconds(10)));
   REQUIRE(target.Start().ok());
   const Scenario s = Load(R"(name: vus
@@ -203,14 +212,10 @@ stages: [{duration: 2s, vus: 4, think: 40ms}]
 }
 
 TEST_CASE("exact counts against nginx over HTTP/1.1") {
-  engine_under_test = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  const HttpEngine engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   NginxFixture nginx;
-  const absl::Status started = nginx.Start();
-  if (started.code() == absl::StatusCode::kFailedPrecondition) {
-    SKIP(started.message());
-  }
-  REQUIRE(started.ok());
-  auto merged = Run(Load(kOpen, nginx.url()));
+  StartOrSkip(nginx);
+  auto merged = RunOn(engine, Load(kOpen, nginx.url()));
   CHECK(merged->Count(Outcome::kOk) == 400);
   CHECK(nginx.AwaitAccessLogLines("HTTP/1.1", 400) == 400);
 }
@@ -223,13 +228,8 @@ stages: [{duration: 1s, rate: 300/s}]
 )";
 
 TEST_CASE("HTTP/2 over https multiplexes on few connections, verified") {
-  engine_under_test = HttpEngine::kAuto;
   NginxFixture nginx;
-  const absl::Status started = nginx.Start(NginxFixture::Mode::kTls);
-  if (started.code() == absl::StatusCode::kFailedPrecondition) {
-    SKIP(started.message());
-  }
-  REQUIRE(started.ok());
+  StartOrSkip(nginx, NginxFixture::Mode::kTls);
   auto merged = Run(Load(kH2, nginx.url()), 1, 1000, {0}, 1, nginx.ca_file());
   CHECK(merged->Count(Outcome::kOk) == 300);
   CHECK(nginx.AwaitAccessLogLines("HTTP/2.0", 300) == 300);
@@ -237,13 +237,8 @@ TEST_CASE("HTTP/2 over https multiplexes on few connections, verified") {
 }
 
 TEST_CASE("https verification rejects a certificate it cannot trust") {
-  engine_under_test = HttpEngine::kAuto;
   NginxFixture nginx;
-  const absl::Status started = nginx.Start(NginxFixture::Mode::kTls);
-  if (started.code() == absl::StatusCode::kFailedPrecondition) {
-    SKIP(started.message());
-  }
-  REQUIRE(started.ok());
+  StartOrSkip(nginx, NginxFixture::Mode::kTls);
   auto merged = Run(Load(R"(name: tls
 target: TARGET
 requests: [{name: a, path: /}]
@@ -254,13 +249,8 @@ stages: [{duration: 1s, rate: 20/s}]
 }
 
 TEST_CASE("HTTP/2 with prior knowledge (h2c) gets every request right") {
-  engine_under_test = HttpEngine::kAuto;
   NginxFixture nginx;
-  const absl::Status started = nginx.Start(NginxFixture::Mode::kH2c);
-  if (started.code() == absl::StatusCode::kFailedPrecondition) {
-    SKIP(started.message());
-  }
-  REQUIRE(started.ok());
+  StartOrSkip(nginx, NginxFixture::Mode::kH2c);
   auto merged = Run(Load(kH2, nginx.url()), 1);
   CHECK(merged->Count(Outcome::kOk) == 300);
   CHECK(nginx.AwaitAccessLogLines("HTTP/2.0", 300) == 300);
