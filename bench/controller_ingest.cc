@@ -23,10 +23,10 @@
 #include "absl/time/clock.h"
 #include "barrage/v1/agent.grpc.pb.h"
 #include "barrage/v1/control.grpc.pb.h"
-#include "common/histogram.h"
-#include "common/histogram_codec.h"
-#include "common/scenario_codec.h"
-#include "common/scenario_yaml.h"
+#include "common/stats/histogram.h"
+#include "common/stats/histogram_codec.h"
+#include "common/scenario/codec.h"
+#include "common/scenario/yaml_loader.h"
 
 ABSL_FLAG(std::string, controller, "127.0.0.1:7400", "controller address");
 ABSL_FLAG(int, agents, 100, "simulated agents");

@@ -7,7 +7,7 @@
 #   bench/controller_ingest.sh [N...]
 source "$(dirname "$0")/lib.sh"
 need python3
-CONTROLLER=${CONTROLLER:-$ROOT/build/controller/barrage-controller}
+CONTROLLER=${CONTROLLER:-$ROOT/build/bin/barrage-controller}
 CLIENT=${CLIENT:-$ROOT/build/bench/controller_ingest}
 ulimit -n 65536 2>/dev/null || true
 printf '%8s %12s %10s %12s\n' agents "cpu (cores)" "rss MB" "reports/s"

@@ -9,8 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "common/histogram.h"
-#include "common/histogram_codec.h"
+#include "common/stats/histogram.h"
+#include "common/stats/histogram_codec.h"
 #include "tests/support/sample_distributions.h"
 
 namespace barrage {

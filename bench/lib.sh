@@ -3,7 +3,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BARRAGE=${BARRAGE:-$ROOT/build/controller/barrage}
+BARRAGE=${BARRAGE:-$ROOT/build/bin/barrage}
 WORK=$(mktemp -d)
 PIDS=()
 

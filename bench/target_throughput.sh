@@ -5,12 +5,12 @@
 # Goal: >= 20k requests/s.
 #
 # Usage: bench/target_throughput.sh [path/to/barrage]
-#   (default: $BARRAGE, else build/controller/barrage)
+#   (default: $BARRAGE, else build/bin/barrage)
 # Needs: wrk, curl, taskset. Uses the first free port in 18080-18099.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BARRAGE=${1:-${BARRAGE:-$ROOT/build/controller/barrage}}
+BARRAGE=${1:-${BARRAGE:-$ROOT/build/bin/barrage}}
 DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-50}
 

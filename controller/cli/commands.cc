@@ -10,12 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/scenario_fields.h"
-#include "common/scenario_yaml.h"
+#include "common/scenario/fields.h"
+#include "common/util/host_port.h"
+#include "common/scenario/yaml_loader.h"
 #include "controller/cli/plan_printer.h"
 #include "controller/cli/run_command.h"
-#include "controller/cli/target_server.h"
-#include "controller/load_splitter.h"
+#include "tools/target/target_server.h"
+#include "controller/run/load_splitter.h"
 
 namespace barrage {
 namespace {
@@ -51,25 +52,10 @@ exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid scenario,
 
 // "HOST:PORT" with an IPv4 address, localhost or a bracketed IPv6 address.
 absl::Status ParseListen(absl::string_view text, TargetServer::Options& o) {
-  const size_t colon = text.rfind(':');
-  if (colon == absl::string_view::npos || colon == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "' is not HOST:PORT, like 127.0.0.1:8080 or [::1]:8080"));
-  }
-  absl::string_view host = text.substr(0, colon);
-  const absl::string_view port_text = text.substr(colon + 1);
-  if (host.front() == '[' ? host.back() != ']'
-                          : host.find(':') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "': write an IPv6 address in brackets, like [::1]:8080"));
-  }
-  absl::StatusOr<int64_t> port = ParseIntField(port_text);
-  if (!port.ok() || *port < 0 || *port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", port_text, "' is not a port from 0 to 65535 (0: any free port)"));
-  }
-  o.host = std::string(host);
-  o.port = static_cast<int>(*port);
+  absl::StatusOr<HostPort> address = ParseHostPort(text);
+  if (!address.ok()) return address.status();
+  o.host = address->host;
+  o.port = address->port;
   return absl::OkStatus();
 }
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "common/exit_codes.h"
+#include "common/util/exit_codes.h"
 
 namespace barrage {
 

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "common/scenario.h"
-#include "controller/load_splitter.h"
+#include "common/scenario/scenario.h"
+#include "controller/run/load_splitter.h"
 
 namespace barrage {
 

@@ -1,9 +1,8 @@
 // Copyright 2026 The Barrage Authors.
 //
 // The CLI's side of the RunControl service: `barrage run --controller`,
-// `agents`, `status` and `stop`, and `run --local N`, which starts an
-// embedded controller and N agent daemons on loopback and then runs exactly
-// as against a remote controller.
+// `agents`, `status`, `stop`, `runs` and `report` (`run --local N` is in
+// local_run.h).
 #ifndef BARRAGE_CONTROLLER_CLI_REMOTE_RUN_H_
 #define BARRAGE_CONTROLLER_CLI_REMOTE_RUN_H_
 
@@ -12,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/http_client.h"
-#include "common/scenario.h"
+#include "common/scenario/scenario.h"
 
 namespace barrage {
 
@@ -30,18 +28,6 @@ struct RemoteOptions {
 // Runs `scenario` on the controller; returns the run's exit code.
 int RunRemote(const Scenario& scenario, const std::string& file,
               const RemoteOptions& options, std::ostream& out, std::ostream& err);
-
-struct LocalOptions {
-  int agents = 1;
-  int workers_per_agent = 0;  // 0: cores / agents, at least 1
-  bool insecure_targets = false;
-  HttpEngine http_engine = HttpEngine::kAuto;
-};
-
-// Embedded controller + `local.agents` agents on loopback, then RunRemote.
-int RunLocal(const Scenario& scenario, const std::string& file,
-             const LocalOptions& local, RemoteOptions options,
-             std::ostream& out, std::ostream& err);
 
 int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err);
 int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err);

@@ -9,9 +9,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
-#include "agent/run_executor.h"
-#include "common/exit_codes.h"
-#include "common/scenario_yaml.h"
+#include "controller/cli/local_run.h"
+#include "common/util/exit_codes.h"
+#include "common/util/files.h"
+#include "common/scenario/yaml_loader.h"
 #include "controller/cli/commands.h"
 #include "controller/cli/remote_run.h"
 
@@ -24,26 +25,22 @@ std::string DefaultController() {
 }
 
 bool ReadToken(const std::string& file, std::string& token, std::ostream& err) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  token = std::string(absl::StripAsciiWhitespace(text.str()));
-  if (!in || token.empty()) {
-    err << "barrage: --token-file " << file << ": cannot read a token\n";
+  absl::StatusOr<std::string> text = ReadNonEmptyFile(file, /*strip_whitespace=*/true);
+  if (!text.ok()) {
+    err << "barrage: --token-file " << text.status().message() << "\n";
     return false;
   }
+  token = std::move(*text);
   return true;
 }
 
 bool ReadPem(const std::string& file, std::string& pem, std::ostream& err) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  pem = text.str();
-  if (!in || pem.empty()) {
-    err << "barrage: --tls-ca " << file << ": cannot read it\n";
+  absl::StatusOr<std::string> text = ReadNonEmptyFile(file, /*strip_whitespace=*/false);
+  if (!text.ok()) {
+    err << "barrage: --tls-ca " << text.status().message() << "\n";
     return false;
   }
+  pem = std::move(*text);
   return true;
 }
 

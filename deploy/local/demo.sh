@@ -10,7 +10,7 @@ bash deploy/local/setup-debian12.sh
 BUILD_DIR=${BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target barrage barrage-controller barrage-agent
-BARRAGE="$BUILD_DIR/controller/barrage"
+BARRAGE="$BUILD_DIR/bin/barrage"
 
 WORK=$(mktemp -d)
 TARGET_PID=

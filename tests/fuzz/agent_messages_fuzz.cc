@@ -10,8 +10,8 @@
 #include <memory>
 
 #include "barrage/v1/agent.pb.h"
-#include "common/scenario_yaml.h"
-#include "controller/run_coordinator.h"
+#include "common/scenario/yaml_loader.h"
+#include "controller/run/run_coordinator.h"
 #include "tests/support/fake_agent_handle.h"
 #include "tests/support/fake_clock.h"
 

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/histogram_codec.h"
+#include "common/stats/histogram_codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   barrage::v1::HistogramSnapshot s;

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "agent/http1_response_parser.h"
+#include "agent/http/http1_response_parser.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common/scenario_codec.h"
-#include "common/scenario_yaml.h"
+#include "common/scenario/codec.h"
+#include "common/scenario/yaml_loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 64 * 1024) return 0;

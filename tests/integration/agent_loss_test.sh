@@ -12,12 +12,12 @@ source "$(dirname "$0")/lib.sh" "$1"
 T=$(port); G=$(port)
 "$BARRAGE" target --listen "127.0.0.1:$T" > "$WORK/target.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller.log" 2>&1 &
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller.log" 2>&1 &
 PIDS+=($!)
 export BARRAGE_CONTROLLER="127.0.0.1:$G"
 declare -A AGENT_PID
 start_agent() {
-  "$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G" --id "$1" --http "" --workers 1 > "$WORK/$1.log" 2>&1 &
+  "$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G" --id "$1" --http "" --workers 1 > "$WORK/$1.log" 2>&1 &
   AGENT_PID[$1]=$!
   PIDS+=($!)
 }

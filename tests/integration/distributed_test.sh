@@ -6,8 +6,8 @@
 #
 # Usage: distributed_test.sh BUILD_DIR
 source "$(dirname "$0")/lib.sh" "$1"
-CONTROLLER=$BUILD/controller/barrage-controller
-AGENT=$BUILD/agent/barrage-agent
+CONTROLLER=$BUILD/bin/barrage-controller
+AGENT=$BUILD/bin/barrage-agent
 
 TARGET_PORT=$(port); GRPC_PORT=$(port); HTTP_PORT=$(port)
 "$BARRAGE" target --listen "127.0.0.1:$TARGET_PORT" --delay 2ms > "$WORK/target.log" 2>&1 &

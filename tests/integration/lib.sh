@@ -4,7 +4,7 @@
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BARRAGE=$BUILD/controller/barrage
+BARRAGE=$BUILD/bin/barrage
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {

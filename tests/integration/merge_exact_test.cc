@@ -13,11 +13,11 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "agent/agent_daemon.h"
-#include "common/scenario_yaml.h"
-#include "controller/cli/target_server.h"
-#include "controller/controller_server.h"
-#include "controller/run_result.h"
+#include "agent/daemon/agent_daemon.h"
+#include "common/scenario/yaml_loader.h"
+#include "tools/target/target_server.h"
+#include "controller/server/controller_server.h"
+#include "controller/report/run_result.h"
 
 namespace barrage {
 namespace {

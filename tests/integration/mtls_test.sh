@@ -14,13 +14,13 @@ echo "t0ken" > "$WORK/token"
 T=$(port); G=$(port)
 "$BARRAGE" target --listen "127.0.0.1:$T" > "$WORK/target.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G" --http "" \
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G" --http "" \
   --tls-cert "$WORK/pki/controller.pem" --tls-key "$WORK/pki/controller-key.pem" \
   --tls-ca "$WORK/pki/ca.pem" --token-file "$WORK/token" > "$WORK/controller.log" 2>&1 &
 PIDS+=($!)
 agent() {  # agent ID LOG [flags...]
   local id=$1 log=$2; shift 2
-  "$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G" --id "$id" --http "" --workers 1 "$@" \
+  "$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G" --id "$id" --http "" --workers 1 "$@" \
     > "$WORK/$log.log" 2>&1 &
   PIDS+=($!)
 }

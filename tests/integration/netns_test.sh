@@ -12,7 +12,7 @@
 # Usage: netns_test.sh BUILD_DIR   (needs root and iproute2; else exit 77 = skipped)
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
-BARRAGE=$BUILD/controller/barrage
+BARRAGE=$BUILD/bin/barrage
 NS="bgt$$"
 WORK=$(mktemp -d)
 created=()
@@ -50,9 +50,9 @@ on() { local host=$1; shift; ip netns exec "${NS}$host" "$@"; }
 CTL=10.201.0.1
 
 on ctl "$BARRAGE" target --listen "$CTL:8080" > "$WORK/target.log" 2>&1 &
-on ctl "$BUILD/controller/barrage-controller" --grpc "$CTL:7400" --http "" --insecure > "$WORK/controller.log" 2>&1 &
-on a1 "$BUILD/agent/barrage-agent" --controller "$CTL:7400" --id host-a1 --http "" --workers 1 --insecure > "$WORK/a1.log" 2>&1 &
-on a2 "$BUILD/agent/barrage-agent" --controller "$CTL:7400" --id host-a2 --http "" --workers 1 --insecure > "$WORK/a2.log" 2>&1 &
+on ctl "$BUILD/bin/barrage-controller" --grpc "$CTL:7400" --http "" --insecure > "$WORK/controller.log" 2>&1 &
+on a1 "$BUILD/bin/barrage-agent" --controller "$CTL:7400" --id host-a1 --http "" --workers 1 --insecure > "$WORK/a1.log" 2>&1 &
+on a2 "$BUILD/bin/barrage-agent" --controller "$CTL:7400" --id host-a2 --http "" --workers 1 --insecure > "$WORK/a2.log" 2>&1 &
 for _ in $(seq 150); do
   on ctl "$BARRAGE" agents --controller "$CTL:7400" --insecure 2>/dev/null | grep -q '^2 agent' && break
   sleep 0.1

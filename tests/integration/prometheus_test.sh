@@ -16,11 +16,11 @@ command -v prometheus >/dev/null || { echo "prometheus not installed: skipped"; 
 T=$(port); G=$(port); H=$(port); A1=$(port); A2=$(port); P=$(port)
 "$BARRAGE" target --listen "127.0.0.1:$T" --delay 5ms --jitter 4ms > "$WORK/target.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G" --http "127.0.0.1:$H" > "$WORK/controller.log" 2>&1 &
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G" --http "127.0.0.1:$H" > "$WORK/controller.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G" --id a1 --http "127.0.0.1:$A1" --workers 1 > "$WORK/a1.log" 2>&1 &
+"$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G" --id a1 --http "127.0.0.1:$A1" --workers 1 > "$WORK/a1.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G" --id a2 --http "127.0.0.1:$A2" --workers 1 > "$WORK/a2.log" 2>&1 &
+"$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G" --id a2 --http "127.0.0.1:$A2" --workers 1 > "$WORK/a2.log" 2>&1 &
 PIDS+=($!)
 
 cat > "$WORK/prometheus.yml" <<YAML

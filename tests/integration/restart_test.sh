@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh" "$1"
 T=$(port); G=$(port)
 export BARRAGE_CONTROLLER="127.0.0.1:$G"
 start_controller() {
-  "$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G" --http "" --data "$WORK/data" \
+  "$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G" --http "" --data "$WORK/data" \
     > "$WORK/controller$1.log" 2>&1 &
   CONTROLLER=$!
   PIDS+=($CONTROLLER)
@@ -23,7 +23,7 @@ await_agent() {
 "$BARRAGE" target --listen "127.0.0.1:$T" > "$WORK/target.log" 2>&1 &
 PIDS+=($!)
 start_controller 1
-"$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G" --id survivor --http "" --workers 1 > "$WORK/agent.log" 2>&1 &
+"$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G" --id survivor --http "" --workers 1 > "$WORK/agent.log" 2>&1 &
 PIDS+=($!)
 await_agent
 
@@ -70,7 +70,7 @@ echo "ok: after SIGKILL and restart, the interrupted run and its partial results
 mkdir -p "$WORK/bad"
 head -c 8192 /dev/urandom > "$WORK/bad/barrage.db"
 set +e
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$(port)" --http "" --data "$WORK/bad" > "$WORK/bad.log" 2>&1
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$(port)" --http "" --data "$WORK/bad" > "$WORK/bad.log" 2>&1
 code=$?
 set -e
 [ "$code" = 2 ] || fail "a damaged store: exit $code, want 2"

@@ -24,10 +24,10 @@ await_agents() {  # await_agents N [extra CLI flags]
 T=$(port); G=$(port)
 "$BARRAGE" target --listen "127.0.0.1:$T" > "$WORK/target.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller.log" 2>&1 &
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller.log" 2>&1 &
 CONTROLLER=$!
 PIDS+=($CONTROLLER)
-"$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G" --id deadman --http "" --workers 1 > "$WORK/agent.log" 2>&1 &
+"$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G" --id deadman --http "" --workers 1 > "$WORK/agent.log" 2>&1 &
 PIDS+=($!)
 await_agents 1
 
@@ -53,7 +53,7 @@ echo "ok: dead-man switch: no new request reached the target 6.5 s after the con
 wait "$RUN" 2>/dev/null || true
 
 # A new controller on the same address: the agent reconnects and stays idle.
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller2.log" 2>&1 &
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller2.log" 2>&1 &
 PIDS+=($!)
 await_agents 1
 "$BARRAGE" agents --controller "127.0.0.1:$G" | grep -q '^deadman .* idle' || fail "the agent is not idle after reconnecting"
@@ -65,7 +65,7 @@ echo "ok: the agent reconnected to a new controller, idle; the old run was not r
 G2=$(port)
 echo "s3cret-token" > "$WORK/token"
 echo "wrong-token" > "$WORK/wrong"
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G2" --http "" --token-file "$WORK/token" > "$WORK/controller3.log" 2>&1 &
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G2" --http "" --token-file "$WORK/token" > "$WORK/controller3.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do "$BARRAGE" agents --controller "127.0.0.1:$G2" --token-file "$WORK/token" > /dev/null 2>&1 && break; sleep 0.1; done
 set +e
@@ -80,9 +80,9 @@ echo "ok: a missing or wrong token is refused (exit 2), the right one works"
 
 # Agent-side limits: an allow-list without this target, and a rate cap.
 G3=$(port)
-"$BUILD/controller/barrage-controller" --grpc "127.0.0.1:$G3" --http "" > "$WORK/controller4.log" 2>&1 &
+"$BUILD/bin/barrage-controller" --grpc "127.0.0.1:$G3" --http "" > "$WORK/controller4.log" 2>&1 &
 PIDS+=($!)
-"$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G3" --id careful --http "" --workers 1 \
+"$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G3" --id careful --http "" --workers 1 \
   --allow-target '*.staging.example.com' --allow-target 10.0.0.0/8 > "$WORK/agent2.log" 2>&1 &
 CAREFUL=$!
 PIDS+=($CAREFUL)
@@ -100,7 +100,7 @@ set -e
 grep -q "not allowed by this agent's --allow-target" "$WORK/out" || fail "allow-list message: $(cat "$WORK/out")"
 echo "ok: a target outside --allow-target is refused; the CLI says why and exits 3"
 kill "$CAREFUL"; wait "$CAREFUL" 2>/dev/null || true
-"$BUILD/agent/barrage-agent" --controller "127.0.0.1:$G3" --id capped --http "" --workers 1 \
+"$BUILD/bin/barrage-agent" --controller "127.0.0.1:$G3" --id capped --http "" --workers 1 \
   --allow-target 127.0.0.0/8 --max-rate 20/s > "$WORK/agent3.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do

@@ -14,8 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "agent/agent_daemon.h"
-#include "controller/controller_server.h"
+#include "agent/daemon/agent_daemon.h"
+#include "controller/server/controller_server.h"
 
 namespace barrage {
 namespace {

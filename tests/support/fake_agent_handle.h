@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "controller/agent_handle.h"
+#include "controller/run/agent_handle.h"
 
 namespace barrage::testing {
 

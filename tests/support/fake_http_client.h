@@ -10,8 +10,8 @@
 #include <functional>
 #include <vector>
 
-#include "agent/http_client.h"
-#include "agent/worker.h"
+#include "agent/http/http_client.h"
+#include "agent/engine/worker.h"
 #include "tests/support/fake_clock.h"
 
 namespace barrage::testing {

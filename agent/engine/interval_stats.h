@@ -1,0 +1,102 @@
+// Copyright 2026 The Barrage Authors.
+//
+// What a worker measures in one reporting interval, and its wire form.
+//
+// Series are (request template x outcome). Each holds two latency
+// histograms: response time from the *intended* send time (free of
+// coordinated omission) and service time from the actual send; plus bytes
+// and exact counts per Prometheus `le` bucket. A series is allocated the
+// first time it is used and kept (Reset() keeps allocations), so steady
+// recording allocates nothing.
+//
+// Thread safety: none; a worker owns its IntervalStats and hands intervals
+// over under its own lock (see Worker).
+#ifndef BARRAGE_AGENT_ENGINE_INTERVAL_STATS_H_
+#define BARRAGE_AGENT_ENGINE_INTERVAL_STATS_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "agent/http/http_client.h"
+#include "barrage/v1/stats.pb.h"
+#include "common/stats/histogram.h"
+#include "common/stats/latency_buckets.h"
+
+namespace barrage {
+
+struct SeriesStats {
+  Histogram response;  // us, from the intended send time
+  Histogram service;   // us, from the actual send time
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  // Responses per `le` bucket by response time (not cumulative); the last
+  // entry is the +Inf bucket.
+  std::array<uint64_t, kLeBoundCount + 1> le_buckets{};
+
+  void Record(uint64_t response_us, uint64_t service_us, uint64_t sent,
+              uint64_t received) {
+    response.Record(response_us);
+    service.Record(service_us);
+    bytes_sent += sent;
+    bytes_received += received;
+    ++le_buckets[LeBucketOf(response_us)];
+  }
+  void Merge(const SeriesStats& other);
+  void Reset();
+};
+
+class IntervalStats {
+ public:
+  explicit IntervalStats(size_t templates = 0);
+
+  IntervalStats(const IntervalStats&) = delete;
+  IntervalStats& operator=(const IntervalStats&) = delete;
+  IntervalStats(IntervalStats&&) = default;
+  IntervalStats& operator=(IntervalStats&&) = default;
+
+  // The series of (template, outcome), allocated on first use.
+  SeriesStats& Series(size_t tpl, Outcome outcome) {
+    std::unique_ptr<SeriesStats>& slot =
+        series_[tpl * kOutcomeCount + static_cast<size_t>(outcome)];
+    if (!slot) slot = std::make_unique<SeriesStats>();
+    return *slot;
+  }
+  // Null when never used.
+  const SeriesStats* Find(size_t tpl, Outcome outcome) const {
+    return series_[tpl * kOutcomeCount + static_cast<size_t>(outcome)].get();
+  }
+  size_t templates() const { return series_.size() / kOutcomeCount; }
+
+  Histogram schedule_lag;       // us: actual send - intended send
+  uint64_t started = 0;         // requests sent
+  uint64_t completed = 0;       // results recorded
+  uint64_t dropped = 0;         // later than max lag: never sent
+  uint64_t late = 0;            // sent later than the late threshold
+  uint64_t connections_opened = 0;
+  int64_t in_flight = 0;        // gauge at interval end
+  int64_t active_vus = 0;       // gauge at interval end
+
+  // Adds counts and histograms; gauges take `other`'s values added (the sum
+  // over workers).
+  void Merge(const IntervalStats& other);
+  // Clears counts, keeps series allocations.
+  void Reset();
+  uint64_t Requests() const;  // results over all series
+  uint64_t Errors() const;    // results with an outcome other than ok
+
+  // The report's series and counters (not its identity fields).
+  void ToReport(const std::vector<HttpRequestTemplate>& templates,
+                v1::StatsReport* report) const;
+
+ private:
+  std::vector<std::unique_ptr<SeriesStats>> series_;
+};
+
+v1::Outcome ToProtoOutcome(Outcome outcome);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_AGENT_ENGINE_INTERVAL_STATS_H_

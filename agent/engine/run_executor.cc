@@ -1,0 +1,190 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "agent/engine/run_executor.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+
+#include "absl/time/clock.h"
+#include "agent/http/curl_multi_driver.h"
+#include "agent/http/http1_driver.h"
+#include "agent/engine/request_picker.h"
+
+namespace barrage {
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
+    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options) {
+  if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
+    absl::StatusOr<std::unique_ptr<Http1Driver>> d =
+        Http1Driver::Create(std::move(templates), options);
+    if (!d.ok()) return d.status();
+    return std::unique_ptr<HttpClient>(std::move(*d));
+  }
+  absl::StatusOr<std::unique_ptr<CurlMultiDriver>> d =
+      CurlMultiDriver::Create(std::move(templates), options);
+  if (!d.ok()) return d.status();
+  return std::unique_ptr<HttpClient>(std::move(*d));
+}
+
+bool ParseHttpEngine(absl::string_view text, HttpEngine* engine) {
+  if (text == "auto") {
+    *engine = HttpEngine::kAuto;
+  } else if (text == "curl") {
+    *engine = HttpEngine::kCurl;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+ClientFactory HttpClients(const AgentRunConfig& config) {
+  HttpClientOptions options = config.http;
+  const int workers = std::max(config.workers, 1);
+  options.max_in_flight =
+      std::max<size_t>(1, (config.max_in_flight + static_cast<size_t>(workers) - 1) /
+                              static_cast<size_t>(workers));
+  std::vector<HttpRequestTemplate> templates = BuildTemplates(config.scenario);
+  return [options, templates](int) { return MakeHttpClient(templates, options); };
+}
+
+RunExecutor::RunExecutor(AgentRunConfig config, Clock& clock)
+    : config_(std::move(config)),
+      clock_(clock),
+      templates_(BuildTemplates(config_.scenario)) {}
+
+absl::StatusOr<std::unique_ptr<RunExecutor>> RunExecutor::Create(
+    AgentRunConfig config, Clock& clock, ClientFactory clients) {
+  std::unique_ptr<RunExecutor> ex(new RunExecutor(std::move(config), clock));
+  const int workers = std::max(ex->config_.workers, 1);
+  const size_t per_worker = std::max<size_t>(
+      1, (ex->config_.max_in_flight + static_cast<size_t>(workers) - 1) /
+             static_cast<size_t>(workers));
+  for (int w = 0; w < workers; ++w) {
+    absl::StatusOr<std::unique_ptr<HttpClient>> client = clients(w);
+    if (!client.ok()) return client.status();
+    WorkerConfig wc;
+    wc.scenario = ex->config_.scenario;
+    wc.period = ex->config_.period;
+    wc.slots = ex->config_.slots;
+    wc.worker = w;
+    wc.workers = workers;
+    wc.arrivals = ex->config_.arrivals;
+    wc.seed = ex->config_.seed;
+    wc.max_in_flight = per_worker;
+    wc.max_lag_ns = ex->config_.max_lag_ns;
+    wc.late_ns = ex->config_.late_ns;
+    wc.interval_ns = ex->config_.interval_ns;
+    ex->workers_.push_back(std::make_unique<Worker>(std::move(wc), **client));
+    ex->clients_.push_back(std::move(*client));
+  }
+  return ex;
+}
+
+RunExecutor::~RunExecutor() {
+  Stop(true);
+  Wait();
+}
+
+void RunExecutor::Start(int64_t run_start_ns, ReportSink sink) {
+  run_start_ns_ = run_start_ns;
+  last_cpu_s_ = ProcessCpuSeconds();
+  for (size_t w = 0; w < workers_.size(); ++w) {
+    threads_.emplace_back([this, w] {
+      // Wake at the intended send time, not up to 50 us after it (the
+      // default timer slack of a normal thread).
+      prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+      // Sleep to the common start; all workers (and agents) begin together.
+      while (!stop_.load() && !abandon_.load()) {
+        const int64_t left = run_start_ns_ - clock_.NowNs();
+        if (left <= 0) break;
+        absl::SleepFor(absl::Nanoseconds(std::min<int64_t>(left, 50'000'000)));
+      }
+      int64_t expected = 0;
+      first_start_ns_.compare_exchange_strong(expected, clock_.NowNs());
+      workers_[w]->Run(clock_, run_start_ns_, stop_, abandon_);
+    });
+  }
+  reporter_ = std::thread([this, sink = std::move(sink)] { ReportLoop(sink); });
+}
+
+void RunExecutor::Stop(bool immediate) {
+  stop_.store(true);
+  if (immediate) abandon_.store(true);
+  for (auto& c : clients_) c->Wakeup();
+}
+
+void RunExecutor::Reassign(const std::vector<int64_t>& slots, int64_t from_ns) {
+  for (auto& w : workers_) w->Reassign(slots, from_ns);
+  for (auto& c : clients_) c->Wakeup();
+}
+
+void RunExecutor::Wait() {
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  if (reporter_.joinable()) reporter_.join();
+}
+
+v1::StatsReport RunExecutor::BuildReport(const IntervalStats& stats,
+                                         int64_t interval, bool final) {
+  v1::StatsReport report;
+  report.set_agent_id(config_.agent_id);
+  report.set_run_id(config_.run_id);
+  report.set_seq(++seq_);
+  report.set_interval_start_ns(interval * config_.interval_ns);
+  report.set_interval_length_ns(config_.interval_ns);
+  report.set_final(final);
+  if (const int64_t first = first_start_ns_.load(); first != 0) {
+    report.set_run_started_unix_ns(absl::GetCurrentTimeNanos() -
+                                   (clock_.NowNs() - first));
+  }
+  stats.ToReport(templates_, &report);
+  const double cpu = ProcessCpuSeconds();
+  v1::AgentCounters* c = report.mutable_counters();
+  c->set_cpu_seconds(cpu - last_cpu_s_);
+  c->set_workers(static_cast<uint32_t>(workers_.size()));
+  if (!clients_.empty()) c->set_http_client(clients_[0]->name());
+  // The generator is the bottleneck when its threads are nearly saturated
+  // and its schedule slips by more than 50 ms at the 99th percentile.
+  const double busy = (cpu - last_cpu_s_) /
+                      (static_cast<double>(config_.interval_ns) / 1e9) /
+                      static_cast<double>(workers_.size());
+  c->set_saturated((busy > 0.9 && stats.schedule_lag.Quantile(0.99) > 50'000) ||
+                   stats.dropped > 0);
+  last_cpu_s_ = cpu;
+  return report;
+}
+
+void RunExecutor::ReportLoop(ReportSink sink) {
+  IntervalStats merged(config_.scenario.requests.size());
+  for (int64_t k = 0;; ++k) {
+    // Interval k closes at its end; give workers a moment past it.
+    const int64_t close_ns = run_start_ns_ + (k + 1) * config_.interval_ns;
+    const absl::Time deadline =
+        absl::Now() + absl::Nanoseconds(close_ns - clock_.NowNs()) +
+        absl::Milliseconds(250);
+    bool all_final = true;
+    for (auto& w : workers_) {
+      w->WaitClosed(k, deadline);
+      all_final = all_final && w->final_published();
+    }
+    for (auto& w : workers_) w->TakeIntervals(merged);
+    if (all_final) {
+      sink(BuildReport(merged, k, /*final=*/true));
+      return;
+    }
+    sink(BuildReport(merged, k, /*final=*/false));
+    merged.Reset();
+  }
+}
+
+}  // namespace barrage

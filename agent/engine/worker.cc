@@ -1,0 +1,326 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "agent/engine/worker.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "common/scenario/schedule.h"
+
+namespace barrage {
+namespace {
+
+std::vector<int64_t> Weights(const Scenario& s) {
+  std::vector<int64_t> w;
+  for (const RequestSpec& r : s.requests) w.push_back(r.weight);
+  return w;
+}
+
+// VUs of this worker when its agent has `agent_vus`: the agent's VU
+// ordinals m = worker, worker + W, ... below agent_vus.
+int64_t WorkerShare(int64_t agent_vus, int worker, int workers) {
+  if (agent_vus <= worker) return 0;
+  return (agent_vus - worker + workers - 1) / workers;
+}
+
+
+}  // namespace
+
+Worker::Worker(WorkerConfig config, HttpClient& client)
+    : config_(std::move(config)),
+      client_(client),
+      scheduler_(config_.scenario, config_.period, config_.slots,
+                 config_.worker, config_.workers, config_.arrivals,
+                 config_.seed),
+      picker_(Weights(config_.scenario),
+              SplitMix64::Mix(config_.seed ^
+                              SplitMix64::Mix(0x100 + static_cast<uint64_t>(
+                                                          config_.worker)))),
+      current_(config_.scenario.requests.size()),
+      published_(config_.scenario.requests.size()) {
+  owned_slots_ = config_.slots;
+  const size_t cap = std::max<size_t>(config_.max_in_flight, 1);
+  slots_.resize(cap);
+  free_slots_.reserve(cap);
+  for (size_t i = cap; i > 0; --i) {
+    free_slots_.push_back(static_cast<uint32_t>(i - 1));
+  }
+  int64_t end = 0;
+  int64_t peak_vus = 0;
+  for (const Stage& s : config_.scenario.stages) {
+    end += absl::ToInt64Nanoseconds(s.duration);
+    stage_end_ns_.push_back(end);
+    think_ns_.push_back(absl::ToInt64Nanoseconds(s.think));
+    vu_ramp_.push_back(s.kind == Stage::Kind::kVusRamp);
+    if (!s.is_open()) peak_vus = std::max({peak_vus, s.vus_from, s.vus_to});
+  }
+  run_end_ns_ = end;
+  const int64_t mine = WorkerShare(
+      OwnedBelow(config_.period, config_.slots, peak_vus), config_.worker,
+      config_.workers);
+  vu_state_.assign(static_cast<size_t>(mine), VuState::kOff);
+  vu_heap_.reserve(static_cast<size_t>(mine));
+  peak_vus_ = peak_vus;
+}
+
+void Worker::Reassign(std::vector<int64_t> slots, int64_t from_ns) {
+  absl::MutexLock lock(&mu_);
+  pending_slots_ = std::move(slots);
+  pending_from_ns_ = from_ns;
+  reassign_pending_.store(true);
+}
+
+void Worker::TakeReassignment() {
+  std::vector<int64_t> slots;
+  int64_t from;
+  {
+    absl::MutexLock lock(&mu_);
+    slots = std::move(pending_slots_);
+    from = pending_from_ns_;
+    reassign_pending_.store(false);
+  }
+  std::vector<int64_t> added;
+  std::set_difference(slots.begin(), slots.end(), owned_slots_.begin(),
+                      owned_slots_.end(), std::back_inserter(added));
+  if (added.empty()) return;
+  // Rare (an agent was lost): building a scheduler here is fine.
+  ArrivalScheduler extra(config_.scenario, config_.period, added, config_.worker,
+                         config_.workers, config_.arrivals, config_.seed);
+  extra.SkipBefore(from);
+  taken_over_.push_back(std::move(extra));
+  owned_slots_ = std::move(slots);
+  const int64_t mine = WorkerShare(OwnedBelow(config_.period, owned_slots_, peak_vus_),
+                                   config_.worker, config_.workers);
+  if (mine > static_cast<int64_t>(vu_state_.size())) {
+    vu_state_.resize(static_cast<size_t>(mine), VuState::kOff);
+  }
+}
+
+ArrivalScheduler* Worker::Earliest() {
+  ArrivalScheduler* best = &scheduler_;
+  for (ArrivalScheduler& s : taken_over_) {
+    if (s.PeekNs() < best->PeekNs()) best = &s;
+  }
+  return best;
+}
+
+int64_t Worker::WorkerVusAt(int64_t now) const {
+  const int64_t plan = VusAt(config_.scenario, absl::Nanoseconds(now));
+  return WorkerShare(OwnedBelow(config_.period, owned_slots_, plan),
+                     config_.worker, config_.workers);
+}
+
+void Worker::StartRequest(int64_t intended, int64_t now, int32_t vu) {
+  const uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  const uint32_t tpl = static_cast<uint32_t>(picker_.Pick());
+  slots_[slot] = Slot{intended, now, tpl, vu};
+  const int64_t lag = now - intended;
+  current_.schedule_lag.Record(static_cast<uint64_t>(std::max<int64_t>(lag, 0)) / 1000);
+  if (lag > config_.late_ns) ++current_.late;
+  ++current_.started;
+  client_.Start(tpl, slot);
+}
+
+void Worker::PushVu(uint32_t vu, int64_t ready_ns) {
+  vu_state_[vu] = VuState::kQueued;
+  vu_heap_.push_back({ready_ns, vu});
+  std::push_heap(vu_heap_.begin(), vu_heap_.end(), ReadyLater);
+}
+
+int64_t Worker::StepOpen(int64_t now) {
+  while (!free_slots_.empty()) {
+    ArrivalScheduler* s = taken_over_.empty() ? &scheduler_ : Earliest();
+    const int64_t due = s->PeekNs();
+    if (due > now) return due;
+    s->Pop();
+    if (now - due > config_.max_lag_ns) {
+      ++current_.dropped;
+      continue;
+    }
+    StartRequest(due, now, -1);
+  }
+  // At the cap: the next due arrival waits for a completion.
+  return kNever;
+}
+
+int64_t Worker::StepClosed(int64_t now) {
+  const int64_t target = WorkerVusAt(now);
+  for (int64_t v = vu_target_; v < target; ++v) {
+    if (vu_state_[static_cast<size_t>(v)] == VuState::kOff) {
+      PushVu(static_cast<uint32_t>(v), now);
+    }
+  }
+  vu_target_ = target;
+  while (!vu_heap_.empty() && !free_slots_.empty()) {
+    const VuEntry top = vu_heap_.front();
+    if (top.vu >= vu_target_) {  // ramped down while thinking
+      std::pop_heap(vu_heap_.begin(), vu_heap_.end(), ReadyLater);
+      vu_heap_.pop_back();
+      vu_state_[top.vu] = VuState::kOff;
+      continue;
+    }
+    if (top.ready_ns > now) break;
+    std::pop_heap(vu_heap_.begin(), vu_heap_.end(), ReadyLater);
+    vu_heap_.pop_back();
+    vu_state_[top.vu] = VuState::kBusy;
+    StartRequest(top.ready_ns, now, static_cast<int32_t>(top.vu));
+  }
+  int64_t next = kNever;
+  if (!vu_heap_.empty() && !free_slots_.empty()) next = vu_heap_.front().ready_ns;
+  // A VU ramp changes the target continuously: look again in 10 ms.
+  const int stage = StageAt(config_.scenario, absl::Nanoseconds(now));
+  if (stage >= 0 && vu_ramp_[static_cast<size_t>(stage)]) {
+    next = std::min(next, now + 10'000'000);
+  }
+  return next;
+}
+
+int64_t Worker::Step(int64_t now) {
+  // Close every interval that ended; results land in the one they end in.
+  const int64_t index = now / config_.interval_ns;
+  if (index > interval_index_) {
+    Publish(index - 1);
+    interval_index_ = index;
+  }
+  int64_t next = (interval_index_ + 1) * config_.interval_ns;
+  if (reassign_pending_.load(std::memory_order_relaxed)) TakeReassignment();
+  if (!stopped_ && now >= run_end_ns_ && !schedule_closed_) {
+    // Arrivals due before the end that were never sent (the cap held them
+    // back) are dropped, and counted: nothing is skipped silently.
+    schedule_closed_ = true;
+    for (ArrivalScheduler* s = Earliest(); s->PeekNs() < run_end_ns_; s = Earliest()) {
+      s->Pop();
+      ++current_.dropped;
+    }
+  }
+  if (stopped_ || now >= run_end_ns_) {
+    vu_target_ = 0;
+    return client_.in_flight() > 0 ? next : kNever;
+  }
+  next = std::min(next, StepOpen(now));
+  if (!vu_state_.empty()) next = std::min(next, StepClosed(now));
+  // Wake at stage changes, so a closed stage starts on time.
+  for (int64_t end : stage_end_ns_) {
+    if (end > now) {
+      next = std::min(next, end);
+      break;
+    }
+  }
+  return next;
+}
+
+void Worker::OnResult(const HttpResult& result, int64_t now) {
+  const uint32_t index = static_cast<uint32_t>(result.token);
+  const Slot slot = slots_[index];
+  free_slots_.push_back(index);
+  const uint64_t response_us =
+      static_cast<uint64_t>(std::max<int64_t>(now - slot.intended_ns, 0)) / 1000;
+  const uint64_t service_us =
+      static_cast<uint64_t>(std::max<int64_t>(now - slot.sent_ns, 0)) / 1000;
+  current_.Series(slot.tpl, result.outcome)
+      .Record(response_us, service_us, result.bytes_sent,
+              result.bytes_received);
+  ++current_.completed;
+  if (slot.vu >= 0) {
+    const uint32_t vu = static_cast<uint32_t>(slot.vu);
+    if (!stopped_ && vu < vu_target_ && now < run_end_ns_) {
+      const int stage = StageAt(config_.scenario, absl::Nanoseconds(now));
+      const int64_t think = stage >= 0 ? think_ns_[static_cast<size_t>(stage)] : 0;
+      PushVu(vu, now + think);
+    } else {
+      vu_state_[vu] = VuState::kOff;
+    }
+  }
+}
+
+bool Worker::Finished(int64_t now) const {
+  return client_.in_flight() == 0 && (stopped_ || now >= run_end_ns_);
+}
+
+void Worker::Publish(int64_t through) {
+  current_.in_flight = static_cast<int64_t>(client_.in_flight());
+  current_.active_vus = vu_target_;
+  current_.connections_opened = client_.connections_opened();
+  absl::MutexLock lock(&mu_);
+  published_.Merge(current_);
+  // connections_opened is cumulative in the client: report the delta.
+  published_.connections_opened -= reported_connections_;
+  reported_connections_ = current_.connections_opened;
+  closed_through_ = std::max(closed_through_, through);
+  current_.Reset();
+}
+
+void Worker::CloseFinal(int64_t now) {
+  Publish(now / config_.interval_ns);
+  absl::MutexLock lock(&mu_);
+  final_ = true;
+}
+
+bool Worker::WaitClosed(int64_t index, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto closed = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_through_ >= index || final_;
+  };
+  return mu_.AwaitWithDeadline(absl::Condition(&closed), deadline);
+}
+
+void Worker::TakeIntervals(IntervalStats& into) {
+  absl::MutexLock lock(&mu_);
+  into.Merge(published_);
+  published_.Reset();
+}
+
+int64_t Worker::closed_through() {
+  absl::MutexLock lock(&mu_);
+  return closed_through_;
+}
+
+bool Worker::final_published() {
+  absl::MutexLock lock(&mu_);
+  return final_;
+}
+
+void Worker::Run(Clock& clock, int64_t run_start_ns,
+                 const std::atomic<bool>& stop,
+                 const std::atomic<bool>& abandon) {
+  auto on_done = [this, &clock, run_start_ns](const HttpResult& r) {
+    OnResult(r, clock.NowNs() - run_start_ns);
+  };
+  while (true) {
+    if (abandon.load(std::memory_order_relaxed)) {
+      client_.CancelAll();
+      StopIssuing();
+      break;
+    }
+    if (stop.load(std::memory_order_relaxed)) StopIssuing();
+    const int64_t now = clock.NowNs() - run_start_ns;
+    const int64_t next = Step(now);
+    if (Finished(now)) break;
+    // A wakeup costs ~0.1 ms on a VM, and lateness here is schedule lag in
+    // every measurement. So a long sleep (>= 2 ms) ends kSpinNs before the
+    // due send and the rest is polled without sleeping. Other gaps are slept
+    // as they are: at high rates spinning between sends would burn the CPU
+    // the requests need (at most kSpinNs per 2 ms, 7.5%, this way). Except
+    // the shortest: a sleep and its wakeup cost a VM ~12 us of CPU, so a
+    // wait under kShortSpinNs is cheaper polled than slept (at 20k/s, 10%
+    // less CPU per request).
+    constexpr int64_t kSpinNs = 150'000;
+    constexpr int64_t kLongSleepNs = 2'000'000;
+    constexpr int64_t kShortSpinNs = 15'000;
+    const int64_t wait = next == kNever ? 100'000'000 : std::max<int64_t>(next - now, 0);
+    int64_t poll_ns = wait;
+    if (wait >= kLongSleepNs) {
+      poll_ns = wait - kSpinNs;
+      spin_window_ = true;
+    } else if ((spin_window_ && wait <= kSpinNs) || wait <= kShortSpinNs) {
+      poll_ns = 0;
+    } else {
+      spin_window_ = false;
+    }
+    client_.Poll(std::min<int64_t>(poll_ns, 100'000'000), on_done);
+  }
+  CloseFinal(clock.NowNs() - run_start_ns);
+}
+
+}  // namespace barrage

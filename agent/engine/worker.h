@@ -1,0 +1,167 @@
+// Copyright 2026 The Barrage Authors.
+//
+// Worker: one load-generating thread's logic. It owns an HttpClient, its
+// slice of the arrival schedule (open model) or of the virtual users (closed
+// model), a weighted request picker and its interval measurements. Nothing
+// on its request path is shared, locked or allocated: in-flight requests
+// live in a preallocated slot table, series are allocated once per run.
+//
+// The loop body is Step(now) / OnResult(result, now) with times in
+// nanoseconds since the run's start, so tests drive it with a fake clock
+// and a FakeHttpClient; Run() is the real loop around them.
+//
+// Open model: each arrival has an intended send time. When the in-flight
+// cap is reached, due arrivals wait, and the wait counts in their response
+// time; an arrival later than max_lag is counted dropped, never sent and
+// never silently skipped. Closed model: each VU loops request -> response
+// -> think.
+//
+// Thread safety: Step, OnResult and Run belong to the worker thread.
+// WaitClosed/TakeIntervals may be called from one reporter thread; the
+// worker takes its lock once per interval to publish, never per request.
+#ifndef BARRAGE_AGENT_ENGINE_WORKER_H_
+#define BARRAGE_AGENT_ENGINE_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "agent/engine/arrival_scheduler.h"
+#include "agent/http/http_client.h"
+#include "agent/engine/interval_stats.h"
+#include "agent/engine/request_picker.h"
+#include "common/util/clock.h"
+#include "common/scenario/scenario.h"
+
+namespace barrage {
+
+struct WorkerConfig {
+  Scenario scenario;
+  int64_t period = 1;                 // this agent's share: see schedule.h
+  std::vector<int64_t> slots = {0};
+  int worker = 0;                     // this worker's index
+  int workers = 1;
+  ArrivalMode arrivals = ArrivalMode::kUniform;
+  uint64_t seed = 1;
+  size_t max_in_flight = 1000;        // this worker's cap
+  int64_t max_lag_ns = 5'000'000'000;   // later than this: dropped
+  int64_t late_ns = 10'000'000;         // later than this: counted late
+  int64_t interval_ns = 1'000'000'000;  // reporting interval
+};
+
+class Worker {
+ public:
+  static constexpr int64_t kNever = ArrivalScheduler::kDone;
+
+  Worker(WorkerConfig config, HttpClient& client);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Starts every request due at `now`, closes intervals that ended, and
+  // returns when it next has something to do (kNever: only results).
+  int64_t Step(int64_t now);
+  // Records a completed request.
+  void OnResult(const HttpResult& result, int64_t now);
+
+  // The agent now owns `slots` (mod the run's period): it takes over the
+  // arrivals of the slots it did not own, from run time `from_ns` on (which
+  // may be in the past: the lost agent's unreported arrivals are caught up,
+  // late, and recorded as late), and their VUs. Any thread.
+  void Reassign(std::vector<int64_t> slots, int64_t from_ns);
+
+  // Stops starting requests (graceful stop); in-flight ones finish.
+  void StopIssuing() { stopped_ = true; }
+  // Stopped or past the run's end, with nothing in flight.
+  bool Finished(int64_t now) const;
+  // Closes the current (partial) interval; call once when finished.
+  void CloseFinal(int64_t now);
+
+  // The real loop: Step, then Poll until the next due time, until finished,
+  // `stop` (graceful) or `abandon` (cancel in-flight). `run_start_ns` is on
+  // `clock`.
+  void Run(Clock& clock, int64_t run_start_ns, const std::atomic<bool>& stop,
+           const std::atomic<bool>& abandon);
+
+  // --- reporter side ---
+  // Waits until interval `index` (0-based) is closed or `deadline` passes;
+  // true when closed.
+  bool WaitClosed(int64_t index, absl::Time deadline);
+  // Adds everything published so far into `into` and clears it here.
+  void TakeIntervals(IntervalStats& into);
+  // Closed through this interval index (-1: none yet).
+  int64_t closed_through();
+  bool final_published();
+
+  const IntervalStats& current() const { return current_; }
+
+ private:
+  struct Slot {
+    int64_t intended_ns;
+    int64_t sent_ns;
+    uint32_t tpl;
+    int32_t vu;  // -1 for open-model arrivals
+  };
+  enum class VuState : uint8_t { kOff, kQueued, kBusy };
+  struct VuEntry {
+    int64_t ready_ns;
+    uint32_t vu;
+  };
+  // Min-heap order on ready time.
+  static bool ReadyLater(const VuEntry& a, const VuEntry& b) {
+    return a.ready_ns > b.ready_ns;
+  }
+
+  void StartRequest(int64_t intended, int64_t now, int32_t vu);
+  void TakeReassignment();
+  void Publish(int64_t through);
+  int64_t StepOpen(int64_t now);
+  int64_t StepClosed(int64_t now);
+  int64_t WorkerVusAt(int64_t now) const;
+  void PushVu(uint32_t vu, int64_t ready_ns);
+
+  const WorkerConfig config_;
+  HttpClient& client_;
+  ArrivalScheduler scheduler_;
+  // Schedulers of slots taken over from lost agents, beside scheduler_; the
+  // earliest due arrival of all of them goes next.
+  std::vector<ArrivalScheduler> taken_over_;
+  std::vector<int64_t> owned_slots_;           // current ownership (VUs)
+  std::atomic<bool> reassign_pending_{false};
+  ArrivalScheduler* Earliest();
+  int64_t peak_vus_ = 0;  // the plan's
+  RequestPicker picker_;
+
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  std::vector<int64_t> stage_end_ns_;
+  std::vector<int64_t> think_ns_;     // per stage
+  std::vector<bool> vu_ramp_;          // per stage
+  int64_t run_end_ns_;
+
+  // Closed model: VU states and a min-heap of queued VUs by ready time.
+  std::vector<VuState> vu_state_;
+  std::vector<VuEntry> vu_heap_;
+  int64_t vu_target_ = 0;
+
+  IntervalStats current_;
+  int64_t interval_index_ = 0;   // the interval being recorded
+  bool stopped_ = false;
+  bool spin_window_ = false;      // polling out the end of a long sleep
+  bool schedule_closed_ = false;  // the end was reached; leftovers counted
+  uint64_t reported_connections_ = 0;  // client's cumulative count published
+
+  absl::Mutex mu_;
+  std::vector<int64_t> pending_slots_ ABSL_GUARDED_BY(mu_);
+  int64_t pending_from_ns_ ABSL_GUARDED_BY(mu_) = 0;
+  IntervalStats published_ ABSL_GUARDED_BY(mu_);
+  int64_t closed_through_ ABSL_GUARDED_BY(mu_) = -1;
+  bool final_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_AGENT_ENGINE_WORKER_H_

@@ -1,0 +1,285 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "agent/http/curl_multi_driver.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "agent/http/event_poller.h"
+#include "common/util/clock.h"
+
+namespace barrage {
+namespace {
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Outcome Classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return Outcome::kTimeout;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      return Outcome::kConnectError;
+    default:
+      return Outcome::kOther;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<CurlMultiDriver>> CurlMultiDriver::Create(
+    std::vector<HttpRequestTemplate> templates, HttpClientOptions options) {
+  GlobalInitOnce();
+  std::unique_ptr<CurlMultiDriver> driver(
+      new CurlMultiDriver(std::move(templates), std::move(options)));
+  if (absl::Status s = driver->Init(); !s.ok()) return s;
+  return driver;
+}
+
+CurlMultiDriver::CurlMultiDriver(std::vector<HttpRequestTemplate> templates,
+                                 HttpClientOptions options)
+    : templates_(std::move(templates)), options_(std::move(options)) {}
+
+absl::Status CurlMultiDriver::Init() {
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) return absl::InternalError("cannot create the curl multi handle");
+  if (absl::Status s = poller_.Init(); !s.ok()) return s;
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiDriver::OnSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMultiDriver::OnTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
+                    static_cast<long>(std::max<size_t>(options_.max_in_flight, 4)));
+  const bool h2_tls = options_.http == HttpVersion::kHttp2 &&
+                      !templates_.empty() &&
+                      templates_[0].url.rfind("https://", 0) == 0;
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING,
+                    h2_tls ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+  idle_.resize(templates_.size());
+  for (const HttpRequestTemplate& t : templates_) {
+    curl_slist* list = nullptr;
+    for (const auto& [name, value] : t.headers) {
+      list = curl_slist_append(list, absl::StrCat(name, ": ", value).c_str());
+    }
+    // No "Expect: 100-continue" round trip before HTTP/1.1 bodies. (Over
+    // HTTP/2 the removal header itself breaks curl 7.88's framing.)
+    if (options_.http == HttpVersion::kHttp11) {
+      list = curl_slist_append(list, "Expect:");
+    }
+    headers_.push_back(list);
+  }
+  return absl::OkStatus();
+}
+
+CurlMultiDriver::~CurlMultiDriver() {
+  for (auto& t : transfers_) {
+    if (t->active) curl_multi_remove_handle(multi_, t->easy);
+    curl_easy_cleanup(t->easy);
+  }
+  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  for (curl_slist* list : headers_) curl_slist_free_all(list);
+}
+
+CurlMultiDriver::Transfer* CurlMultiDriver::NewTransfer(size_t tpl) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->tpl = tpl;
+  transfer->easy = curl_easy_init();
+  Configure(transfer.get());
+  transfers_.push_back(std::move(transfer));
+  return transfers_.back().get();
+}
+
+void CurlMultiDriver::Configure(Transfer* transfer) {
+  const HttpRequestTemplate& t = templates_[transfer->tpl];
+  CURL* e = transfer->easy;
+  curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROXY, "");  // never an environment proxy
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "barrage/0.1");
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_[transfer->tpl]);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(t.timeout)));
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlMultiDriver::OnBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, transfer);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, transfer);
+  if (!t.body.empty()) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(t.body.size()));
+    if (t.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.method.c_str());
+  } else if (t.method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (t.method != "GET") {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t.method.c_str());
+  }
+  if (options_.http == HttpVersion::kHttp2) {
+    const bool tls = t.url.rfind("https://", 0) == 0;
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                     tls ? CURL_HTTP_VERSION_2TLS
+                         : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+    if (tls) {
+      curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    } else {
+      // Debian's libcurl 7.88.1 fails streams that reuse an h2c (prior
+      // knowledge) connection with "Error in the HTTP2 framing layer" (the
+      // curl CLI too). Correct results first: each h2c request gets its own
+      // connection. https negotiates h2 by ALPN and multiplexes normally.
+      curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
+  } else {
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  }
+  if (options_.insecure) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!options_.ca_file.empty()) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
+  }
+}
+
+void CurlMultiDriver::Start(size_t template_index, uint64_t token) {
+  std::vector<Transfer*>& idle = idle_[template_index];
+  Transfer* t;
+  if (idle.empty()) {
+    t = NewTransfer(template_index);  // once per concurrent slot per template
+  } else {
+    t = idle.back();
+    idle.pop_back();
+  }
+  t->token = token;
+  t->body_bytes = 0;
+  t->active = true;
+  ++in_flight_;
+  curl_multi_add_handle(multi_, t->easy);
+}
+
+size_t CurlMultiDriver::OnBody(char*, size_t size, size_t n, void* transfer) {
+  static_cast<Transfer*>(transfer)->body_bytes += size * n;
+  return size * n;
+}
+
+int CurlMultiDriver::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
+                              void* socket_data) {
+  auto* d = static_cast<CurlMultiDriver*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(d->poller_.fd(), EPOLL_CTL_DEL, fd, nullptr);
+    return 0;
+  }
+  epoll_event ev{};
+  ev.data.fd = fd;
+  if (what & CURL_POLL_IN) ev.events |= EPOLLIN;
+  if (what & CURL_POLL_OUT) ev.events |= EPOLLOUT;
+  if (socket_data == nullptr) {
+    epoll_ctl(d->poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
+    curl_multi_assign(d->multi_, fd, d);  // mark: registered
+  } else if (epoll_ctl(d->poller_.fd(), EPOLL_CTL_MOD, fd, &ev) != 0 &&
+             errno == ENOENT) {
+    epoll_ctl(d->poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
+  }
+  return 0;
+}
+
+int CurlMultiDriver::OnTimer(CURLM*, long timeout_ms, void* self) {
+  auto* d = static_cast<CurlMultiDriver*>(self);
+  d->curl_deadline_ns_ =
+      timeout_ms < 0 ? -1 : SystemClock().NowNs() + int64_t{timeout_ms} * 1'000'000;
+  return 0;
+}
+
+void CurlMultiDriver::Poll(int64_t timeout_ns,
+                           absl::FunctionRef<void(const HttpResult&)> on_done) {
+  int64_t now = SystemClock().NowNs();
+  int64_t wait = std::max<int64_t>(timeout_ns, 0);
+  if (curl_deadline_ns_ >= 0) {
+    wait = std::min(wait, std::max<int64_t>(curl_deadline_ns_ - now, 0));
+  }
+  epoll_event events[64];
+  const int n = poller_.Wait(events, 64, wait);
+  int running = 0;
+  for (int i = 0; i < n; ++i) {
+    const int fd = events[i].data.fd;
+    int flags = 0;
+    if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+    if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+    if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+    curl_multi_socket_action(multi_, fd, flags, &running);
+  }
+  now = SystemClock().NowNs();
+  if (curl_deadline_ns_ >= 0 && now >= curl_deadline_ns_) {
+    curl_deadline_ns_ = -1;
+    curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+  }
+  DrainDone(on_done);
+}
+
+void CurlMultiDriver::DrainDone(
+    absl::FunctionRef<void(const HttpResult&)> on_done) {
+  int pending = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &pending)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    Transfer* t = nullptr;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+    Finish(t, msg->data.result, on_done);
+  }
+}
+
+void CurlMultiDriver::Finish(Transfer* t, CURLcode code,
+                             absl::FunctionRef<void(const HttpResult&)> on_done) {
+  HttpResult r;
+  r.token = t->token;
+  long status = 0;
+  curl_off_t uploaded = 0;
+  long request_size = 0;
+  long header_size = 0;
+  long connects = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(t->easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+  curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &request_size);
+  curl_easy_getinfo(t->easy, CURLINFO_HEADER_SIZE, &header_size);
+  curl_easy_getinfo(t->easy, CURLINFO_NUM_CONNECTS, &connects);
+  connections_ += static_cast<uint64_t>(connects);
+  r.status = static_cast<int>(status);
+  r.bytes_sent = static_cast<uint64_t>(request_size) + static_cast<uint64_t>(uploaded);
+  r.bytes_received = static_cast<uint64_t>(header_size) + t->body_bytes;
+  if (code == CURLE_OK) {
+    r.outcome = status == 0 ? Outcome::kOther
+                : templates_[t->tpl].Succeeded(r.status) ? Outcome::kOk
+                                                         : Outcome::kHttpError;
+  } else {
+    r.outcome = Classify(code);
+  }
+  curl_multi_remove_handle(multi_, t->easy);
+  t->active = false;
+  --in_flight_;
+  idle_[t->tpl].push_back(t);
+  on_done(r);
+}
+
+void CurlMultiDriver::CancelAll() {
+  for (auto& t : transfers_) {
+    if (!t->active) continue;
+    curl_multi_remove_handle(multi_, t->easy);
+    t->active = false;
+    idle_[t->tpl].push_back(t.get());
+  }
+  in_flight_ = 0;
+}
+
+void CurlMultiDriver::Wakeup() { poller_.Wake(); }
+
+}  // namespace barrage

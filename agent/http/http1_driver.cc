@@ -1,0 +1,438 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "agent/http/http1_driver.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "agent/http/http1_request.h"
+#include "common/util/clock.h"
+
+namespace barrage {
+namespace {
+
+constexpr size_t kReadBufferSize = 64 * 1024;
+constexpr int64_t kNoDeadline = std::numeric_limits<int64_t>::max();
+
+uint64_t Tag(uint32_t index, uint32_t generation) {
+  return (uint64_t{generation} << 32) | index;
+}
+
+}  // namespace
+
+bool Http1Driver::Supports(const std::vector<HttpRequestTemplate>& templates,
+                           const HttpClientOptions& options) {
+  if (options.http != HttpVersion::kHttp11 || templates.empty()) return false;
+  HttpUrl url;
+  return std::all_of(templates.begin(), templates.end(), [&url](const auto& t) {
+    return ParseHttpUrl(t.url, &url) && IsSendableAsWritten(t);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<Http1Driver>> Http1Driver::Create(
+    std::vector<HttpRequestTemplate> templates, HttpClientOptions options) {
+  if (!Supports(templates, options)) {
+    return absl::InvalidArgumentError(
+        "the native HTTP/1.1 driver takes only http:// requests over HTTP/1.1");
+  }
+  std::unique_ptr<Http1Driver> driver(
+      new Http1Driver(std::move(templates), std::move(options)));
+  if (absl::Status s = driver->Init(); !s.ok()) return s;
+  return driver;
+}
+
+Http1Driver::Http1Driver(std::vector<HttpRequestTemplate> templates,
+                         HttpClientOptions options)
+    : sources_(std::move(templates)), options_(std::move(options)) {}
+
+absl::Status Http1Driver::Init() {
+  if (absl::Status s = poller_.Init(); !s.ok()) return s;
+  std::vector<std::string> authorities;
+  for (const HttpRequestTemplate& source : sources_) {
+    HttpUrl url;
+    ParseHttpUrl(source.url, &url);  // Supports() checked it
+    Template t;
+    t.wire = BuildHttp1Request(source, url);
+    t.head = source.method == "HEAD";
+    t.timeout_ns = source.timeout > absl::ZeroDuration()
+                       ? absl::ToInt64Nanoseconds(source.timeout)
+                       : kNoDeadline;
+    t.source = &source;
+    const auto known = std::find(authorities.begin(), authorities.end(), url.authority);
+    t.origin = static_cast<size_t>(known - authorities.begin());
+    if (known == authorities.end()) {
+      authorities.push_back(url.authority);
+      Origin origin;
+      addrinfo hints{};
+      hints.ai_family = AF_UNSPEC;
+      hints.ai_socktype = SOCK_STREAM;
+      hints.ai_flags = AI_NUMERICSERV;
+      addrinfo* found = nullptr;
+      // A name that does not resolve makes every request a connect_error,
+      // as with libcurl; it is not an error of the driver.
+      if (getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &found) == 0) {
+        for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+          Address address;
+          std::memcpy(&address.storage, a->ai_addr, a->ai_addrlen);
+          address.size = a->ai_addrlen;
+          origin.addresses.push_back(address);
+        }
+        freeaddrinfo(found);
+      }
+      origin.idle.reserve(options_.max_in_flight);
+      origins_.push_back(std::move(origin));
+    }
+    templates_.push_back(std::move(t));
+  }
+  done_.reserve(options_.max_in_flight + 1);
+  delivering_.reserve(options_.max_in_flight + 1);
+  connections_.reserve(options_.max_in_flight);
+  free_connections_.reserve(options_.max_in_flight);
+  buffer_ = std::make_unique<char[]>(kReadBufferSize);
+  return absl::OkStatus();
+}
+
+Http1Driver::~Http1Driver() {
+  for (auto& c : connections_) {
+    if (c->fd >= 0) close(c->fd);
+  }
+}
+
+uint32_t Http1Driver::NewConnection(size_t origin) {
+  uint32_t index;
+  if (!free_connections_.empty()) {
+    index = free_connections_.back();
+    free_connections_.pop_back();
+  } else {
+    index = static_cast<uint32_t>(connections_.size());
+    connections_.push_back(std::make_unique<Connection>());
+    connections_.back()->index = index;
+  }
+  connections_[index]->origin = origin;
+  connections_[index]->attempts = 0;
+  return index;
+}
+
+bool Http1Driver::Connect(Connection& c) {
+  Origin& origin = origins_[c.origin];
+  while (c.attempts < origin.addresses.size()) {
+    const Address& address = origin.addresses[origin.current];
+    ++c.attempts;
+    const int fd = socket(address.storage.ss_family,
+                          SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (fd < 0) return false;
+    ++opened_;
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const int rc = connect(fd, reinterpret_cast<const sockaddr*>(&address.storage),
+                           address.size);
+    if (rc != 0 && errno != EINPROGRESS) {
+      close(fd);
+      origin.current = (origin.current + 1) % origin.addresses.size();
+      continue;
+    }
+    c.fd = fd;
+    c.phase = rc == 0 ? Phase::kSending : Phase::kConnecting;
+    c.want_write = rc != 0;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | (c.want_write ? EPOLLOUT : 0u);
+    ev.data.u64 = Tag(c.index, c.generation);
+    epoll_ctl(poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
+    return true;
+  }
+  return false;
+}
+
+void Http1Driver::Close(Connection& c) {
+  if (c.fd >= 0) close(c.fd);  // leaves the epoll set with it
+  c.fd = -1;
+  ++c.generation;
+  c.phase = Phase::kClosed;
+  c.want_write = false;
+  c.reused = false;
+}
+
+void Http1Driver::SetWantWrite(Connection& c, bool want) {
+  if (c.want_write == want) return;
+  c.want_write = want;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0u);
+  ev.data.u64 = Tag(c.index, c.generation);
+  epoll_ctl(poller_.fd(), EPOLL_CTL_MOD, c.fd, &ev);
+}
+
+void Http1Driver::Link(uint32_t index) {
+  Connection& c = *connections_[index];
+  Template& t = templates_[c.tpl];
+  c.prev = t.last;
+  c.next = kNone;
+  if (t.last != kNone) {
+    connections_[t.last]->next = index;
+  } else {
+    t.first = index;
+  }
+  t.last = index;
+}
+
+void Http1Driver::Unlink(uint32_t index) {
+  Connection& c = *connections_[index];
+  Template& t = templates_[c.tpl];
+  if (c.prev != kNone) {
+    connections_[c.prev]->next = c.next;
+  } else {
+    t.first = c.next;
+  }
+  if (c.next != kNone) {
+    connections_[c.next]->prev = c.prev;
+  } else {
+    t.last = c.prev;
+  }
+  c.prev = c.next = kNone;
+}
+
+void Http1Driver::Start(size_t template_index, uint64_t token) {
+  ++in_flight_;
+  const Template& t = templates_[template_index];
+  Origin& origin = origins_[t.origin];
+  uint32_t index;
+  if (!origin.idle.empty()) {
+    index = origin.idle.back();
+    origin.idle.pop_back();
+  } else {
+    index = NewConnection(t.origin);
+  }
+  Connection& c = *connections_[index];
+  c.tpl = template_index;
+  c.token = token;
+  const int64_t now = SystemClock().NowNs();
+  c.deadline_ns = t.timeout_ns == kNoDeadline ? kNoDeadline : now + t.timeout_ns;
+  c.sent = 0;
+  c.received = 0;
+  c.retried = false;
+  c.parser.Reset(t.head);
+  Link(index);
+  if (c.phase == Phase::kIdle) {
+    c.phase = Phase::kSending;
+    Send(index);
+    return;
+  }
+  if (!Connect(c)) {
+    Finish(index, Outcome::kConnectError, 0, false);
+    return;
+  }
+  if (c.phase == Phase::kSending) Send(index);
+}
+
+void Http1Driver::Send(uint32_t index) {
+  Connection& c = *connections_[index];
+  const std::string& wire = templates_[c.tpl].wire;
+  while (c.sent < wire.size()) {
+    const ssize_t n =
+        send(c.fd, wire.data() + c.sent, wire.size() - c.sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      c.sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      SetWantWrite(c, true);
+      return;
+    }
+    if (!Retry(index)) Finish(index, Outcome::kOther, 0, false);
+    return;
+  }
+  SetWantWrite(c, false);
+  c.phase = Phase::kReceiving;
+}
+
+void Http1Driver::OnWritable(uint32_t index) {
+  Connection& c = *connections_[index];
+  if (c.phase == Phase::kConnecting) {
+    int error = 0;
+    socklen_t size = sizeof error;
+    getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &size);
+    if (error != 0) {
+      // Refused or unreachable: the next address, if the name has one.
+      Origin& origin = origins_[c.origin];
+      Close(c);
+      if (!origin.addresses.empty()) {
+        origin.current = (origin.current + 1) % origin.addresses.size();
+      }
+      if (!Connect(c)) {
+        Finish(index, Outcome::kConnectError, 0, false);
+        return;
+      }
+      if (c.phase != Phase::kSending) return;
+    }
+    c.phase = Phase::kSending;
+  }
+  if (c.phase == Phase::kSending) Send(index);
+}
+
+void Http1Driver::OnReadable(uint32_t index) {
+  Connection& c = *connections_[index];
+  if (c.phase == Phase::kIdle) {
+    // An idle connection has nothing to say: the server closed it (or sent
+    // something unasked). It leaves the pool.
+    std::vector<uint32_t>& idle = origins_[c.origin].idle;
+    const auto it = std::find(idle.begin(), idle.end(), index);
+    if (it != idle.end()) idle.erase(it);
+    Close(c);
+    free_connections_.push_back(index);
+    return;
+  }
+  if (c.phase == Phase::kConnecting) {
+    OnWritable(index);
+    return;
+  }
+  const Template& t = templates_[c.tpl];
+  while (true) {
+    const ssize_t n = recv(c.fd, buffer_.get(), kReadBufferSize, 0);
+    if (n > 0) {
+      size_t used = 0;
+      const Http1ResponseParser::Result r =
+          c.parser.Feed(buffer_.get(), static_cast<size_t>(n), &used);
+      c.received += used;
+      if (r == Http1ResponseParser::Result::kComplete) {
+        // Bytes past the response, or a request not yet all sent, leave the
+        // connection in a state no next request can trust.
+        const bool reusable = c.parser.keep_alive() && used == static_cast<size_t>(n) &&
+                              c.phase == Phase::kReceiving;
+        const int status = c.parser.status();
+        Finish(index, t.source->Succeeded(status) ? Outcome::kOk : Outcome::kHttpError,
+               status, reusable);
+        return;
+      }
+      if (r == Http1ResponseParser::Result::kError) {
+        Finish(index, Outcome::kOther, c.parser.status(), false);
+        return;
+      }
+      if (static_cast<size_t>(n) < kReadBufferSize) return;  // the rest later
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    // The peer closed (n == 0) or reset the connection.
+    if (n == 0 && c.parser.FinishAtEof() == Http1ResponseParser::Result::kComplete) {
+      const int status = c.parser.status();
+      Finish(index, t.source->Succeeded(status) ? Outcome::kOk : Outcome::kHttpError,
+             status, false);
+      return;
+    }
+    if (!c.parser.started() && Retry(index)) return;
+    Finish(index, Outcome::kOther, c.parser.status(), false);
+    return;
+  }
+}
+
+bool Http1Driver::Retry(uint32_t index) {
+  Connection& c = *connections_[index];
+  if (!c.reused || c.retried) return false;
+  Close(c);
+  c.retried = true;
+  c.attempts = 0;
+  c.sent = 0;
+  c.received = 0;
+  c.parser.Reset(templates_[c.tpl].head);
+  if (!Connect(c)) {
+    Finish(index, Outcome::kConnectError, 0, false);
+  } else if (c.phase == Phase::kSending) {
+    Send(index);
+  }
+  return true;
+}
+
+void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusable) {
+  Connection& c = *connections_[index];
+  Unlink(index);
+  HttpResult r;
+  r.token = c.token;
+  r.outcome = outcome;
+  r.status = status;
+  r.bytes_sent = c.sent;
+  r.bytes_received = c.received;
+  done_.push_back(r);
+  if (reusable) {
+    c.phase = Phase::kIdle;
+    c.reused = true;
+    origins_[c.origin].idle.push_back(index);
+  } else {
+    Close(c);
+    free_connections_.push_back(index);
+  }
+}
+
+void Http1Driver::ExpireDeadlines(int64_t now) {
+  for (Template& t : templates_) {
+    while (t.first != kNone && connections_[t.first]->deadline_ns <= now) {
+      Finish(t.first, Outcome::kTimeout, 0, false);
+    }
+  }
+}
+
+void Http1Driver::Poll(int64_t timeout_ns,
+                       absl::FunctionRef<void(const HttpResult&)> on_done) {
+  int64_t now = SystemClock().NowNs();
+  int64_t wait = done_.empty() ? std::max<int64_t>(timeout_ns, 0) : 0;
+  for (const Template& t : templates_) {
+    if (t.first != kNone) {
+      wait = std::min(wait, std::max<int64_t>(connections_[t.first]->deadline_ns - now, 0));
+    }
+  }
+  epoll_event events[64];
+  const int n = poller_.Wait(events, 64, wait);
+  for (int i = 0; i < n; ++i) {
+    const uint64_t tag = events[i].data.u64;
+    const uint32_t index = static_cast<uint32_t>(tag);
+    const uint32_t generation = static_cast<uint32_t>(tag >> 32);
+    auto current = [&] {
+      return index < connections_.size() && connections_[index]->generation == generation &&
+             connections_[index]->fd >= 0;
+    };
+    if (!current()) continue;  // closed since the wait returned
+    const uint32_t what = events[i].events;
+    const Phase phase = connections_[index]->phase;
+    if ((phase == Phase::kConnecting || phase == Phase::kSending) &&
+        (what & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+      OnWritable(index);
+    }
+    if (current() && (what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) &&
+        connections_[index]->phase != Phase::kConnecting) {
+      OnReadable(index);
+    }
+  }
+  ExpireDeadlines(SystemClock().NowNs());
+  if (done_.empty()) return;
+  delivering_.swap(done_);
+  for (const HttpResult& r : delivering_) {
+    --in_flight_;
+    on_done(r);
+  }
+  delivering_.clear();
+}
+
+void Http1Driver::CancelAll() {
+  for (Template& t : templates_) {
+    while (t.first != kNone) {
+      const uint32_t index = t.first;
+      Unlink(index);
+      Connection& c = *connections_[index];
+      Close(c);
+      free_connections_.push_back(index);
+    }
+  }
+  done_.clear();
+  in_flight_ = 0;
+}
+
+void Http1Driver::Wakeup() { poller_.Wake(); }
+
+}  // namespace barrage

@@ -1,0 +1,105 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "agent/http/http1_request.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/util/http_token.h"
+
+namespace barrage {
+namespace {
+
+bool IsFieldValue(const std::string& s) {
+  return std::none_of(s.begin(), s.end(),
+                      [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+}
+
+}  // namespace
+
+bool ParseHttpUrl(const std::string& url, HttpUrl* out) {
+  constexpr absl::string_view kScheme = "http://";
+  if (url.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(url, kScheme)) {
+    return false;
+  }
+  const size_t start = kScheme.size();
+  const size_t end = url.find_first_of("/?#", start);
+  out->authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::string& a = out->authority;
+  if (a.empty() || a.find('@') != std::string::npos) return false;
+  size_t port_colon = std::string::npos;
+  if (a[0] == '[') {
+    const size_t close = a.find(']');
+    if (close == std::string::npos) return false;
+    out->host = a.substr(1, close - 1);
+    if (close + 1 < a.size()) {
+      if (a[close + 1] != ':') return false;
+      port_colon = close + 1;
+    }
+  } else {
+    port_colon = a.find(':');
+    out->host = a.substr(0, port_colon);
+  }
+  if (out->host.empty()) return false;
+  if (port_colon != std::string::npos) {
+    out->port = a.substr(port_colon + 1);
+    int port = 0;
+    if (!absl::SimpleAtoi(out->port, &port) || port < 1 || port > 65535) return false;
+  }
+  std::string target = end == std::string::npos ? "" : url.substr(end);
+  target = target.substr(0, target.find('#'));
+  if (target.empty() || target[0] != '/') target.insert(0, "/");
+  for (char c : target) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  }
+  out->target = std::move(target);
+  return true;
+}
+
+bool IsSendableAsWritten(const HttpRequestTemplate& t) {
+  return IsHttpToken(t.method) &&
+         std::all_of(t.headers.begin(), t.headers.end(), [](const auto& h) {
+           return IsHttpToken(h.first) && IsFieldValue(h.second);
+         });
+}
+
+std::string BuildHttp1Request(const HttpRequestTemplate& t, const HttpUrl& url) {
+  auto given = [&t](absl::string_view name) {
+    return std::any_of(t.headers.begin(), t.headers.end(), [name](const auto& h) {
+      return absl::EqualsIgnoreCase(h.first, name);
+    });
+  };
+  std::string wire = absl::StrCat(t.method, " ", url.target, " HTTP/1.1\r\n");
+  // A given Host takes the default's place, as libcurl puts it.
+  std::string host = absl::StrCat("Host: ", url.authority, "\r\n");
+  for (const auto& [name, value] : t.headers) {
+    if (absl::EqualsIgnoreCase(name, "Host")) {
+      host = value.empty() ? "" : absl::StrCat(name, ": ", value, "\r\n");
+    }
+  }
+  wire += host;
+  if (!given("User-Agent")) absl::StrAppend(&wire, "User-Agent: barrage/0.1\r\n");
+  if (!given("Accept")) absl::StrAppend(&wire, "Accept: */*\r\n");
+  for (const auto& [name, value] : t.headers) {
+    // libcurl's convention: an empty value removes the header.
+    if (!value.empty() && !absl::EqualsIgnoreCase(name, "Host")) {
+      absl::StrAppend(&wire, name, ": ", value, "\r\n");
+    }
+  }
+  if (!t.body.empty()) {
+    if (!given("Content-Length")) {
+      absl::StrAppend(&wire, "Content-Length: ", t.body.size(), "\r\n");
+    }
+    if (!given("Content-Type")) {
+      absl::StrAppend(&wire, "Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+  }
+  absl::StrAppend(&wire, "\r\n", t.body);
+  return wire;
+}
+
+}  // namespace barrage

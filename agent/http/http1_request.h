@@ -1,0 +1,44 @@
+// Copyright 2026 The Barrage Authors.
+//
+// What the native HTTP/1.1 client sends: absolute http:// URLs taken apart,
+// and each request template turned into its bytes once per run, exactly as
+// libcurl would write them (tests/agent/http1_driver_test.cc compares the
+// two byte for byte).
+#ifndef BARRAGE_AGENT_HTTP_HTTP1_REQUEST_H_
+#define BARRAGE_AGENT_HTTP_HTTP1_REQUEST_H_
+
+#include <string>
+
+#include "agent/http/http_client.h"
+
+namespace barrage {
+
+// The parts of an absolute http:// URL a request needs.
+struct HttpUrl {
+  std::string authority;    // host[:port] as written: the Host header
+  std::string host;         // without brackets
+  std::string port = "80";
+  std::string target;       // path and query, at least "/"
+};
+
+// Parses "http://host[:port][/path][?query][#fragment]" (the fragment is
+// dropped). False for another scheme, user info, a bad port, or a space or
+// control character in the target.
+bool ParseHttpUrl(const std::string& url, HttpUrl* out);
+
+// Whether the template's method and headers can go on the wire as written:
+// tokens for the method and header names, no CR, LF or NUL in values.
+bool IsSendableAsWritten(const HttpRequestTemplate& t);
+
+// The whole request: request line; Host (the URL's authority, or the
+// template's Host header in its place); `User-Agent: barrage/0.1` and
+// `Accept: */*` unless the template gives them; the template's headers in
+// order, where an empty value removes the header (libcurl's convention); and
+// for a body, Content-Length and libcurl's default
+// `Content-Type: application/x-www-form-urlencoded` unless given; then the
+// body.
+std::string BuildHttp1Request(const HttpRequestTemplate& t, const HttpUrl& url);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_AGENT_HTTP_HTTP1_REQUEST_H_

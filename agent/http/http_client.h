@@ -1,0 +1,90 @@
+// Copyright 2026 The Barrage Authors.
+//
+// HttpClient: the seam between a worker and the network. A worker starts
+// prebuilt requests by index and learns of their completion from Poll(). The
+// real implementations are Http1Driver (native, cleartext HTTP/1.1) and
+// CurlMultiDriver (libcurl multi: https, HTTP/2); MakeHttpClient() picks one.
+// Tests use FakeHttpClient (tests/support/).
+//
+// A failed request is a measurement, not an error: every Start() ends in
+// exactly one HttpResult with an Outcome, never a Status.
+//
+// Thread safety: one owner thread calls everything except Wakeup(), which
+// any thread may call to end a Poll() early.
+#ifndef BARRAGE_AGENT_HTTP_HTTP_CLIENT_H_
+#define BARRAGE_AGENT_HTTP_HTTP_CLIENT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/time/time.h"
+#include "common/stats/outcome.h"
+#include "common/scenario/scenario.h"
+
+namespace barrage {
+
+// One request, built once per run and fired many times.
+struct HttpRequestTemplate {
+  std::string name;
+  std::string method;
+  std::string url;  // absolute
+  HeaderList headers;
+  std::string body;
+  absl::Duration timeout;
+  std::vector<int> expect_status;  // empty: 2xx and 3xx succeed
+
+  bool Succeeded(int status) const;
+};
+
+// Which client sends a run's requests.
+enum class HttpEngine {
+  kAuto,  // Http1Driver for http:// over HTTP/1.1, CurlMultiDriver otherwise
+  kCurl,  // CurlMultiDriver for everything
+};
+
+// Transport settings shared by all of a run's requests.
+struct HttpClientOptions {
+  HttpVersion http = HttpVersion::kHttp11;
+  HttpEngine engine = HttpEngine::kAuto;
+  bool insecure = false;      // https without certificate verification
+  std::string ca_file;        // extra CA bundle for https; "" = system
+  size_t max_in_flight = 1000;
+};
+
+struct HttpResult {
+  uint64_t token = 0;  // as given to Start()
+  Outcome outcome = Outcome::kOther;
+  int status = 0;      // HTTP status; 0 when no response arrived
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+
+  // Fires template `template_index`; `token` comes back in its HttpResult.
+  // The caller keeps in_flight() below the options' max_in_flight.
+  virtual void Start(size_t template_index, uint64_t token) = 0;
+
+  // Moves transfers along, calling `on_done` for each completed one, and
+  // waits for network activity at most `timeout_ns` (0: do not wait) or
+  // until Wakeup().
+  virtual void Poll(int64_t timeout_ns,
+                    absl::FunctionRef<void(const HttpResult&)> on_done) = 0;
+
+  // Abandons every in-flight request without results.
+  virtual void CancelAll() = 0;
+
+  virtual void Wakeup() = 0;  // any thread
+  virtual const char* name() const = 0;  // "native-http1", "libcurl", ...
+  virtual size_t in_flight() const = 0;
+  virtual uint64_t connections_opened() const = 0;
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_AGENT_HTTP_HTTP_CLIENT_H_

@@ -1,0 +1,36 @@
+// Copyright 2026 The Barrage Authors.
+//
+// The outcome classes of one request. A failed request is a measurement,
+// not an error: each outcome is its own series, counted and timed.
+#ifndef BARRAGE_COMMON_STATS_OUTCOME_H_
+#define BARRAGE_COMMON_STATS_OUTCOME_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace barrage {
+
+enum class Outcome : uint8_t {
+  kOk = 0,            // status matched `expect` (default 2xx/3xx)
+  kHttpError = 1,     // a response with an unexpected status
+  kTimeout = 2,       // no complete response within the timeout
+  kConnectError = 3,  // refused, unreachable, DNS, TLS handshake
+  kOther = 4,         // protocol errors, resets, anything else
+};
+inline constexpr size_t kOutcomeCount = 5;
+
+// "ok", "http_error", "timeout", "connect_error", "other".
+inline const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kOk: return "ok";
+    case Outcome::kHttpError: return "http_error";
+    case Outcome::kTimeout: return "timeout";
+    case Outcome::kConnectError: return "connect_error";
+    case Outcome::kOther: return "other";
+  }
+  return "other";
+}
+
+}  // namespace barrage
+
+#endif  // BARRAGE_COMMON_STATS_OUTCOME_H_

@@ -1,0 +1,31 @@
+// Copyright 2026 The Barrage Authors.
+//
+// Reading whole files, with errors that name the cause. Every file the
+// binaries read (scenarios, certificates, tokens) goes through here.
+#ifndef BARRAGE_COMMON_UTIL_FILES_H_
+#define BARRAGE_COMMON_UTIL_FILES_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace barrage {
+
+// The file's bytes. Errors start with `path` and say why:
+//   NotFound          "PATH: no such file"
+//   PermissionDenied  "PATH: permission denied"
+//   InvalidArgument   "PATH: is a directory, not a file" / "PATH: is over N bytes"
+//   Internal          "PATH: cannot read it: <strerror>"
+// Files over `max_bytes` are refused before they are read.
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     size_t max_bytes = size_t{64} << 20);
+
+// ReadFile, then strips surrounding whitespace; an empty result is
+// InvalidArgument "PATH: is empty". For tokens and PEM files.
+absl::StatusOr<std::string> ReadNonEmptyFile(const std::string& path,
+                                             bool strip_whitespace);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_COMMON_UTIL_FILES_H_

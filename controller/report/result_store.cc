@@ -1,0 +1,185 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/report/result_store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+
+namespace barrage {
+namespace {
+
+constexpr char kSchema[] = R"(
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  scenario TEXT NOT NULL,
+  status TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  result_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS histograms (
+  run_id TEXT NOT NULL,
+  request TEXT NOT NULL,
+  snapshot BLOB NOT NULL,
+  PRIMARY KEY (run_id, request)
+);
+)";
+
+// RAII for a prepared statement.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Statement() { sqlite3_finalize(s_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() { return s_; }
+  bool ok() const { return s_ != nullptr; }
+  void Text(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Blob(int i, const std::string& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  std::string Column(int i) {
+    const void* p = sqlite3_column_blob(s_, i);
+    return p == nullptr ? "" : std::string(static_cast<const char*>(p),
+                                           static_cast<size_t>(sqlite3_column_bytes(s_, i)));
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+std::string Now() { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& dir,
+                                                               int* interrupted) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = dir + "/barrage.db";
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK) {
+    const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat("store ", path, ": cannot open it: ", why));
+  }
+  sqlite3_busy_timeout(db, 2000);
+  std::unique_ptr<ResultStore> store(new ResultStore(db, path));
+  absl::MutexLock lock(&store->mu_);
+  // A damaged file fails here, with SQLite's reason, before anything is used.
+  if (absl::Status s = store->Exec("PRAGMA journal_mode=WAL;"); !s.ok()) return s;
+  if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  {
+    Statement check(db, "PRAGMA quick_check;");
+    if (!check.ok() || sqlite3_step(check.get()) != SQLITE_ROW ||
+        check.Column(0) != "ok") {
+      return absl::DataLossError(absl::StrCat("store ", path, " is damaged: ",
+                                              check.ok() ? check.Column(0) : sqlite3_errmsg(db)));
+    }
+  }
+  // Runs that were running when the controller died are interrupted; their
+  // last checkpoint is what remains of them.
+  Statement mark(db,
+                 "UPDATE runs SET status = 'interrupted', updated_at = ?1, "
+                 "result_json = replace(result_json, '\"status\":\"running\"', "
+                 "'\"status\":\"interrupted\"') WHERE status = 'running';");
+  mark.Text(1, Now());
+  if (!mark.ok() || sqlite3_step(mark.get()) != SQLITE_DONE) {
+    return absl::InternalError(absl::StrCat("store ", path, ": ", sqlite3_errmsg(db)));
+  }
+  if (interrupted != nullptr) *interrupted = sqlite3_changes(db);
+  return store;
+}
+
+ResultStore::~ResultStore() {
+  absl::MutexLock lock(&mu_);
+  sqlite3_close(db_);
+}
+
+absl::Status ResultStore::Exec(const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string why = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    return absl::DataLossError(absl::StrCat("store ", path_, ": ", why));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ResultStore::Save(
+    const StoredRun& run, const std::vector<std::pair<std::string, std::string>>& histograms) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE;"); !s.ok()) return s;
+  bool ok = true;
+  {
+    Statement put(db_,
+                  "INSERT OR REPLACE INTO runs (id, scenario, status, started_at, updated_at, "
+                  "result_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6);");
+    put.Text(1, run.id);
+    put.Text(2, run.scenario);
+    put.Text(3, run.status);
+    put.Text(4, run.started_at);
+    put.Text(5, Now());
+    put.Text(6, run.result_json);
+    ok = put.ok() && sqlite3_step(put.get()) == SQLITE_DONE;
+  }
+  for (const auto& [request, snapshot] : histograms) {
+    if (!ok) break;
+    Statement put(db_, "INSERT OR REPLACE INTO histograms (run_id, request, snapshot) VALUES (?1, ?2, ?3);");
+    put.Text(1, run.id);
+    put.Text(2, request);
+    put.Blob(3, snapshot);
+    ok = put.ok() && sqlite3_step(put.get()) == SQLITE_DONE;
+  }
+  if (!ok) {
+    const std::string why = sqlite3_errmsg(db_);
+    (void)Exec("ROLLBACK;");
+    return absl::InternalError(absl::StrCat("store: cannot save run ", run.id, ": ", why));
+  }
+  return Exec("COMMIT;");
+}
+
+absl::StatusOr<std::vector<StoredRun>> ResultStore::List(int limit) {
+  absl::MutexLock lock(&mu_);
+  Statement q(db_,
+              "SELECT id, scenario, status, started_at, updated_at, result_json FROM runs "
+              "ORDER BY started_at DESC, id DESC LIMIT ?1;");
+  if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
+  sqlite3_bind_int(q.get(), 1, limit);
+  std::vector<StoredRun> out;
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    out.push_back({q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), q.Column(5)});
+  }
+  return out;
+}
+
+absl::StatusOr<StoredRun> ResultStore::Get(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  Statement q(db_,
+              "SELECT id, scenario, status, started_at, updated_at, result_json FROM runs WHERE id = ?1;");
+  if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
+  q.Text(1, id);
+  if (sqlite3_step(q.get()) != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no run ", id));
+  return StoredRun{q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), q.Column(5)};
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ResultStore::Histograms(
+    const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  Statement q(db_, "SELECT request, snapshot FROM histograms WHERE run_id = ?1 ORDER BY request;");
+  if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
+  q.Text(1, id);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (sqlite3_step(q.get()) == SQLITE_ROW) out.emplace_back(q.Column(0), q.Column(1));
+  return out;
+}
+
+}  // namespace barrage

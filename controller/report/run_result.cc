@@ -1,0 +1,248 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/report/run_result.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/util/json_writer.h"
+
+namespace barrage {
+namespace {
+
+double Ms(uint64_t us) { return static_cast<double>(us) / 1000.0; }
+
+void LatencyObject(JsonWriter& j, const Histogram& h) {
+  j.BeginObject();
+  j.Key("min").Double(Ms(h.min_us()), 3);
+  j.Key("mean").Double(h.mean_us() / 1000.0, 3);
+  j.Key("p50").Double(Ms(h.Quantile(0.5)), 3);
+  j.Key("p90").Double(Ms(h.Quantile(0.9)), 3);
+  j.Key("p95").Double(Ms(h.Quantile(0.95)), 3);
+  j.Key("p99").Double(Ms(h.Quantile(0.99)), 3);
+  j.Key("p999").Double(Ms(h.Quantile(0.999)), 3);
+  j.Key("max").Double(Ms(h.max_us()), 3);
+  j.EndObject();
+}
+
+// Achieved rate of each stage from the per-interval result counts.
+std::vector<double> AchievedRps(const Scenario& s, const RunMerger& m) {
+  std::vector<double> out;
+  const std::vector<uint64_t>& by = m.requests_by_interval();
+  const double interval_s = static_cast<double>(m.interval_ns()) / 1e9;
+  double start = 0;
+  for (const Stage& st : s.stages) {
+    const double end = start + absl::ToDoubleSeconds(st.duration);
+    uint64_t n = 0;
+    for (size_t i = 0; i < by.size(); ++i) {
+      const double t = static_cast<double>(i) * interval_s;
+      if (t >= start - 1e-9 && t < end - 1e-9) n += by[i];
+    }
+    out.push_back(static_cast<double>(n) / absl::ToDoubleSeconds(st.duration));
+    start = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string StatusFor(const std::vector<ThresholdResult>& results,
+                      bool aborted) {
+  if (aborted) return "aborted";
+  for (const ThresholdResult& r : results) {
+    if (!r.passed) return "failed";
+  }
+  return "passed";
+}
+
+std::string ResultJson(const RunReport& report, const Scenario& scenario,
+                       const RunMerger& m) {
+  JsonWriter j;
+  const Histogram all = m.Responses(kAllRequests);
+  const Histogram service = m.Services(kAllRequests);
+  const uint64_t requests = m.Requests(kAllRequests);
+  const uint64_t errors = m.Errors(kAllRequests);
+  j.BeginObject();
+  j.Key("version").Int(1);
+  j.Key("run").String(report.run_id);
+  j.Key("scenario").String(scenario.name);
+  j.Key("status").String(report.status);
+  j.Key("started_at").String(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", report.started_at, absl::UTCTimeZone()));
+  j.Key("duration_s").Double(report.duration_s, 3);
+  if (!report.error.empty()) j.Key("error").String(report.error);
+  if (report.start_skew_ms >= 0) j.Key("start_skew_ms").Double(report.start_skew_ms, 3);
+  j.Key("totals").BeginObject();
+  j.Key("requests").Uint(requests);
+  j.Key("errors").Uint(errors);
+  j.Key("error_rate").Double(requests == 0 ? 0 : static_cast<double>(errors) / static_cast<double>(requests), 6);
+  j.Key("rps").Double(report.duration_s > 0 ? static_cast<double>(requests) / report.duration_s : 0, 3);
+  j.Key("dropped").Uint(m.Dropped());
+  j.Key("bytes_received").Uint(m.BytesReceived());
+  j.Key("bytes_sent").Uint(m.BytesSent());
+  j.Key("late_reports").Uint(m.late_reports());
+  j.Key("rejected_reports").Uint(m.rejected());
+  j.EndObject();
+  j.Key("outcomes").BeginObject();
+  for (size_t o = 0; o < kOutcomeCount; ++o) {
+    j.Key(OutcomeName(static_cast<Outcome>(o))).Uint(m.Count(static_cast<Outcome>(o)));
+  }
+  j.EndObject();
+  j.Key("latency_ms");
+  LatencyObject(j, all);
+  j.Key("service_time_ms");
+  LatencyObject(j, service);
+  j.Key("requests").BeginObject();
+  for (size_t i = 0; i < m.request_count(); ++i) {
+    j.Key(m.request_name(i)).BeginObject();
+    j.Key("requests").Uint(m.Requests(i));
+    j.Key("errors").Uint(m.Errors(i));
+    j.Key("latency_ms");
+    LatencyObject(j, m.Responses(i));
+    j.EndObject();
+  }
+  j.EndObject();
+  j.Key("stages").BeginArray();
+  const std::vector<double> achieved = AchievedRps(scenario, m);
+  for (size_t i = 0; i < scenario.stages.size(); ++i) {
+    const Stage& st = scenario.stages[i];
+    j.BeginObject();
+    j.Key("index").Uint(i);
+    j.Key("duration_s").Double(absl::ToDoubleSeconds(st.duration), 3);
+    if (st.is_open()) {
+      j.Key("target_rps").Double((st.rate_from + st.rate_to).ToDouble() / 2, 3);
+    } else {
+      j.Key("target_rps").Null();
+      j.Key("vus").Int(std::max(st.vus_from, st.vus_to));
+    }
+    j.Key("achieved_rps").Double(achieved[i], 3);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("thresholds").BeginArray();
+  for (size_t i = 0; i < report.thresholds.size(); ++i) {
+    const ThresholdResult& r = report.thresholds[i];
+    j.BeginObject();
+    j.Key("expr").String(r.expression);
+    j.Key("passed").Bool(r.passed);
+    const bool latency = i < scenario.thresholds.size() &&
+                         IsLatencyMetric(scenario.thresholds[i].metric);
+    j.Key(latency ? "value_ms" : "value");
+    if (r.no_data) {
+      j.Null();
+    } else {
+      j.Double(r.value, 6);
+    }
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("agents").BeginArray();
+  for (const auto& [id, a] : m.agents()) {
+    j.BeginObject();
+    j.Key("id").String(id);
+    j.Key("requests").Uint(a.requests);
+    j.Key("errors").Uint(a.errors);
+    j.Key("dropped").Uint(a.dropped);
+    j.Key("late").Uint(a.late);
+    j.Key("connections_opened").Uint(a.connections_opened);
+    if (!a.http_client.empty()) j.Key("http_client").String(a.http_client);
+    j.Key("cpu_seconds").Double(a.cpu_seconds, 3);
+    j.Key("schedule_lag_p99_ms").Double(Ms(a.schedule_lag.Quantile(0.99)), 3);
+    j.Key("saturated_intervals").Uint(a.saturated_intervals);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("events").BeginArray();
+  for (const RunEventRecord& e : report.events) {
+    j.BeginObject();
+    j.Key("at_s").Double(e.at_s, 3);
+    j.Key("kind").String(e.kind);
+    if (!e.agent.empty()) j.Key("agent").String(e.agent);
+    if (!e.action.empty()) j.Key("action").String(e.action);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return j.text() + "\n";
+}
+
+std::string SummaryText(const RunReport& report, const Scenario& scenario,
+                        const RunMerger& m) {
+  std::string out;
+  absl::StrAppend(&out, "\n", scenario.name, "  run ", report.run_id, "  ",
+                  report.status == "passed" ? "PASSED" : report.status == "failed" ? "FAILED" : report.status == "aborted" ? "ABORTED" : "ERROR",
+                  absl::StrFormat("  (%.1f s)\n", report.duration_s));
+  if (!report.thresholds.empty()) {
+    absl::StrAppend(&out, "\nthresholds\n");
+    for (size_t i = 0; i < report.thresholds.size(); ++i) {
+      const ThresholdResult& r = report.thresholds[i];
+      const bool latency = i < scenario.thresholds.size() &&
+                           IsLatencyMetric(scenario.thresholds[i].metric);
+      std::string value = r.no_data ? "no data"
+                          : latency ? absl::StrFormat("%.2f ms", r.value)
+                          : (i < scenario.thresholds.size() &&
+                             scenario.thresholds[i].metric == ThresholdMetric::kErrorRate)
+                              ? absl::StrFormat("%.3f%%", r.value * 100)
+                              : absl::StrFormat("%.2f/s", r.value);
+      absl::StrAppend(&out, "  ", r.passed ? "ok  " : "FAIL", "  ", r.expression,
+                      "  (", value, ")\n");
+    }
+  }
+  if (!report.error.empty()) absl::StrAppend(&out, "\nerror: ", report.error, "\n");
+  if (report.status == "error" && m.Requests(kAllRequests) == 0) return out;
+  const uint64_t requests = m.Requests(kAllRequests);
+  const uint64_t errors = m.Errors(kAllRequests);
+  absl::StrAppend(&out, "\ntotals\n");
+  absl::StrAppend(&out, absl::StrFormat(
+      "  requests %d   errors %d (%.3f%%)   rate %.2f/s   dropped %d\n",
+      requests, errors,
+      requests == 0 ? 0.0 : 100.0 * static_cast<double>(errors) / static_cast<double>(requests),
+      report.duration_s > 0 ? static_cast<double>(requests) / report.duration_s : 0.0,
+      m.Dropped()));
+  std::string outcomes;
+  for (size_t o = 1; o < kOutcomeCount; ++o) {
+    const uint64_t n = m.Count(static_cast<Outcome>(o));
+    if (n > 0) absl::StrAppend(&outcomes, "  ", OutcomeName(static_cast<Outcome>(o)), " ", n);
+  }
+  if (!outcomes.empty()) absl::StrAppend(&out, "  errors by kind:", outcomes, "\n");
+  absl::StrAppend(&out, "\nlatency (ms, from intended send)     p50      p90      p95      p99    p99.9      max\n");
+  auto row = [&](const std::string& name, const Histogram& h, uint64_t n) {
+    absl::StrAppend(&out, absl::StrFormat(
+        "  %-24s %8d  %7.2f  %7.2f  %7.2f  %7.2f  %7.2f  %7.2f\n",
+        name.substr(0, 24), n, Ms(h.Quantile(0.5)), Ms(h.Quantile(0.9)),
+        Ms(h.Quantile(0.95)), Ms(h.Quantile(0.99)), Ms(h.Quantile(0.999)),
+        Ms(h.max_us())));
+  };
+  row("all", m.Responses(kAllRequests), requests);
+  for (size_t i = 0; i < m.request_count(); ++i) {
+    row(m.request_name(i), m.Responses(i), m.Requests(i));
+  }
+  row("service time (all)", m.Services(kAllRequests), requests);
+  if (m.agents().size() > 0) {
+    absl::StrAppend(&out, "\nagents\n");
+    for (const auto& [id, a] : m.agents()) {
+      absl::StrAppend(&out, absl::StrFormat(
+          "  %-20s requests %d  conns %d  cpu %.2f s  lag p99 %.2f ms%s%s\n", id,
+          a.requests, a.connections_opened, a.cpu_seconds,
+          Ms(a.schedule_lag.Quantile(0.99)),
+          a.http_client.empty() ? "" : absl::StrCat("  client ", a.http_client),
+          a.saturated_intervals > 0
+              ? absl::StrFormat("  SATURATED in %d interval(s): its numbers are suspect",
+                                a.saturated_intervals)
+              : ""));
+    }
+  }
+  if (report.start_skew_ms >= 0) {
+    absl::StrAppend(&out, absl::StrFormat("  agents started within %.2f ms of each other\n",
+                                          report.start_skew_ms));
+  }
+  if (!report.events.empty()) absl::StrAppend(&out, "\nevents\n");
+  for (const RunEventRecord& e : report.events) {
+    absl::StrAppend(&out, absl::StrFormat("  %7.1f s  %s %s %s\n", e.at_s,
+                                          e.kind, e.agent, e.action));
+  }
+  return out;
+}
+
+}  // namespace barrage

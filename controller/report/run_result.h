@@ -1,0 +1,47 @@
+// Copyright 2026 The Barrage Authors.
+//
+// The run's result: the versioned JSON summary (README "Result JSON"; a
+// public format that CI parses) and the human summary the CLI prints, both
+// rendered from the merged data. Pure functions.
+#ifndef BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
+#define BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/scenario/scenario.h"
+#include "controller/run/run_merger.h"
+#include "controller/run/thresholds.h"
+
+namespace barrage {
+
+struct RunEventRecord {
+  double at_s = 0;       // seconds since the run's start
+  std::string kind;      // agent_lost, threshold_failed, aborted, ...
+  std::string agent;
+  std::string action;    // what was done about it
+};
+
+struct RunReport {
+  std::string run_id;
+  std::string status = "passed";  // passed | failed | aborted | error
+  absl::Time started_at;
+  double duration_s = 0;
+  std::vector<ThresholdResult> thresholds;
+  std::vector<RunEventRecord> events;
+  double start_skew_ms = -1;  // spread of the agents' starts; < 0 unknown
+  std::string error;          // status "error": why
+};
+
+// "passed" unless a threshold failed ("failed"); `aborted` wins.
+std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted);
+
+std::string ResultJson(const RunReport& report, const Scenario& scenario,
+                       const RunMerger& merged);
+std::string SummaryText(const RunReport& report, const Scenario& scenario,
+                        const RunMerger& merged);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_

@@ -1,0 +1,117 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/run/agent_registry.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/scenario/fields.h"
+
+namespace barrage {
+
+AgentRegistry::AgentRegistry(Clock& clock, int64_t expiry_ns)
+    : clock_(clock), expiry_ns_(expiry_ns) {}
+
+absl::Status AgentRegistry::Register(const v1::Hello& hello,
+                                     std::shared_ptr<AgentHandle> handle) {
+  if (!IsValidRequestName(hello.agent_id())) {
+    return absl::InvalidArgumentError(
+        "hello: agent_id must be 1-64 characters of A-Z a-z 0-9 _ . -");
+  }
+  if (hello.histogram_digits() != 3) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "hello: histogram layout of ", hello.histogram_digits(),
+        " significant digits; this controller merges 3"));
+  }
+  std::shared_ptr<AgentHandle> replaced;
+  {
+    absl::MutexLock lock(&mu_);
+    AgentInfo& info = agents_[hello.agent_id()];
+    replaced = std::move(info.handle);
+    info = AgentInfo();  // a reconnecting agent starts idle: it never resumes a run
+    info.id = hello.agent_id();
+    info.version = hello.version();
+    info.capacity = std::max(1, hello.capacity());
+    info.workers = std::max(1, hello.workers());
+    info.max_rate_per_s = hello.max_rate_per_s();
+    info.allow_targets.assign(hello.allow_targets().begin(),
+                              hello.allow_targets().end());
+    info.handle = std::move(handle);
+    info.connected_ns = info.last_seen_ns = clock_.NowNs();
+  }
+  if (replaced) replaced->Close();
+  return absl::OkStatus();
+}
+
+bool AgentRegistry::Unregister(const std::string& id, const AgentHandle* handle) {
+  absl::MutexLock lock(&mu_);
+  auto it = agents_.find(id);
+  if (it == agents_.end() || it->second.handle.get() != handle) return false;
+  agents_.erase(it);
+  return true;
+}
+
+bool AgentRegistry::Touch(const std::string& id, const AgentHandle* handle,
+                          double cpu_ratio) {
+  absl::MutexLock lock(&mu_);
+  auto it = agents_.find(id);
+  if (it == agents_.end() || it->second.handle.get() != handle) return false;
+  it->second.last_seen_ns = clock_.NowNs();
+  if (cpu_ratio >= 0) it->second.cpu_ratio = cpu_ratio;
+  return true;
+}
+
+std::vector<std::string> AgentRegistry::Expire() {
+  std::vector<std::shared_ptr<AgentHandle>> closed;
+  std::vector<std::string> expired;
+  {
+    absl::MutexLock lock(&mu_);
+    const int64_t now = clock_.NowNs();
+    for (auto it = agents_.begin(); it != agents_.end();) {
+      if (now - it->second.last_seen_ns > expiry_ns_) {
+        expired.push_back(it->first);
+        closed.push_back(std::move(it->second.handle));
+        it = agents_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& h : closed) {
+    if (h) h->Close();
+  }
+  return expired;
+}
+
+void AgentRegistry::SetRun(const std::string& id, const std::string& run_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = agents_.find(id);
+  if (it != agents_.end()) it->second.run_id = run_id;
+}
+
+std::vector<AgentInfo> AgentRegistry::Snapshot() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<AgentInfo> out;
+  for (const auto& [id, info] : agents_) out.push_back(info);
+  return out;
+}
+
+std::vector<AgentInfo> AgentRegistry::Idle() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<AgentInfo> out;
+  for (const auto& [id, info] : agents_) {
+    if (info.run_id.empty()) out.push_back(info);
+  }
+  return out;
+}
+
+std::shared_ptr<AgentHandle> AgentRegistry::Handle(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = agents_.find(id);
+  return it == agents_.end() ? nullptr : it->second.handle;
+}
+
+size_t AgentRegistry::size() const {
+  absl::MutexLock lock(&mu_);
+  return agents_.size();
+}
+
+}  // namespace barrage

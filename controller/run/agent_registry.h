@@ -1,0 +1,76 @@
+// Copyright 2026 The Barrage Authors.
+//
+// AgentRegistry: the agents connected to this controller. An agent joins
+// with its Hello; an agent that connects again under the same id replaces
+// its old session (whose handle is closed); an agent unheard for longer
+// than the expiry (3 heartbeat intervals) is removed by Expire(), driven by
+// the injected clock.
+//
+// Thread safety: all methods take the registry's lock; handles are shared
+// pointers so a caller may Send() after the lock is released.
+#ifndef BARRAGE_CONTROLLER_RUN_AGENT_REGISTRY_H_
+#define BARRAGE_CONTROLLER_RUN_AGENT_REGISTRY_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "barrage/v1/agent.pb.h"
+#include "common/util/clock.h"
+#include "controller/run/agent_handle.h"
+
+namespace barrage {
+
+struct AgentInfo {
+  std::string id;
+  std::string version;
+  int capacity = 1;
+  int workers = 1;
+  double max_rate_per_s = 0;
+  std::vector<std::string> allow_targets;
+  std::shared_ptr<AgentHandle> handle;
+  int64_t connected_ns = 0;   // on the registry's clock
+  int64_t last_seen_ns = 0;
+  std::string run_id;         // empty when idle
+  double cpu_ratio = 0;
+};
+
+class AgentRegistry {
+ public:
+  AgentRegistry(Clock& clock, int64_t expiry_ns);
+
+  // Registers `hello`'s agent with `handle`. A session already registered
+  // under that id is replaced and its handle closed. InvalidArgument for a
+  // Hello without an id or with a histogram layout we cannot merge.
+  absl::Status Register(const v1::Hello& hello,
+                        std::shared_ptr<AgentHandle> handle);
+  // Removes the agent only if `handle` is still its session (a replaced
+  // session going away must not remove its successor). True if removed.
+  bool Unregister(const std::string& id, const AgentHandle* handle);
+  // Marks the agent alive now; false if unknown or the handle is stale.
+  bool Touch(const std::string& id, const AgentHandle* handle,
+             double cpu_ratio = -1);
+  // Removes and returns the ids of agents unheard for longer than expiry.
+  std::vector<std::string> Expire();
+
+  void SetRun(const std::string& id, const std::string& run_id);
+  std::vector<AgentInfo> Snapshot() const;  // sorted by id
+  std::vector<AgentInfo> Idle() const;      // ready for a run, sorted by id
+  std::shared_ptr<AgentHandle> Handle(const std::string& id) const;
+  size_t size() const;
+
+ private:
+  Clock& clock_;
+  const int64_t expiry_ns_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, AgentInfo> agents_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_RUN_AGENT_REGISTRY_H_

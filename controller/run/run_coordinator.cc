@@ -1,0 +1,570 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/run/run_coordinator.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/stats/histogram_codec.h"
+#include "common/scenario/codec.h"
+#include "common/scenario/schedule.h"
+#include "controller/report/run_metrics.h"
+#include "common/util/exit_codes.h"
+
+namespace barrage {
+namespace {
+
+uint64_t SeedFor(const std::string& run_id, size_t index) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (char c : run_id) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+  return h + index * 0x9e3779b97f4a7c15ULL;
+}
+
+}  // namespace
+
+RunCoordinator::RunCoordinator(AgentRegistry& registry, Clock& clock,
+                               CoordinatorOptions options)
+    : registry_(registry), clock_(clock), options_(std::move(options)) {}
+
+std::string RunCoordinator::NewRunId() {
+  const std::string day =
+      absl::FormatTime("%Y%m%d", absl::Now(), absl::UTCTimeZone());
+  if (day != last_day_) {
+    last_day_ = day;
+    run_counter_ = 0;
+  }
+  return absl::StrFormat("r-%s-%04d", day, ++run_counter_);
+}
+
+absl::StatusOr<std::shared_ptr<EventQueue>> RunCoordinator::StartRun(
+    Scenario scenario, std::string file) {
+  absl::MutexLock lock(&mu_);
+  if (run_ && !IsTerminal(run_->state)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run ", run_->id, " (", run_->scenario.name, ") is ",
+        RunStateName(run_->state), "; this controller runs one at a time"));
+  }
+  run_ = std::make_unique<Active>();
+  run_->id = NewRunId();
+  run_->file = std::move(file);
+  run_->scenario = std::move(scenario);
+  run_->events = std::make_shared<EventQueue>();
+  run_->created_ns = clock_.NowNs();
+  run_->live_thresholds.resize(run_->scenario.thresholds.size());
+  for (size_t i = 0; i < run_->live_thresholds.size(); ++i) {
+    run_->live_thresholds[i].expression = run_->scenario.thresholds[i].Expression();
+    run_->live_thresholds[i].no_data = true;
+  }
+  std::shared_ptr<EventQueue> events = run_->events;
+  // Start at once if enough agents are already here.
+  if (static_cast<int>(registry_.Idle().size()) >= run_->scenario.agents.min) {
+    Apply(RunEventKind::kAgentsReady);
+  }
+  return events;
+}
+
+absl::Status RunCoordinator::StopRun(const std::string& run_id, bool immediate) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || IsTerminal(run_->state) || (!run_id.empty() && run_id != run_->id)) {
+    return absl::NotFoundError(run_id.empty() ? "no run is active"
+                                              : absl::StrCat("run ", run_id, " is not active"));
+  }
+  Notice("stop_requested", "", immediate ? "immediate" : "graceful");
+  if (immediate && run_->state == RunState::kAborting) {
+    SendStop(true, "user");
+    return absl::OkStatus();
+  }
+  Apply(RunEventKind::kStopRequested);
+  if (immediate) SendStop(true, "user");
+  return absl::OkStatus();
+}
+
+void RunCoordinator::Notice(const std::string& kind, const std::string& agent,
+                            const std::string& action) {
+  const double at = ElapsedS();
+  run_->log.push_back({at, kind, agent, action});
+  v1::RunEvent e;
+  v1::RunEvent::Notice* n = e.mutable_event();
+  n->set_at_s(at);
+  n->set_kind(kind);
+  n->set_agent(agent);
+  n->set_detail(action);
+  run_->events->Push(std::move(e));
+}
+
+double RunCoordinator::ElapsedS() const {
+  if (run_->zero_ns == 0) return 0;
+  return std::max<double>(0, static_cast<double>(clock_.NowNs() - run_->zero_ns) / 1e9);
+}
+
+std::vector<ThresholdResult> RunCoordinator::CurrentThresholds() {
+  std::vector<ThresholdResult> out = run_->live_thresholds;
+  if (!run_->merger) return out;
+  for (size_t i = 0; i < run_->scenario.thresholds.size(); ++i) {
+    const Threshold& t = run_->scenario.thresholds[i];
+    if (!t.whole_run) continue;
+    out[i] = EvaluateThreshold(
+        t, run_->merger->RunView(run_->merger->RequestIndex(t.request),
+                                 std::max(ElapsedS(), 1e-9)));
+  }
+  return out;
+}
+
+void RunCoordinator::Publish() {
+  if (options_.metrics == nullptr) return;
+  RunMetricsView v;
+  v.run_id = run_->id;
+  v.scenario = &run_->scenario;
+  v.merged = run_->merger.get();
+  v.state = RunStateName(run_->state);
+  v.previous_state = run_->published_state;
+  v.target_rps = run_->zero_ns == 0 || IsTerminal(run_->state)
+                     ? 0
+                     : PlanRateAt(run_->scenario, absl::Nanoseconds(clock_.NowNs() - run_->zero_ns));
+  v.virtual_users = run_->last_progress.active_vus();
+  v.agents_in_run = IsTerminal(run_->state) ? 0 : static_cast<int>(run_->live.size());
+  v.thresholds = CurrentThresholds();
+  PublishRunMetrics(*options_.metrics, v);
+  run_->published_state = v.state;
+}
+
+void RunCoordinator::Apply(RunEventKind event) {
+  const RunTransition t = NextRunState(run_->state, event);
+  if (t.action == RunAction::kIgnore) return;
+  const bool changed = run_->state != t.next;
+  run_->state = t.next;
+  if (t.next == RunState::kRunning) run_->reached_running = true;
+  if (changed && !IsTerminal(t.next)) Publish();
+  switch (t.action) {
+    case RunAction::kSplitAndStart:
+      SplitAndStart();
+      break;
+    case RunAction::kFailToStart:
+      Finish();
+      break;
+    case RunAction::kStopAgents:
+      run_->stop_ns = clock_.NowNs();
+      SendStop(false, event == RunEventKind::kPlanElapsed ? "plan_done" : "user");
+      break;
+    case RunAction::kAbortAgents:
+      run_->stop_ns = clock_.NowNs();
+      SendStop(true, event == RunEventKind::kAbortThreshold ? "abort_threshold"
+                     : event == RunEventKind::kStopRequested ? "user"
+                                                             : "agent_loss");
+      if (IsTerminal(run_->state)) Finish();
+      break;
+    case RunAction::kFinish:
+      Finish();
+      break;
+    case RunAction::kNone:
+    case RunAction::kApplyLossPolicy:
+    case RunAction::kIgnore:
+      break;
+  }
+}
+
+void RunCoordinator::SplitAndStart() {
+  std::vector<AgentInfo> idle = registry_.Idle();
+  std::vector<AgentCapacity> capacities;
+  for (const AgentInfo& a : idle) capacities.push_back({a.id, a.capacity});
+  absl::StatusOr<SplitPlan> plan = SplitLoad(run_->scenario, capacities);
+  if (!plan.ok()) {
+    run_->error = std::string(plan.status().message());
+    run_->state = RunState::kFailed;
+    Finish();
+    return;
+  }
+  const int64_t now = clock_.NowNs();
+  run_->start_sent_ns = now;
+  run_->zero_ns = now + options_.start_delay_ns;
+  run_->started_at = absl::Now() + absl::Nanoseconds(options_.start_delay_ns);
+  run_->merger = std::make_unique<RunMerger>(run_->id, run_->scenario);
+  run_->period = plan->period;
+  const v1::ScenarioSpec spec = ScenarioToProto(run_->scenario);
+  v1::RunEvent accepted;
+  accepted.mutable_accepted()->set_run_id(run_->id);
+  for (size_t i = 0; i < plan->shares.size(); ++i) {
+    const Share& share = plan->shares[i];
+    std::shared_ptr<AgentHandle> handle = registry_.Handle(share.agent_id);
+    if (!handle) continue;
+    registry_.SetRun(share.agent_id, run_->id);
+    v1::ControllerMessage msg;
+    v1::StartRun* start = msg.mutable_start_run();
+    start->set_run_id(run_->id);
+    *start->mutable_scenario() = spec;
+    v1::Assignment* a = start->mutable_assignment();
+    a->set_index(static_cast<int32_t>(i));
+    a->set_period(plan->period);
+    for (int64_t slot : share.slots) a->add_slots(slot);
+    a->set_seed(SeedFor(run_->id, i));
+    a->set_agents_in_run(static_cast<int32_t>(plan->shares.size()));
+    start->set_start_delay_ms(options_.start_delay_ns / 1'000'000);
+    handle->Send(msg);
+    run_->agents.push_back(share.agent_id);
+    run_->live.insert(share.agent_id);
+    run_->slots[share.agent_id] = share.slots;
+    accepted.mutable_accepted()->add_agents(share.agent_id);
+  }
+  run_->events->Push(std::move(accepted));
+}
+
+void RunCoordinator::SendStop(bool immediate, const std::string& reason) {
+  v1::ControllerMessage msg;
+  msg.mutable_stop_run()->set_run_id(run_->id);
+  msg.mutable_stop_run()->set_reason(reason);
+  msg.mutable_stop_run()->set_immediate(immediate);
+  for (const std::string& id : run_->live) {
+    if (auto h = registry_.Handle(id)) h->Send(msg);
+  }
+}
+
+void RunCoordinator::OnAccepted(const std::string& agent,
+                                const std::string& run_id) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || run_->id != run_id || !run_->live.count(agent)) return;
+  run_->accepted.insert(agent);
+  if (run_->accepted.size() >= run_->live.size()) Apply(RunEventKind::kAllAccepted);
+}
+
+void RunCoordinator::OnRefused(const std::string& agent, const std::string& run_id,
+                               const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || run_->id != run_id || !run_->live.count(agent)) return;
+  Notice("agent_refused", agent, reason);
+  run_->error = absl::StrCat("agent ", agent, " refused the run: ", reason);
+  Apply(RunEventKind::kAgentRefused);
+}
+
+void RunCoordinator::OnStats(const v1::StatsReport& report) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || !run_->merger || report.run_id() != run_->id ||
+      std::find(run_->agents.begin(), run_->agents.end(), report.agent_id()) ==
+          run_->agents.end()) {
+    ++rejected_total_;
+    return;
+  }
+  // Reports from the future (beyond a generous clock allowance) are refused.
+  if (report.interval_start_ns() > clock_.NowNs() - run_->zero_ns + 30'000'000'000) {
+    ++rejected_total_;
+    return;
+  }
+  const absl::Status s = run_->merger->Apply(report);
+  if (!s.ok()) {
+    if (!absl::IsAlreadyExists(s)) ++rejected_total_;
+    return;
+  }
+  if (report.run_started_unix_ns() > 0 &&
+      run_->started_unix_ns.emplace(report.agent_id(), report.run_started_unix_ns()).second &&
+      run_->started_unix_ns.size() == run_->agents.size()) {
+    int64_t lo = INT64_MAX;
+    int64_t hi = INT64_MIN;
+    for (const auto& [id, t] : run_->started_unix_ns) {
+      lo = std::min(lo, t);
+      hi = std::max(hi, t);
+    }
+    Notice("started", "", absl::StrFormat("%d agents within %.2f ms",
+                                          run_->agents.size(), (hi - lo) / 1e6));
+  }
+  if (report.final()) run_->finals.insert(report.agent_id());
+}
+
+void RunCoordinator::OnAgentGone(const std::string& agent) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || IsTerminal(run_->state) || !run_->live.count(agent) ||
+      run_->finals.count(agent)) {
+    return;
+  }
+  run_->live.erase(agent);
+  if (run_->scenario.agents.on_loss == OnLoss::kAbort) {
+    Notice("agent_lost", agent, "abort");
+    run_->error = absl::StrCat("agent ", agent, " was lost (on_loss: abort)");
+    Apply(RunEventKind::kAgentLostAbort);
+  } else if (run_->scenario.agents.on_loss == OnLoss::kRedistribute &&
+             !run_->live.empty() && run_->state == RunState::kRunning) {
+    Notice("agent_lost", agent, "redistribute");
+    Apply(RunEventKind::kAgentLost);
+    Redistribute(agent);
+  } else {
+    Notice("agent_lost", agent, "continue");
+    Apply(RunEventKind::kAgentLost);
+  }
+}
+
+void RunCoordinator::Redistribute(const std::string& lost) {
+  // Deal the lost slots one at a time to the survivor holding the fewest,
+  // so shares stay within one slot of each other.
+  std::vector<int64_t> orphaned = run_->slots[lost];
+  run_->slots.erase(lost);
+  for (int64_t slot : orphaned) {
+    std::string taker;
+    for (const std::string& id : run_->live) {
+      if (taker.empty() || run_->slots[id].size() < run_->slots[taker].size()) taker = id;
+    }
+    run_->slots[taker].push_back(slot);
+  }
+  // Take over from the end of the lost agent's last reported interval: what
+  // it fired after that was never counted, so its arrivals from there on are
+  // fired again (late, and recorded as late) and the run's count stays
+  // equal to the plan. Up to one interval of them may reach the target twice.
+  const int64_t from_ms =
+      (run_->merger->LastInterval(lost) + 1) * run_->merger->interval_ns() / 1'000'000;
+  for (const std::string& id : run_->live) {
+    std::vector<int64_t>& slots = run_->slots[id];
+    std::sort(slots.begin(), slots.end());
+    v1::ControllerMessage msg;
+    v1::UpdateShare* u = msg.mutable_update_share();
+    u->set_run_id(run_->id);
+    for (int64_t s : slots) u->add_slots(s);
+    u->set_from_ms(std::max<int64_t>(from_ms, 0));
+    if (auto h = registry_.Handle(id)) h->Send(msg);
+  }
+}
+
+void RunCoordinator::Tick() {
+  const std::vector<std::string> expired = registry_.Expire();
+  for (const std::string& id : expired) OnAgentGone(id);
+  absl::MutexLock lock(&mu_);
+  if (options_.metrics != nullptr) {
+    const int64_t now = clock_.NowNs();
+    for (auto it = expiring_.begin(); it != expiring_.end();) {
+      if (now >= it->second) {
+        options_.metrics->RemoveWhere("run", it->first);
+        it = expiring_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (!run_ || IsTerminal(run_->state)) return;
+  const int64_t now = clock_.NowNs();
+  switch (run_->state) {
+    case RunState::kWaitingForAgents: {
+      const size_t idle = registry_.Idle().size();
+      if (static_cast<int>(idle) >= run_->scenario.agents.min) {
+        Apply(RunEventKind::kAgentsReady);
+      } else if (now - run_->created_ns >= absl::ToInt64Nanoseconds(run_->scenario.agents.wait)) {
+        run_->error = absl::StrCat("only ", idle, " of the ", run_->scenario.agents.min,
+                                   " agents needed connected within ",
+                                   HumanDuration(run_->scenario.agents.wait));
+        Apply(RunEventKind::kWaitTimedOut);
+      }
+      return;
+    }
+    case RunState::kStarting:
+      if (run_->accepted.size() >= run_->live.size()) {
+        Apply(RunEventKind::kAllAccepted);
+      } else if (now - run_->start_sent_ns > options_.accept_timeout_ns) {
+        run_->error = "not every agent accepted the run in time";
+        Apply(RunEventKind::kAcceptTimedOut);
+      }
+      return;
+    default:
+      break;
+  }
+  const int64_t elapsed = now - run_->zero_ns;
+  if (options_.store != nullptr && run_->merger &&
+      now - run_->checkpoint_ns >= options_.checkpoint_interval_ns) {
+    // A checkpoint of the merged state so far: what a restart keeps.
+    run_->checkpoint_ns = now;
+    RunReport partial;
+    partial.run_id = run_->id;
+    partial.status = "running";
+    partial.started_at = run_->started_at;
+    partial.duration_s = std::max(0.0, ElapsedS());
+    partial.thresholds = CurrentThresholds();
+    partial.events = run_->log;
+    Store(partial, ResultJson(partial, run_->scenario, *run_->merger));
+  }
+  std::vector<std::string> live(run_->live.begin(), run_->live.end());
+  run_->merger->CloseIntervals(elapsed, live, options_.interval_grace_ns);
+  if (run_->merger->closed_through() > run_->progress_through) OnIntervalsClosed();
+  if (IsTerminal(run_->state)) return;
+  const bool all_final = std::all_of(live.begin(), live.end(), [&](const std::string& a) {
+    return run_->finals.count(a) > 0;
+  });
+  if (run_->state == RunState::kRunning) {
+    if (all_final && elapsed > 0) {
+      Apply(RunEventKind::kAllFinal);
+    } else if (elapsed >= absl::ToInt64Nanoseconds(run_->scenario.TotalDuration())) {
+      Apply(RunEventKind::kPlanElapsed);
+    }
+    return;
+  }
+  if (all_final) {
+    Apply(RunEventKind::kAllFinal);
+    return;
+  }
+  absl::Duration longest;
+  for (const RequestSpec& r : run_->scenario.requests) longest = std::max(longest, r.timeout);
+  if (now - run_->stop_ns > absl::ToInt64Nanoseconds(longest) + options_.drain_extra_ns) {
+    Notice("drain_timeout", "", "finished without every agent's final report");
+    Apply(RunEventKind::kDrainTimedOut);
+  }
+}
+
+void RunCoordinator::OnIntervalsClosed() {
+  RunMerger& m = *run_->merger;
+  const Scenario& s = run_->scenario;
+  const int64_t interval_ns = m.interval_ns();
+  for (size_t i = 0; i < s.thresholds.size(); ++i) {
+    const Threshold& t = s.thresholds[i];
+    const size_t request = m.RequestIndex(t.request);
+    MetricView view;
+    if (t.whole_run) {
+      if (!t.abort) continue;  // judged at the end
+      view = m.RunView(request, static_cast<double>(m.closed_through() + 1) * interval_ns / 1e9);
+    } else {
+      const int64_t n = std::max<int64_t>(
+          1, (absl::ToInt64Nanoseconds(t.window) + interval_ns - 1) / interval_ns);
+      view = m.Window(request, n);
+    }
+    ThresholdResult r = EvaluateThreshold(t, view);
+    if (r.no_data) continue;
+    ThresholdResult& live = run_->live_thresholds[i];
+    if (!r.passed && (live.passed || live.no_data)) {
+      Notice("threshold_failed", "", absl::StrCat(r.expression, t.abort ? ": aborting" : ""));
+    }
+    if (live.passed || live.no_data) live = r;  // keep the first failure
+    if (!r.passed && t.abort) Apply(RunEventKind::kAbortThreshold);
+  }
+  // Progress over the last closed interval and the last 10 s.
+  const int64_t k = m.closed_through();
+  v1::Progress& p = run_->last_progress;
+  p.set_elapsed_s(ElapsedS());
+  p.set_total_s(absl::ToDoubleSeconds(s.TotalDuration()));
+  p.set_stage(StageAt(s, absl::Nanoseconds(k * interval_ns)));
+  p.set_target_rps(PlanRateAt(s, absl::Nanoseconds(k * interval_ns + interval_ns / 2)));
+  p.set_achieved_rps(static_cast<double>(m.IntervalRequests(k)) * 1e9 / interval_ns);
+  const MetricView ten = m.Window(kAllRequests, (10'000'000'000 + interval_ns - 1) / interval_ns);
+  p.set_p50_ms_10s(ten.responses.Quantile(0.5) / 1000.0);
+  p.set_p95_ms_10s(ten.responses.Quantile(0.95) / 1000.0);
+  p.set_p99_ms_10s(ten.responses.Quantile(0.99) / 1000.0);
+  p.set_requests(m.Requests(kAllRequests));
+  p.set_errors(m.Errors(kAllRequests));
+  p.set_agents(static_cast<int32_t>(run_->live.size()));
+  p.set_dropped(m.Dropped());
+  int64_t vus = 0;
+  for (const auto& [id, a] : m.agents()) vus += a.last_active_vus;
+  p.set_active_vus(vus);
+  v1::RunEvent e;
+  *e.mutable_progress() = p;
+  run_->events->Push(std::move(e));
+  run_->progress_through = k;
+  Publish();
+}
+
+void RunCoordinator::Finish() {
+  Active& r = *run_;
+  const double elapsed = ElapsedS();
+  if (r.merger) {
+    r.merger->CloseIntervals(clock_.NowNs() - r.zero_ns, {}, 0, /*all=*/true);
+    if (r.merger->closed_through() > r.progress_through) OnIntervalsClosed();
+  } else {
+    r.merger = std::make_unique<RunMerger>(r.id, r.scenario);
+  }
+  RunReport report;
+  report.run_id = r.id;
+  report.started_at = r.zero_ns == 0 ? absl::Now() : r.started_at;
+  const double total = absl::ToDoubleSeconds(r.scenario.TotalDuration());
+  report.duration_s = r.state == RunState::kFinished ? std::min(elapsed, total) : elapsed;
+  for (size_t i = 0; i < r.scenario.thresholds.size(); ++i) {
+    const Threshold& t = r.scenario.thresholds[i];
+    if (t.whole_run) {
+      report.thresholds.push_back(EvaluateThreshold(
+          t, r.merger->RunView(r.merger->RequestIndex(t.request), report.duration_s)));
+    } else {
+      report.thresholds.push_back(r.live_thresholds[i]);
+    }
+  }
+  if (!r.started_unix_ns.empty() && r.started_unix_ns.size() == r.agents.size()) {
+    int64_t lo = INT64_MAX;
+    int64_t hi = INT64_MIN;
+    for (const auto& [id, t] : r.started_unix_ns) {
+      lo = std::min(lo, t);
+      hi = std::max(hi, t);
+    }
+    report.start_skew_ms = (hi - lo) / 1e6;
+  }
+  int exit_code = kExitPassed;
+  if (r.state == RunState::kAborted) {
+    report.status = "aborted";
+    exit_code = kExitAborted;
+  } else if (r.state == RunState::kFailed) {
+    report.status = "error";
+    exit_code = r.reached_running ? kExitInternal : kExitCannotStart;
+    if (r.error.empty()) r.error = "the run failed";
+  } else {
+    report.status = StatusFor(report.thresholds, false);
+    if (report.status == "failed") exit_code = kExitThresholdFailed;
+  }
+  report.error = r.error;
+  report.events = r.log;
+  const std::string json = ResultJson(report, r.scenario, *r.merger);
+  if (!options_.data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.data_dir + "/runs", ec);
+    std::ofstream(options_.data_dir + "/runs/" + r.id + ".json") << json;
+  }
+  Store(report, json);
+  if (options_.on_result) options_.on_result(r.id, json);
+  v1::RunEvent e;
+  v1::RunResult* result = e.mutable_result();
+  result->set_status(report.status);
+  result->set_summary_json(json);
+  result->set_exit_code(exit_code);
+  result->set_summary_text(SummaryText(report, r.scenario, *r.merger));
+  result->set_error(r.error);
+  r.events->Push(std::move(e));
+  r.events->Close();
+  for (const std::string& id : r.agents) registry_.SetRun(id, "");
+  // Final series (with the verdicts of the result), kept for the grace period.
+  if (r.merger && r.live_thresholds.size() == report.thresholds.size()) {
+    r.live_thresholds = report.thresholds;
+  }
+  Publish();
+  expiring_.emplace_back(r.id, clock_.NowNs() + options_.metrics_grace_ns);
+}
+
+void RunCoordinator::Store(const RunReport& report, const std::string& json) {
+  if (options_.store == nullptr) return;
+  std::vector<std::pair<std::string, std::string>> histograms;
+  if (run_->merger) {
+    for (size_t i = 0; i < run_->merger->request_count(); ++i) {
+      v1::HistogramSnapshot snapshot;
+      EncodeHistogram(run_->merger->Responses(i), &snapshot);
+      histograms.emplace_back(run_->merger->request_name(i), snapshot.SerializeAsString());
+    }
+  }
+  StoredRun stored;
+  stored.id = run_->id;
+  stored.scenario = run_->scenario.name;
+  stored.status = report.status;
+  stored.started_at =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", report.started_at, absl::UTCTimeZone());
+  stored.result_json = json;
+  if (absl::Status s = options_.store->Save(stored, histograms); !s.ok()) {
+    Notice("store_error", "", std::string(s.message()));
+  }
+}
+
+RunStatusView RunCoordinator::Status() {
+  absl::MutexLock lock(&mu_);
+  RunStatusView v;
+  if (!run_) return v;
+  v.run_id = run_->id;
+  v.scenario = run_->scenario.name;
+  v.state = RunStateName(run_->state);
+  v.progress = run_->last_progress;
+  return v;
+}
+
+uint64_t RunCoordinator::reports_rejected() {
+  absl::MutexLock lock(&mu_);
+  return rejected_total_;
+}
+
+}  // namespace barrage

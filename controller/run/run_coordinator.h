@@ -1,0 +1,160 @@
+// Copyright 2026 The Barrage Authors.
+//
+// RunCoordinator: owns the controller's one active run. Everything that
+// happens to a run arrives as an event (a start request, an agent's report,
+// acceptance or loss, a stop request, the passage of time in Tick()); the
+// coordinator applies it to the run's state machine and does what the
+// transition says: split and start, merge, judge thresholds, stop agents,
+// finish and write the result.
+//
+// Entry points are thread-safe and serialized by one lock; nothing under it
+// blocks (agent handles queue their writes, CLI events go to an
+// EventQueue). Tick() is called every ~100 ms by the controller's ticker
+// thread, or by tests with a fake clock.
+#ifndef BARRAGE_CONTROLLER_RUN_RUN_COORDINATOR_H_
+#define BARRAGE_CONTROLLER_RUN_RUN_COORDINATOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "barrage/v1/agent.pb.h"
+#include "barrage/v1/control.pb.h"
+#include "common/util/clock.h"
+#include "common/scenario/scenario.h"
+#include "controller/run/agent_registry.h"
+#include "controller/run/event_queue.h"
+#include "controller/run/load_splitter.h"
+#include "common/metrics/registry.h"
+#include "controller/report/result_store.h"
+#include "controller/run/run_merger.h"
+#include "controller/report/run_result.h"
+#include "controller/run/run_state_machine.h"
+
+namespace barrage {
+
+struct CoordinatorOptions {
+  int64_t start_delay_ns = 500'000'000;     // StartRun -> common start
+  int64_t redistribute_delay_ns = 200'000'000;  // UpdateShare -> takeover
+  int64_t accept_timeout_ns = 5'000'000'000;
+  int64_t interval_grace_ns = 2'000'000'000;  // close a silent interval
+  int64_t drain_extra_ns = 5'000'000'000;   // beyond the longest timeout
+  std::string data_dir;                     // results are written here
+  // Where run series go (null: none), and how long a finished run's series
+  // stay before they are removed (so alerts resolve).
+  MetricsRegistry* metrics = nullptr;
+  int64_t metrics_grace_ns = 60'000'000'000;
+  // Where runs are kept across restarts (null: not kept).
+  ResultStore* store = nullptr;
+  int64_t checkpoint_interval_ns = 5'000'000'000;
+  // Called with the finished result JSON (for the store and metrics).
+  std::function<void(const std::string& run_id, const std::string& json)>
+      on_result;
+};
+
+// What `barrage status` shows.
+struct RunStatusView {
+  std::string run_id;
+  std::string scenario;
+  std::string state;
+  v1::Progress progress;
+};
+
+class RunCoordinator {
+ public:
+  RunCoordinator(AgentRegistry& registry, Clock& clock,
+                 CoordinatorOptions options);
+
+  // Accepts a run, or FailedPrecondition naming the active one. Events for
+  // it go to the returned queue, which is closed after the result.
+  absl::StatusOr<std::shared_ptr<EventQueue>> StartRun(Scenario scenario,
+                                                       std::string file);
+  // NotFound unless `run_id` (or "" for the active run) is active.
+  absl::Status StopRun(const std::string& run_id, bool immediate);
+
+  void OnStats(const v1::StatsReport& report);
+  void OnAccepted(const std::string& agent, const std::string& run_id);
+  void OnRefused(const std::string& agent, const std::string& run_id,
+                 const std::string& reason);
+  void OnAgentGone(const std::string& agent);
+
+  // Advances timers: waits, interval closing, thresholds, progress, drains.
+  void Tick();
+
+  RunStatusView Status();
+
+  uint64_t reports_rejected();
+
+ private:
+  struct Active {
+    std::string id;
+    std::string file;
+    Scenario scenario;
+    RunState state = RunState::kWaitingForAgents;
+    std::shared_ptr<EventQueue> events;
+    int64_t created_ns = 0;
+    int64_t start_sent_ns = 0;
+    int64_t zero_ns = 0;          // run time 0 on the controller's clock
+    int64_t stop_ns = 0;          // when stopping began
+    absl::Time started_at;
+    std::vector<std::string> agents;  // assigned, in split order
+    std::set<std::string> live;       // assigned and still connected
+    std::set<std::string> accepted;
+    std::set<std::string> finals;
+    std::map<std::string, int64_t> started_unix_ns;
+    std::unique_ptr<RunMerger> merger;
+    std::vector<RunEventRecord> log;
+    std::vector<ThresholdResult> live_thresholds;  // window thresholds
+    int64_t progress_through = -1;
+    std::string error;
+    uint64_t rejected = 0;
+    v1::Progress last_progress;
+    std::string published_state;
+    bool reached_running = false;  // failing before this is "could not start"
+    int64_t period = 1;                              // of the split
+    int64_t checkpoint_ns = 0;                       // last checkpoint
+    std::map<std::string, std::vector<int64_t>> slots;  // current shares
+  };
+
+  // Deals a lost agent's slots to the survivors and tells them.
+  void Redistribute(const std::string& lost) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  void Apply(RunEventKind event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SplitAndStart() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SendStop(bool immediate, const std::string& reason)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Finish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void OnIntervalsClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Store(const RunReport& report, const std::string& json)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::vector<ThresholdResult> CurrentThresholds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Notice(const std::string& kind, const std::string& agent,
+              const std::string& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  double ElapsedS() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string NewRunId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  AgentRegistry& registry_;
+  Clock& clock_;
+  const CoordinatorOptions options_;
+
+  absl::Mutex mu_;
+  std::unique_ptr<Active> run_ ABSL_GUARDED_BY(mu_);
+  int run_counter_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_day_ ABSL_GUARDED_BY(mu_);
+  uint64_t rejected_total_ ABSL_GUARDED_BY(mu_) = 0;
+  // Finished runs whose series are removed after the grace period.
+  std::vector<std::pair<std::string, int64_t>> expiring_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_RUN_RUN_COORDINATOR_H_

@@ -1,0 +1,164 @@
+// Copyright 2026 The Barrage Authors.
+//
+// RunMerger: merges one run's StatsReports from every agent, exactly.
+//
+// Reports are deltas keyed by (agent, seq). Merging is integer addition of
+// histogram buckets and counters, so it is order-independent; a repeated
+// (agent, seq) is ignored and counted, so it is idempotent. A report is
+// validated as a whole before anything is added: a malformed one (unknown
+// request, bad histogram, inconsistent le counts, wrong run) is rejected and
+// counted, never partially merged.
+//
+// Views: the whole run per (request, outcome) series and per agent; and
+// per-interval views for live progress and windowed thresholds. Interval k
+// (reports whose interval starts at k * length) stays open until every agent
+// of the run has reported it or a grace period past its end has gone by;
+// then it is closed and kept (sparse) for the last 10 minutes. A report for
+// an interval already closed is late: it still counts in the whole run, and
+// it is counted as late. Percentiles are computed from merged buckets only;
+// never averaged.
+//
+// Thread safety: none; owned by the run's coordinating thread.
+#ifndef BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
+#define BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
+
+#include <array>
+#include <deque>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "barrage/v1/stats.pb.h"
+#include "common/stats/histogram.h"
+#include "common/stats/latency_buckets.h"
+#include "common/stats/outcome.h"
+#include "common/scenario/scenario.h"
+#include "controller/run/thresholds.h"
+
+namespace barrage {
+
+struct SeriesTotals {
+  Histogram response;  // us, from the intended send time
+  Histogram service;   // us, from the actual send time
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  std::array<uint64_t, kLeBoundCount> le_cumulative{};  // responses <= bound
+};
+
+struct AgentTotals {
+  uint64_t reports = 0;
+  uint64_t requests = 0;
+  uint64_t errors = 0;
+  uint64_t started = 0;
+  uint64_t dropped = 0;
+  uint64_t late = 0;
+  uint64_t connections_opened = 0;
+  double cpu_seconds = 0;
+  uint32_t workers = 0;
+  std::string http_client;  // as the agent last named it; "" unknown
+  uint64_t saturated_intervals = 0;
+  uint64_t last_seq = 0;
+  bool final_seen = false;
+  int64_t last_active_vus = 0;  // gauge from the latest report
+  Histogram schedule_lag;
+};
+
+class RunMerger {
+ public:
+  RunMerger(std::string run_id, const Scenario& scenario);
+
+  // OK: merged. AlreadyExists: a duplicate (agent, seq), ignored.
+  // InvalidArgument: malformed, rejected. Nothing is partially merged.
+  absl::Status Apply(const v1::StatsReport& report);
+
+  size_t request_count() const { return request_names_.size(); }
+  const std::string& request_name(size_t i) const { return request_names_[i]; }
+  // Null when the series never had a result.
+  const SeriesTotals* Find(size_t request, Outcome outcome) const;
+  // Response (or service) times of one request over all outcomes, or of all
+  // requests when `request` is npos.
+  Histogram Responses(size_t request) const;
+  Histogram Services(size_t request) const;
+  uint64_t Requests(size_t request) const;  // results, any outcome
+  // The index of the request named `name`; kAllRequests for "" or unknown.
+  size_t RequestIndex(const std::string& name) const;
+  // The whole run of one request (or kAllRequests) as a threshold view
+  // lasting `seconds`.
+  MetricView RunView(size_t request, double seconds) const;
+  uint64_t Errors(size_t request) const;    // results not ok
+  uint64_t BytesReceived() const;
+  uint64_t BytesSent() const;
+  uint64_t Count(Outcome outcome) const;    // over all requests
+
+  // --- intervals ---
+  // Closes intervals as far as it can at `elapsed_ns` (run time): those
+  // every agent in `agents` has reported, and those that ended more than
+  // `grace_ns` ago. `all` closes every open interval (end of run).
+  void CloseIntervals(int64_t elapsed_ns, const std::vector<std::string>& agents,
+                      int64_t grace_ns, bool all = false);
+  int64_t closed_through() const { return closed_through_; }
+  // The highest interval `agent` has reported, or -1.
+  int64_t LastInterval(const std::string& agent) const;
+  // The last `intervals` closed intervals of one request (or kAllRequests),
+  // merged: response times, requests, errors, and their length in seconds.
+  MetricView Window(size_t request, int64_t intervals) const;
+  // Results of closed interval `index` (0 if unknown).
+  uint64_t IntervalRequests(int64_t index) const;
+  uint64_t late_reports() const { return late_reports_; }
+
+  const std::map<std::string, AgentTotals>& agents() const { return agents_; }
+  // Results per interval index (interval_start / interval_length).
+  const std::vector<uint64_t>& requests_by_interval() const {
+    return by_interval_;
+  }
+  int64_t interval_ns() const { return interval_ns_; }
+  uint64_t duplicates() const { return duplicates_; }
+  uint64_t rejected() const { return rejected_; }
+  uint64_t Dropped() const;
+
+ private:
+  absl::Status Validate(const v1::StatsReport& report,
+                        std::vector<std::pair<size_t, Outcome>>& keys) const;
+  // `which` histogram of request `request`'s series (kAllRequests: all), merged.
+  Histogram MergedSeries(size_t request, Histogram SeriesTotals::*which) const;
+
+  const std::string run_id_;
+  std::vector<std::string> request_names_;
+  std::vector<std::unique_ptr<SeriesTotals>> series_;  // request x outcome
+  std::map<std::string, AgentTotals> agents_;
+  std::set<std::pair<std::string, uint64_t>> seen_;
+  std::vector<uint64_t> by_interval_;
+  int64_t interval_ns_ = 1'000'000'000;
+
+  struct OpenInterval {
+    std::vector<std::unique_ptr<Histogram>> responses;  // per request
+    std::vector<uint64_t> requests;
+    std::vector<uint64_t> errors;
+  };
+  struct ClosedInterval {
+    int64_t index = 0;
+    std::vector<v1::HistogramSnapshot> responses;  // per request, sparse
+    std::vector<uint64_t> requests;
+    std::vector<uint64_t> errors;
+  };
+  static constexpr size_t kKeptIntervals = 600;
+  static constexpr size_t kMaxOpenIntervals = 120;
+  std::map<int64_t, OpenInterval> open_;
+  std::deque<ClosedInterval> closed_;
+  int64_t closed_through_ = -1;
+  std::map<std::string, int64_t> agent_interval_;  // highest interval reported
+  uint64_t late_reports_ = 0;
+  uint64_t duplicates_ = 0;
+  uint64_t rejected_ = 0;
+};
+
+constexpr size_t kAllRequests = static_cast<size_t>(-1);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_

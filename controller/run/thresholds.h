@@ -1,0 +1,48 @@
+// Copyright 2026 The Barrage Authors.
+//
+// Threshold evaluation on merged data. A threshold's value is computed from
+// a MetricView (merged histogram and counts of the scope it names, over its
+// window) and compared with its limit. Percentiles come from the merged
+// buckets (nearest rank), never from averaging.
+//
+// A view with no results yet has no value; such a threshold is reported as
+// passing with no_data set (it cannot have failed).
+//
+// Pure functions.
+#ifndef BARRAGE_CONTROLLER_RUN_THRESHOLDS_H_
+#define BARRAGE_CONTROLLER_RUN_THRESHOLDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/stats/histogram.h"
+#include "common/scenario/scenario.h"
+
+namespace barrage {
+
+struct MetricView {
+  Histogram responses;  // response times (us), all outcomes
+  uint64_t requests = 0;
+  uint64_t errors = 0;
+  double seconds = 0;   // length of the window (for rps)
+};
+
+struct ThresholdResult {
+  std::string expression;
+  bool passed = true;
+  bool no_data = false;
+  // Latency metrics: milliseconds; error_rate: fraction; rps: per second.
+  double value = 0;
+  bool abort = false;
+};
+
+// The metric's value in the threshold's units (latency: microseconds).
+// Returns false when the view has no data for it.
+bool MetricValue(ThresholdMetric metric, const MetricView& view, double& value);
+
+ThresholdResult EvaluateThreshold(const Threshold& threshold,
+                                  const MetricView& view);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_RUN_THRESHOLDS_H_

@@ -1,0 +1,49 @@
+// Copyright 2026 The Barrage Authors.
+//
+// AgentService: the AgentControl gRPC service (callback API). Each agent
+// stream gets one AgentSession reactor, which enforces the handshake (Hello
+// first, then Welcome), registers the agent, forwards its messages to the
+// coordinator and writes the controller's messages in order, one write in
+// flight. It never blocks in a reaction. See proto/barrage/v1/agent.proto
+// for the grammar.
+#ifndef BARRAGE_CONTROLLER_SERVER_AGENT_SERVICE_H_
+#define BARRAGE_CONTROLLER_SERVER_AGENT_SERVICE_H_
+
+#include <cstdint>
+
+#include "barrage/v1/agent.grpc.pb.h"
+#include "controller/run/agent_registry.h"
+#include "controller/run/run_coordinator.h"
+
+namespace barrage {
+
+struct AgentServiceOptions {
+  int64_t heartbeat_interval_ms = 1000;
+  int64_t lease_ms = 5000;
+  int64_t report_interval_ms = 1000;
+  // mTLS: an agent must present a verified certificate whose common name is
+  // the agent id it says Hello with.
+  bool require_certificates = false;
+};
+
+class AgentService final : public v1::AgentControl::CallbackService {
+ public:
+  AgentService(AgentRegistry& registry, RunCoordinator& coordinator,
+               AgentServiceOptions options);
+
+  grpc::ServerBidiReactor<v1::AgentMessage, v1::ControllerMessage>* Connect(
+      grpc::CallbackServerContext* context) override;
+
+  uint64_t messages_rejected() const { return rejected_.load(); }
+
+ private:
+  friend class AgentSession;
+  AgentRegistry& registry_;
+  RunCoordinator& coordinator_;
+  const AgentServiceOptions options_;
+  std::atomic<uint64_t> rejected_{0};
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_SERVER_AGENT_SERVICE_H_

@@ -1,0 +1,89 @@
+// Copyright 2026 The Barrage Authors.
+//
+// ControllerServer: a whole controller in one object: the agent registry,
+// the run coordinator, the gRPC server (AgentControl for agents, RunControl
+// for the CLI), the HTTP endpoint (/healthz, /readyz) and the ticker thread
+// that drives timers and keeps agents' leases alive. barrage-controller's
+// main() and `barrage run --local` both use it.
+//
+// Thread safety: Start/Shutdown from the owner; the rest is internally
+// synchronized.
+#ifndef BARRAGE_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
+#define BARRAGE_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "common/metrics/registry.h"
+#include "controller/run/agent_registry.h"
+#include "controller/server/agent_service.h"
+#include "controller/run/run_coordinator.h"
+#include "controller/server/run_service.h"
+
+namespace httplib {
+class Server;
+}
+namespace grpc {
+class Server;
+}
+
+namespace barrage {
+
+struct ControllerOptions {
+  std::string grpc_address = "127.0.0.1:7400";  // port 0: pick one
+  std::string http_address = "127.0.0.1:9400";  // "": no HTTP endpoint
+  std::string data_dir;                         // "": results not stored
+  std::string token;                            // "": no CLI token
+  bool insecure = false;  // allow plaintext on a non-loopback address
+  // TLS (PEM file contents). With all three set, gRPC speaks TLS; agents
+  // must present a certificate signed by `tls_ca_pem` whose common name is
+  // their agent id (mutual TLS); CLI clients verify the server and send
+  // the bearer token.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_ca_pem;
+  int64_t metrics_grace_ns = 60'000'000'000;  // finished runs' series stay
+  AgentServiceOptions agents;
+  CoordinatorOptions coordinator;
+};
+
+class ControllerServer {
+ public:
+  explicit ControllerServer(ControllerOptions options);
+  ~ControllerServer();
+  ControllerServer(const ControllerServer&) = delete;
+  ControllerServer& operator=(const ControllerServer&) = delete;
+
+  absl::Status Start();
+  void Shutdown();  // idempotent; returns within about a second
+
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_port_; }
+  std::string grpc_target() const;  // "127.0.0.1:PORT"
+  AgentRegistry& registry() { return registry_; }
+  MetricsRegistry& metrics() { return metrics_; }
+  RunCoordinator& coordinator() { return coordinator_; }
+
+ private:
+  ControllerOptions options_;
+  MetricsRegistry metrics_;
+  AgentRegistry registry_;
+  RunCoordinator coordinator_;
+  AgentService agent_service_;
+  RunService run_service_;
+  std::unique_ptr<grpc::Server> grpc_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread http_thread_;
+  std::thread ticker_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> ready_{false};
+  int grpc_port_ = 0;
+  int http_port_ = 0;
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_SERVER_CONTROLLER_SERVER_H_

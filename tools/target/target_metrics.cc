@@ -1,0 +1,75 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "tools/target/target_metrics.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace barrage {
+
+uint64_t TargetStats::CountOf(int status) const {
+  for (const auto& [code, count] : by_status) {
+    if (code == status) return count;
+  }
+  return 0;
+}
+
+TargetStats SumTargetCounters(
+    absl::Span<const TargetCounters* const> counters) {
+  TargetStats stats;
+  for (int status = 0; status < TargetCounters::kStatusSlots; ++status) {
+    uint64_t count = 0;
+    for (const TargetCounters* c : counters) {
+      count += c->responses[status].load(std::memory_order_relaxed);
+    }
+    if (count == 0) continue;
+    stats.by_status.emplace_back(status, count);
+    stats.requests += count;
+    if (status >= 200 && status < 300) stats.responses_2xx += count;
+    if (status >= 400 && status < 500) stats.responses_4xx += count;
+    if (status >= 500 && status < 600) stats.responses_5xx += count;
+  }
+  for (const TargetCounters* c : counters) {
+    stats.connections += c->connections.load(std::memory_order_relaxed);
+    stats.bytes_received += c->bytes_received.load(std::memory_order_relaxed);
+    stats.bytes_sent += c->bytes_sent.load(std::memory_order_relaxed);
+  }
+  return stats;
+}
+
+void RenderTargetMetrics(const TargetStats& stats,
+                         absl::Span<const int> always_shown,
+                         std::string* page) {
+  std::vector<int> statuses(always_shown.begin(), always_shown.end());
+  for (const auto& entry : stats.by_status) statuses.push_back(entry.first);
+  std::sort(statuses.begin(), statuses.end());
+  statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
+
+  page->clear();
+  absl::StrAppend(
+      page,
+      "# HELP barrage_target_requests_total Requests answered, by response "
+      "status; the metrics page is not counted.\n"
+      "# TYPE barrage_target_requests_total counter\n");
+  for (int status : statuses) {
+    absl::StrAppend(page, "barrage_target_requests_total{status=\"", status,
+                    "\"} ", stats.CountOf(status), "\n");
+  }
+  absl::StrAppend(
+      page,
+      "# HELP barrage_target_connections_total Connections accepted.\n"
+      "# TYPE barrage_target_connections_total counter\n"
+      "barrage_target_connections_total ",
+      stats.connections, "\n",
+      "# HELP barrage_target_received_bytes_total Bytes read from clients.\n"
+      "# TYPE barrage_target_received_bytes_total counter\n"
+      "barrage_target_received_bytes_total ",
+      stats.bytes_received, "\n",
+      "# HELP barrage_target_sent_bytes_total Bytes written to clients.\n"
+      "# TYPE barrage_target_sent_bytes_total counter\n"
+      "barrage_target_sent_bytes_total ",
+      stats.bytes_sent, "\n");
+}
+
+}  // namespace barrage
