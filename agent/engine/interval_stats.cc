@@ -3,6 +3,7 @@
 #include "agent/engine/interval_stats.h"
 
 #include "common/stats/histogram_codec.h"
+#include "common/stats/outcome_proto.h"
 
 namespace barrage {
 
@@ -73,17 +74,6 @@ uint64_t IntervalStats::Errors() const {
   return n;
 }
 
-v1::Outcome ToProtoOutcome(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kOk: return v1::OUTCOME_OK;
-    case Outcome::kHttpError: return v1::OUTCOME_HTTP_ERROR;
-    case Outcome::kTimeout: return v1::OUTCOME_TIMEOUT;
-    case Outcome::kConnectError: return v1::OUTCOME_CONNECT_ERROR;
-    case Outcome::kOther: return v1::OUTCOME_OTHER;
-  }
-  return v1::OUTCOME_OTHER;
-}
-
 void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
                              v1::StatsReport* report) const {
   for (size_t i = 0; i < series_.size(); ++i) {
@@ -91,7 +81,7 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
     if (s == nullptr || s->response.count() == 0) continue;
     v1::SeriesDelta* delta = report->add_series();
     delta->set_request(templates[i / kOutcomeCount].name);
-    delta->set_outcome(ToProtoOutcome(static_cast<Outcome>(i % kOutcomeCount)));
+    delta->set_outcome(OutcomeToProto(static_cast<Outcome>(i % kOutcomeCount)));
     EncodeHistogram(s->response, delta->mutable_response());
     EncodeHistogram(s->service, delta->mutable_service());
     delta->set_bytes_sent(s->bytes_sent);

@@ -95,8 +95,6 @@ class IntervalStats {
   std::vector<std::unique_ptr<SeriesStats>> series_;
 };
 
-v1::Outcome ToProtoOutcome(Outcome outcome);
-
 }  // namespace barrage
 
 #endif  // BARRAGE_AGENT_ENGINE_INTERVAL_STATS_H_

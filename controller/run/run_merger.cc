@@ -6,23 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/stats/histogram_codec.h"
+#include "common/stats/outcome_proto.h"
 
 namespace barrage {
-namespace {
-
-bool FromProto(v1::Outcome o, Outcome& out) {
-  switch (o) {
-    case v1::OUTCOME_OK: out = Outcome::kOk; return true;
-    case v1::OUTCOME_HTTP_ERROR: out = Outcome::kHttpError; return true;
-    case v1::OUTCOME_TIMEOUT: out = Outcome::kTimeout; return true;
-    case v1::OUTCOME_CONNECT_ERROR: out = Outcome::kConnectError; return true;
-    case v1::OUTCOME_OTHER: out = Outcome::kOther; return true;
-    default: return false;
-  }
-}
-
-}  // namespace
-
 RunMerger::RunMerger(std::string run_id, const Scenario& scenario)
     : run_id_(std::move(run_id)) {
   for (const RequestSpec& r : scenario.requests) request_names_.push_back(r.name);
@@ -47,10 +33,11 @@ absl::Status RunMerger::Validate(
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": unknown request '", s.request(), "'"));
     }
-    Outcome outcome;
-    if (!FromProto(s.outcome(), outcome)) {
+    absl::StatusOr<Outcome> decoded = OutcomeFromProto(s.outcome());
+    if (!decoded.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": unknown outcome"));
     }
+    const Outcome outcome = *decoded;
     if (!unique.insert({request, outcome}).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": repeated series"));
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics/prometheus_text.h"
 
 namespace barrage {
 
@@ -46,30 +47,38 @@ void RenderTargetMetrics(const TargetStats& stats,
   std::sort(statuses.begin(), statuses.end());
   statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
 
-  page->clear();
-  absl::StrAppend(
-      page,
-      "# HELP barrage_target_requests_total Requests answered, by response "
-      "status; the metrics page is not counted.\n"
-      "# TYPE barrage_target_requests_total counter\n");
+  auto counter = [](std::string name, std::string help,
+                    std::vector<std::string> label_names) {
+    FamilySnapshot f;
+    f.name = std::move(name);
+    f.help = std::move(help);
+    f.type = MetricType::kCounter;
+    f.label_names = std::move(label_names);
+    return f;
+  };
+  auto sample = [](LabelValues labels, uint64_t value) {
+    SeriesSnapshot s;
+    s.labels = std::move(labels);
+    s.value = static_cast<double>(value);
+    return s;
+  };
+  std::vector<FamilySnapshot> families;
+  families.push_back(counter(
+      "barrage_target_requests_total",
+      "Requests answered, by response status; the metrics page is not counted.", {"status"}));
   for (int status : statuses) {
-    absl::StrAppend(page, "barrage_target_requests_total{status=\"", status,
-                    "\"} ", stats.CountOf(status), "\n");
+    families.back().series.push_back(sample({absl::StrCat(status)}, stats.CountOf(status)));
   }
-  absl::StrAppend(
-      page,
-      "# HELP barrage_target_connections_total Connections accepted.\n"
-      "# TYPE barrage_target_connections_total counter\n"
-      "barrage_target_connections_total ",
-      stats.connections, "\n",
-      "# HELP barrage_target_received_bytes_total Bytes read from clients.\n"
-      "# TYPE barrage_target_received_bytes_total counter\n"
-      "barrage_target_received_bytes_total ",
-      stats.bytes_received, "\n",
-      "# HELP barrage_target_sent_bytes_total Bytes written to clients.\n"
-      "# TYPE barrage_target_sent_bytes_total counter\n"
-      "barrage_target_sent_bytes_total ",
-      stats.bytes_sent, "\n");
+  families.push_back(
+      counter("barrage_target_connections_total", "Connections accepted.", {}));
+  families.back().series.push_back(sample({}, stats.connections));
+  families.push_back(
+      counter("barrage_target_received_bytes_total", "Bytes read from clients.", {}));
+  families.back().series.push_back(sample({}, stats.bytes_received));
+  families.push_back(
+      counter("barrage_target_sent_bytes_total", "Bytes written to clients.", {}));
+  families.back().series.push_back(sample({}, stats.bytes_sent));
+  *page = RenderPrometheusText(families);
 }
 
 }  // namespace barrage
