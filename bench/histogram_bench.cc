@@ -55,17 +55,6 @@ void BM_MergeInterval(benchmark::State& state) {
 }
 BENCHMARK(BM_MergeInterval);
 
-void BM_SubtractInterval(benchmark::State& state) {
-  const Histogram interval = IntervalHistogram(2);
-  Histogram window;
-  for (int i = 0; i < 10; ++i) (void)window.Merge(IntervalHistogram(3 + i));
-  for (auto _ : state) {
-    (void)window.Merge(interval);
-    benchmark::DoNotOptimize(window.Subtract(interval));
-  }
-}
-BENCHMARK(BM_SubtractInterval);
-
 void BM_FiveQuantiles(benchmark::State& state) {
   const Histogram interval = IntervalHistogram(2);
   for (auto _ : state) {

@@ -31,9 +31,8 @@ uint64_t Tag(uint32_t index, uint32_t generation) {
 bool Http1Driver::Supports(const std::vector<HttpRequestTemplate>& templates,
                            const HttpClientOptions& options) {
   if (options.http != HttpVersion::kHttp11 || templates.empty()) return false;
-  HttpUrl url;
-  return std::all_of(templates.begin(), templates.end(), [&url](const auto& t) {
-    return ParseHttpUrl(t.url, &url) && IsSendableAsWritten(t);
+  return std::all_of(templates.begin(), templates.end(), [](const auto& t) {
+    return ParseHttpUrl(t.url).ok() && IsSendableAsWritten(t);
   });
 }
 
@@ -57,19 +56,19 @@ absl::Status Http1Driver::Init() {
   if (absl::Status s = poller_.Init(); !s.ok()) return s;
   std::vector<std::string> authorities;
   for (const HttpRequestTemplate& source : sources_) {
-    HttpUrl url;
-    ParseHttpUrl(source.url, &url);  // Supports() checked it
+    absl::StatusOr<HttpUrl> url = ParseHttpUrl(source.url);
+    if (!url.ok()) return url.status();  // Supports() checked it
     Template t;
-    t.wire = BuildHttp1Request(source, url);
+    t.wire = BuildHttp1Request(source, *url);
     t.head = source.method == "HEAD";
     t.timeout_ns = source.timeout > absl::ZeroDuration()
                        ? absl::ToInt64Nanoseconds(source.timeout)
                        : kNoDeadline;
     t.source = &source;
-    const auto known = std::find(authorities.begin(), authorities.end(), url.authority);
+    const auto known = std::find(authorities.begin(), authorities.end(), url->authority);
     t.origin = static_cast<size_t>(known - authorities.begin());
     if (known == authorities.end()) {
-      authorities.push_back(url.authority);
+      authorities.push_back(url->authority);
       Origin origin;
       addrinfo hints{};
       hints.ai_family = AF_UNSPEC;
@@ -78,7 +77,7 @@ absl::Status Http1Driver::Init() {
       addrinfo* found = nullptr;
       // A name that does not resolve makes every request a connect_error,
       // as with libcurl; it is not an error of the driver.
-      if (getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &found) == 0) {
+      if (getaddrinfo(url->host.c_str(), url->port.c_str(), &hints, &found) == 0) {
         for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
           Address address;
           std::memcpy(&address.storage, a->ai_addr, a->ai_addrlen);

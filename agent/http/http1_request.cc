@@ -21,43 +21,52 @@ bool IsFieldValue(const std::string& s) {
 
 }  // namespace
 
-bool ParseHttpUrl(const std::string& url, HttpUrl* out) {
+absl::StatusOr<HttpUrl> ParseHttpUrl(const std::string& url) {
   constexpr absl::string_view kScheme = "http://";
+  auto bad = [&url](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("'", url, "': ", why));
+  };
   if (url.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(url, kScheme)) {
-    return false;
+    return bad("not an http:// URL");
   }
+  HttpUrl out;
   const size_t start = kScheme.size();
   const size_t end = url.find_first_of("/?#", start);
-  out->authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  const std::string& a = out->authority;
-  if (a.empty() || a.find('@') != std::string::npos) return false;
+  out.authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::string& a = out.authority;
+  if (a.empty()) return bad("no host");
+  if (a.find('@') != std::string::npos) return bad("credentials in the URL");
   size_t port_colon = std::string::npos;
   if (a[0] == '[') {
     const size_t close = a.find(']');
-    if (close == std::string::npos) return false;
-    out->host = a.substr(1, close - 1);
+    if (close == std::string::npos) return bad("unclosed '['");
+    out.host = a.substr(1, close - 1);
     if (close + 1 < a.size()) {
-      if (a[close + 1] != ':') return false;
+      if (a[close + 1] != ':') return bad("junk after the IPv6 host");
       port_colon = close + 1;
     }
   } else {
     port_colon = a.find(':');
-    out->host = a.substr(0, port_colon);
+    out.host = a.substr(0, port_colon);
   }
-  if (out->host.empty()) return false;
+  if (out.host.empty()) return bad("no host");
   if (port_colon != std::string::npos) {
-    out->port = a.substr(port_colon + 1);
+    out.port = a.substr(port_colon + 1);
     int port = 0;
-    if (!absl::SimpleAtoi(out->port, &port) || port < 1 || port > 65535) return false;
+    if (!absl::SimpleAtoi(out.port, &port) || port < 1 || port > 65535) {
+      return bad("the port is not from 1 to 65535");
+    }
   }
   std::string target = end == std::string::npos ? "" : url.substr(end);
   target = target.substr(0, target.find('#'));
   if (target.empty() || target[0] != '/') target.insert(0, "/");
   for (char c : target) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return bad("a space or control character in the path");
+    }
   }
-  out->target = std::move(target);
-  return true;
+  out.target = std::move(target);
+  return out;
 }
 
 bool IsSendableAsWritten(const HttpRequestTemplate& t) {

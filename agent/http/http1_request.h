@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+
 #include "agent/http/http_client.h"
 
 namespace barrage {
@@ -22,9 +24,9 @@ struct HttpUrl {
 };
 
 // Parses "http://host[:port][/path][?query][#fragment]" (the fragment is
-// dropped). False for another scheme, user info, a bad port, or a space or
-// control character in the target.
-bool ParseHttpUrl(const std::string& url, HttpUrl* out);
+// dropped). InvalidArgument, quoting the URL, for another scheme, user
+// info, a bad port, or a space or control character in the target.
+absl::StatusOr<HttpUrl> ParseHttpUrl(const std::string& url);
 
 // Whether the template's method and headers can go on the wire as written:
 // tokens for the method and header names, no CR, LF or NUL in values.

@@ -63,56 +63,6 @@ absl::Status Histogram::Merge(const Histogram& other) {
   return absl::OkStatus();
 }
 
-absl::Status Histogram::Subtract(const Histogram& other) {
-  if (other.digits_ != digits_) {
-    return absl::InvalidArgumentError(
-        "histogram layouts differ: cannot subtract different precisions");
-  }
-  if (other.count_ == 0) return absl::OkStatus();
-  if (other.count_ > count_ || other.sum_us_ > sum_us_ ||
-      other.overflow_ > overflow_) {
-    return absl::InvalidArgumentError(
-        "cannot subtract a histogram that is not part of this one");
-  }
-  const size_t first = other.first_nonempty_hint();
-  const size_t last = other.last_nonempty_hint();
-  for (size_t i = first; i <= last && i < counts_.size(); ++i) {
-    if (other.counts_[i] > counts_[i]) {
-      return absl::InvalidArgumentError(
-          "cannot subtract a histogram that is not part of this one");
-    }
-  }
-  for (size_t i = first; i <= last && i < counts_.size(); ++i) {
-    counts_[i] -= other.counts_[i];
-  }
-  count_ -= other.count_;
-  sum_us_ -= other.sum_us_;
-  overflow_ -= other.overflow_;
-  RecomputeMinMaxFromBuckets();
-  return absl::OkStatus();
-}
-
-void Histogram::RecomputeMinMaxFromBuckets() {
-  if (count_ == 0) {
-    min_us_ = UINT64_MAX;
-    max_us_ = 0;
-    return;
-  }
-  // Keep the old bounds as the search range: the remaining values lie
-  // between them.
-  size_t lo = IndexOf(std::min(min_us_, kHighestTrackableUs));
-  size_t hi = IndexOf(std::min(max_us_, kHighestTrackableUs));
-  while (lo <= hi && counts_[lo] == 0) ++lo;
-  while (hi > lo && counts_[hi] == 0) --hi;
-  if (lo <= hi && counts_[lo] != 0) {
-    min_us_ = std::max(min_us_, LowestEquivalent(lo));
-    if (overflow_ == 0) max_us_ = std::min(max_us_, HighestEquivalent(hi));
-  } else {
-    // Only overflow remains: its exact values are gone, the max is kept.
-    min_us_ = kHighestTrackableUs + 1;
-  }
-}
-
 Histogram Histogram::Downsample() const {
   if (digits_ == 2) return *this;
   Histogram coarse(2);

@@ -51,13 +51,6 @@ class Histogram {
   // differ.
   absl::Status Merge(const Histogram& other);
 
-  // Removes `other` (an earlier-merged part of this histogram, e.g. the
-  // interval leaving a sliding window). Fails, changing nothing, when the
-  // layouts differ or `other` is not contained in this histogram. Afterwards
-  // min and max are those of the remaining buckets (bucket-exact, no longer
-  // sample-exact) unless the histogram became empty.
-  absl::Status Subtract(const Histogram& other);
-
   // Exact 2-significant-digit copy: 8 fine buckets nest in each coarse one.
   // A 2-digit histogram returns a copy of itself.
   Histogram Downsample() const;
@@ -104,7 +97,6 @@ class Histogram {
   bool operator!=(const Histogram& other) const { return !(*this == other); }
 
  private:
-  void RecomputeMinMaxFromBuckets();
 
   int digits_;
   int sub_bucket_half_count_magnitude_;  // 10 for 3 digits, 7 for 2

@@ -1,6 +1,6 @@
 // Copyright 2026 The Barrage Authors.
 //
-// The fixed `le` boundaries of barrage_request_duration_seconds (DESIGN.md),
+// The fixed `le` boundaries of barrage_request_duration_seconds (README, Metrics),
 // in microseconds. Every SLO threshold in the seed targets is an exact
 // boundary, so agents count responses <= each one exactly (beside the fine
 // histogram) and the controller never interpolates.

@@ -1,6 +1,6 @@
 // Copyright 2026 The Barrage Authors.
 //
-// Exit codes of `barrage run`, fixed by DESIGN.md and documented in the
+// Exit codes of `barrage run`, fixed by the design and documented in the
 // README; the controller computes them, the CLI exits with them.
 #ifndef BARRAGE_COMMON_UTIL_EXIT_CODES_H_
 #define BARRAGE_COMMON_UTIL_EXIT_CODES_H_

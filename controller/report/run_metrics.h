@@ -4,8 +4,8 @@
 // units and help in one place. The coordinator publishes a run's merged
 // state once per closed interval; the server publishes agent gauges.
 // Percentiles are exported as exact merged quantile gauges (never to be
-// averaged) beside a classic histogram with exact counts at DESIGN.md's
-// `le` boundaries.
+// averaged) beside a classic histogram with exact counts at the fixed
+// `le` boundaries (common/stats/latency_buckets.h).
 #ifndef BARRAGE_CONTROLLER_REPORT_RUN_METRICS_H_
 #define BARRAGE_CONTROLLER_REPORT_RUN_METRICS_H_
 

@@ -4,43 +4,41 @@
 
 namespace barrage {
 
-bool MetricValue(ThresholdMetric metric, const MetricView& view,
-                 double& value) {
+std::optional<double> MetricValue(ThresholdMetric metric, const MetricView& view) {
   switch (metric) {
     case ThresholdMetric::kErrorRate:
-      if (view.requests == 0) return false;
-      value = static_cast<double>(view.errors) / static_cast<double>(view.requests);
-      return true;
+      if (view.requests == 0) return std::nullopt;
+      return static_cast<double>(view.errors) / static_cast<double>(view.requests);
     case ThresholdMetric::kRps:
-      if (view.seconds <= 0) return false;
-      value = static_cast<double>(view.requests) / view.seconds;
-      return true;
+      if (view.seconds <= 0) return std::nullopt;
+      return static_cast<double>(view.requests) / view.seconds;
     default:
       break;
   }
-  if (view.responses.count() == 0) return false;
+  if (view.responses.count() == 0) return std::nullopt;
+  const Histogram& h = view.responses;
   switch (metric) {
-    case ThresholdMetric::kP50: value = static_cast<double>(view.responses.Quantile(0.5)); break;
-    case ThresholdMetric::kP90: value = static_cast<double>(view.responses.Quantile(0.9)); break;
-    case ThresholdMetric::kP95: value = static_cast<double>(view.responses.Quantile(0.95)); break;
-    case ThresholdMetric::kP99: value = static_cast<double>(view.responses.Quantile(0.99)); break;
-    case ThresholdMetric::kP999: value = static_cast<double>(view.responses.Quantile(0.999)); break;
-    case ThresholdMetric::kMax: value = static_cast<double>(view.responses.max_us()); break;
-    case ThresholdMetric::kMean: value = view.responses.mean_us(); break;
-    default: return false;
+    case ThresholdMetric::kP50: return static_cast<double>(h.Quantile(0.5));
+    case ThresholdMetric::kP90: return static_cast<double>(h.Quantile(0.9));
+    case ThresholdMetric::kP95: return static_cast<double>(h.Quantile(0.95));
+    case ThresholdMetric::kP99: return static_cast<double>(h.Quantile(0.99));
+    case ThresholdMetric::kP999: return static_cast<double>(h.Quantile(0.999));
+    case ThresholdMetric::kMax: return static_cast<double>(h.max_us());
+    case ThresholdMetric::kMean: return h.mean_us();
+    default: return std::nullopt;
   }
-  return true;
 }
 
 ThresholdResult EvaluateThreshold(const Threshold& t, const MetricView& view) {
   ThresholdResult r;
   r.expression = t.Expression();
   r.abort = t.abort;
-  double value = 0;
-  if (!MetricValue(t.metric, view, value)) {
+  const std::optional<double> measured = MetricValue(t.metric, view);
+  if (!measured.has_value()) {
     r.no_data = true;
     return r;
   }
+  const double value = *measured;
   r.passed = t.above ? value > t.limit : value < t.limit;
   r.value = IsLatencyMetric(t.metric) ? value / 1000.0 : value;
   return r;

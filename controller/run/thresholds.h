@@ -13,6 +13,7 @@
 #define BARRAGE_CONTROLLER_RUN_THRESHOLDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/stats/histogram.h"
@@ -37,8 +38,8 @@ struct ThresholdResult {
 };
 
 // The metric's value in the threshold's units (latency: microseconds).
-// Returns false when the view has no data for it.
-bool MetricValue(ThresholdMetric metric, const MetricView& view, double& value);
+// nullopt when the view has no data for it.
+std::optional<double> MetricValue(ThresholdMetric metric, const MetricView& view);
 
 ThresholdResult EvaluateThreshold(const Threshold& threshold,
                                   const MetricView& view);

@@ -149,51 +149,6 @@ TEST_CASE("merge refuses a histogram of another precision") {
   CHECK(fine.count() == 0);
 }
 
-TEST_CASE("subtract removes an interval from a sliding window exactly") {
-  const std::vector<uint64_t> a = Samples(Shape::kLognormal, 5'000, 7);
-  const std::vector<uint64_t> b = Samples(Shape::kBimodal, 5'000, 8);
-  Histogram first;
-  Histogram second;
-  for (uint64_t v : a) first.Record(v);
-  for (uint64_t v : b) second.Record(v);
-  Histogram window;
-  REQUIRE(window.Merge(first).ok());
-  REQUIRE(window.Merge(second).ok());
-  REQUIRE(window.Subtract(first).ok());
-  CHECK(window.count() == second.count());
-  CHECK(window.sum_us() == second.sum_us());
-  for (size_t i = 0; i < window.bucket_count(); ++i) {
-    REQUIRE(window.bucket(i) == second.bucket(i));
-  }
-  for (double q : {0.5, 0.9, 0.99}) {
-    CHECK(window.Quantile(q) == second.Quantile(q));
-  }
-  // min and max are bucket-exact after a subtraction.
-  CHECK(window.min_us() <= second.min_us());
-  CHECK(window.min_us() >= window.LowestEquivalent(window.IndexOf(second.min_us())));
-  CHECK(window.max_us() >= second.max_us());
-  CHECK(window.max_us() <= window.HighestEquivalent(window.IndexOf(second.max_us())));
-  REQUIRE(window.Subtract(second).ok());
-  CHECK(window.count() == 0);
-  CHECK(window.min_us() == 0);
-  CHECK(window.max_us() == 0);
-}
-
-TEST_CASE("subtract refuses what is not part of the histogram") {
-  Histogram h;
-  h.Record(100);
-  Histogram other;
-  other.Record(200);
-  const Histogram before = h;
-  CHECK_FALSE(h.Subtract(other).ok());
-  CHECK(h == before);
-  Histogram bigger;
-  bigger.Record(100);
-  bigger.Record(100);
-  CHECK_FALSE(h.Subtract(bigger).ok());
-  CHECK(h == before);
-}
-
 TEST_CASE("downsample to 2 digits equals recording at 2 digits") {
   const Shape shape = GENERATE(Shape::kUniform, Shape::kHeavyTail);
   std::vector<uint64_t> values = Samples(shape, 50'000, 11);
