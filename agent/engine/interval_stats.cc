@@ -7,25 +7,6 @@
 
 namespace barrage {
 
-void SeriesStats::Merge(const SeriesStats& other) {
-  // Same layout by construction; Merge cannot fail here.
-  (void)response.Merge(other.response);
-  (void)service.Merge(other.service);
-  bytes_sent += other.bytes_sent;
-  bytes_received += other.bytes_received;
-  for (size_t i = 0; i < le_buckets.size(); ++i) {
-    le_buckets[i] += other.le_buckets[i];
-  }
-}
-
-void SeriesStats::Reset() {
-  response.Reset();
-  service.Reset();
-  bytes_sent = 0;
-  bytes_received = 0;
-  le_buckets.fill(0);
-}
-
 IntervalStats::IntervalStats(size_t templates)
     : series_(templates * kOutcomeCount) {}
 
@@ -86,11 +67,7 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
     EncodeHistogram(s->service, delta->mutable_service());
     delta->set_bytes_sent(s->bytes_sent);
     delta->set_bytes_received(s->bytes_received);
-    uint64_t cumulative = 0;
-    for (size_t b = 0; b < kLeBoundCount; ++b) {
-      cumulative += s->le_buckets[b];
-      delta->add_le_counts(cumulative);
-    }
+    for (uint64_t cumulative : s->LeCumulative()) delta->add_le_counts(cumulative);
   }
   v1::AgentCounters* c = report->mutable_counters();
   c->set_dropped(dropped);

@@ -2,10 +2,8 @@
 //
 // What a worker measures in one reporting interval, and its wire form.
 //
-// Series are (request template x outcome). Each holds two latency
-// histograms: response time from the *intended* send time (free of
-// coordinated omission) and service time from the actual send; plus bytes
-// and exact counts per Prometheus `le` bucket. A series is allocated the
+// Series are (request template x outcome), each a SeriesStats
+// (common/stats/series_stats.h). A series is allocated the
 // first time it is used and kept (Reset() keeps allocations), so steady
 // recording allocates nothing.
 //
@@ -24,29 +22,9 @@
 #include "barrage/v1/stats.pb.h"
 #include "common/stats/histogram.h"
 #include "common/stats/latency_buckets.h"
+#include "common/stats/series_stats.h"
 
 namespace barrage {
-
-struct SeriesStats {
-  Histogram response;  // us, from the intended send time
-  Histogram service;   // us, from the actual send time
-  uint64_t bytes_sent = 0;
-  uint64_t bytes_received = 0;
-  // Responses per `le` bucket by response time (not cumulative); the last
-  // entry is the +Inf bucket.
-  std::array<uint64_t, kLeBoundCount + 1> le_buckets{};
-
-  void Record(uint64_t response_us, uint64_t service_us, uint64_t sent,
-              uint64_t received) {
-    response.Record(response_us);
-    service.Record(service_us);
-    bytes_sent += sent;
-    bytes_received += received;
-    ++le_buckets[LeBucketOf(response_us)];
-  }
-  void Merge(const SeriesStats& other);
-  void Reset();
-};
 
 class IntervalStats {
  public:

@@ -110,13 +110,14 @@ void PublishRunMetrics(MetricsRegistry& r, const RunMetricsView& v) {
     HistogramValue hv;
     std::array<uint64_t, kLeBoundCount> le{};
     for (size_t o = 0; o < kOutcomeCount; ++o) {
-      const SeriesTotals* s = m.Find(req, static_cast<Outcome>(o));
+      const SeriesStats* s = m.Find(req, static_cast<Outcome>(o));
       r.Set(kRequests, {run, scenario, name, OutcomeName(static_cast<Outcome>(o))},
             s == nullptr ? 0 : static_cast<double>(s->response.count()));
       if (s == nullptr) continue;
       hv.count += s->response.count();
       hv.sum += static_cast<double>(s->response.sum_us()) / 1e6;
-      for (size_t b = 0; b < kLeBoundCount; ++b) le[b] += s->le_cumulative[b];
+      const std::array<uint64_t, kLeBoundCount> cumulative = s->LeCumulative();
+      for (size_t b = 0; b < kLeBoundCount; ++b) le[b] += cumulative[b];
     }
     for (size_t b = 0; b < kLeBoundCount; ++b) {
       hv.buckets.emplace_back(static_cast<double>(kLeBoundsUs[b]) / 1e6, le[b]);

@@ -117,15 +117,13 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     const v1::SeriesDelta& s = r.series(i);
     auto& slot = series_[keys[static_cast<size_t>(i)].first * kOutcomeCount +
                          static_cast<size_t>(keys[static_cast<size_t>(i)].second)];
-    if (!slot) slot = std::make_unique<SeriesTotals>();
+    if (!slot) slot = std::make_unique<SeriesStats>();
     // Validated above: these cannot fail.
     (void)MergeSnapshot(s.response(), slot->response);
     (void)MergeSnapshot(s.service(), slot->service);
     slot->bytes_sent += s.bytes_sent();
     slot->bytes_received += s.bytes_received();
-    for (int b = 0; b < s.le_counts_size(); ++b) {
-      slot->le_cumulative[static_cast<size_t>(b)] += s.le_counts(b);
-    }
+    slot->AddLeCumulative(s.le_counts(), s.response().count());
     agent.requests += s.response().count();
     if (keys[static_cast<size_t>(i)].second != Outcome::kOk) {
       agent.errors += s.response().count();
@@ -178,11 +176,11 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   return absl::OkStatus();
 }
 
-const SeriesTotals* RunMerger::Find(size_t request, Outcome outcome) const {
+const SeriesStats* RunMerger::Find(size_t request, Outcome outcome) const {
   return series_[request * kOutcomeCount + static_cast<size_t>(outcome)].get();
 }
 
-Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesTotals::*which) const {
+Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesStats::*which) const {
   Histogram h;
   for (size_t i = 0; i < series_.size(); ++i) {
     if (series_[i] && (request == kAllRequests || i / kOutcomeCount == request)) {
@@ -193,11 +191,11 @@ Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesTotals::*which
 }
 
 Histogram RunMerger::Responses(size_t request) const {
-  return MergedSeries(request, &SeriesTotals::response);
+  return MergedSeries(request, &SeriesStats::response);
 }
 
 Histogram RunMerger::Services(size_t request) const {
-  return MergedSeries(request, &SeriesTotals::service);
+  return MergedSeries(request, &SeriesStats::service);
 }
 
 uint64_t RunMerger::Requests(size_t request) const {

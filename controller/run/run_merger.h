@@ -37,18 +37,11 @@
 #include "common/stats/histogram.h"
 #include "common/stats/latency_buckets.h"
 #include "common/stats/outcome.h"
+#include "common/stats/series_stats.h"
 #include "common/scenario/scenario.h"
 #include "controller/run/thresholds.h"
 
 namespace barrage {
-
-struct SeriesTotals {
-  Histogram response;  // us, from the intended send time
-  Histogram service;   // us, from the actual send time
-  uint64_t bytes_sent = 0;
-  uint64_t bytes_received = 0;
-  std::array<uint64_t, kLeBoundCount> le_cumulative{};  // responses <= bound
-};
 
 struct AgentTotals {
   uint64_t reports = 0;
@@ -79,7 +72,7 @@ class RunMerger {
   size_t request_count() const { return request_names_.size(); }
   const std::string& request_name(size_t i) const { return request_names_[i]; }
   // Null when the series never had a result.
-  const SeriesTotals* Find(size_t request, Outcome outcome) const;
+  const SeriesStats* Find(size_t request, Outcome outcome) const;
   // Response (or service) times of one request over all outcomes, or of all
   // requests when `request` is npos.
   Histogram Responses(size_t request) const;
@@ -125,11 +118,11 @@ class RunMerger {
   absl::Status Validate(const v1::StatsReport& report,
                         std::vector<std::pair<size_t, Outcome>>& keys) const;
   // `which` histogram of request `request`'s series (kAllRequests: all), merged.
-  Histogram MergedSeries(size_t request, Histogram SeriesTotals::*which) const;
+  Histogram MergedSeries(size_t request, Histogram SeriesStats::*which) const;
 
   const std::string run_id_;
   std::vector<std::string> request_names_;
-  std::vector<std::unique_ptr<SeriesTotals>> series_;  // request x outcome
+  std::vector<std::unique_ptr<SeriesStats>> series_;  // request x outcome
   std::map<std::string, AgentTotals> agents_;
   std::set<std::pair<std::string, uint64_t>> seen_;
   std::vector<uint64_t> by_interval_;
