@@ -65,9 +65,9 @@ class Checker {
   void AtMost(const std::string& path, int64_t count, int64_t max,
               absl::string_view items, absl::string_view per) {
     if (count <= max) return;
-    Problem(path, absl::StrCat(Grouped(count), " ", items,
-                               " is over the limit of ", Grouped(max), " per ",
-                               per));
+    Problem(path,
+            absl::StrCat(Grouped(count), " ", items, " is over the limit of ",
+                         Grouped(max), " per ", per));
   }
   // Positive (or, with `zero_ok`, non-negative) whole milliseconds: the wire
   // carries these durations in ms.
@@ -225,9 +225,9 @@ void Checker::CheckStage(const Stage& st, const std::string& path) {
   } else if (!IsWholeMilliseconds(st.duration)) {
     Problem(duration_path, "must be a whole number of milliseconds");
   } else if (st.duration > limits_.max_stage_duration) {
-    Problem(duration_path, absl::StrCat("is longer than ",
-                                        DescribeLength(
-                                            limits_.max_stage_duration)));
+    Problem(duration_path,
+            absl::StrCat("is longer than ",
+                         DescribeLength(limits_.max_stage_duration)));
   }
   if (st.is_open()) {
     CheckOpenStage(st, path);
@@ -317,8 +317,7 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
   std::set<std::string> names;
   for (const RequestSpec& r : s.requests) names.insert(r.name);
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
-    CheckThreshold(s.thresholds[i], absl::StrCat("thresholds[", i, "]"),
-                   names);
+    CheckThreshold(s.thresholds[i], absl::StrCat("thresholds[", i, "]"), names);
   }
   return std::move(problems_);
 }
@@ -341,8 +340,8 @@ absl::Status ScenarioProblemsStatus(
   std::vector<std::string> lines;
   for (const ScenarioProblem& p : problems) {
     if (lines.size() == kMaxReportedProblems) {
-      lines.push_back(absl::StrCat("... and ", problems.size() - lines.size(),
-                                   " more"));
+      lines.push_back(
+          absl::StrCat("... and ", problems.size() - lines.size(), " more"));
       break;
     }
     lines.push_back(absl::StrCat(p.path, ": ", p.message));

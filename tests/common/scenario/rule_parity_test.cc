@@ -6,13 +6,12 @@
 // lines carry FILE:LINE:COLUMN; without it, the texts must be identical.
 
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <filesystem>
 #include <functional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <catch2/catch_test_macros.hpp>
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -65,19 +64,30 @@ std::vector<std::string> DecoderProblems(const v1::ScenarioSpec& spec) {
 // The files whose every problem is a rule of validator.h: they parse, and
 // only the rules refuse them.
 const std::set<std::string> kSemantic = {
-    "agents-min-zero.yaml",        "bad-method.yaml",
-    "duplicate-request-names.yaml", "duration-zero.yaml",
-    "empty-requests.yaml",         "empty-stages.yaml",
-    "expect-status-600.yaml",      "expect-status-99.yaml",
-    "path-no-slash.yaml",          "rate-rounds-to-nothing.yaml",
-    "rate-zero-constant.yaml",     "request-name-space.yaml",
-    "think-on-rate-stage.yaml",    "threshold-unknown-request.yaml",
-    "timeout-zero.yaml",           "vus-negative.yaml",
-    "vus-zero-constant.yaml",      "weight-negative.yaml",
-    "weight-zero.yaml",            "too-many-requests.yaml",
+    "agents-min-zero.yaml",
+    "bad-method.yaml",
+    "duplicate-request-names.yaml",
+    "duration-zero.yaml",
+    "empty-requests.yaml",
+    "empty-stages.yaml",
+    "expect-status-600.yaml",
+    "expect-status-99.yaml",
+    "path-no-slash.yaml",
+    "rate-rounds-to-nothing.yaml",
+    "rate-zero-constant.yaml",
+    "request-name-space.yaml",
+    "think-on-rate-stage.yaml",
+    "threshold-unknown-request.yaml",
+    "timeout-zero.yaml",
+    "vus-negative.yaml",
+    "vus-zero-constant.yaml",
+    "weight-negative.yaml",
+    "weight-zero.yaml",
+    "too-many-requests.yaml",
 };
 
-TEST_CASE("every semantic error in the corpus reads the same from file and wire") {
+TEST_CASE(
+    "every semantic error in the corpus reads the same from file and wire") {
   std::set<std::string> semantic;
   for (const auto& entry : fs::directory_iterator(kInvalid)) {
     if (entry.path().extension() != ".yaml") continue;
@@ -96,7 +106,9 @@ TEST_CASE("every semantic error in the corpus reads the same from file and wire"
 // Problems with the values the wire carries as text (URL, enumerations): the
 // loader and decoder share their parsers. Each case makes the file parse by
 // writing a good value, then puts the bad one into the proto.
-TEST_CASE("a bad target, policy, version or metric reads the same from file and wire") {
+TEST_CASE(
+    "a bad target, policy, version or metric reads the same from file and "
+    "wire") {
   struct Case {
     const char* file;
     const char* bad;
@@ -109,15 +121,21 @@ TEST_CASE("a bad target, policy, version or metric reads the same from file and 
       {"target-missing-host.yaml", "target: http://", "target: http://h",
        [](v1::ScenarioSpec& p) { p.set_target("http://"); }},
       {"target-with-query.yaml", "/?debug=1", "/",
-       [](v1::ScenarioSpec& p) { p.set_target("http://127.0.0.1:8080/?debug=1"); }},
+       [](v1::ScenarioSpec& p) {
+         p.set_target("http://127.0.0.1:8080/?debug=1");
+       }},
       {"agents-bad-on-loss.yaml", "retry", "abort",
        [](v1::ScenarioSpec& p) { p.set_on_loss("retry"); }},
       {"bad-http-version.yaml", "\"3\"", "\"2\"",
        [](v1::ScenarioSpec& p) { p.set_http_version("3"); }},
       {"threshold-metric-latency.yaml", "latency", "p95",
-       [](v1::ScenarioSpec& p) { p.mutable_thresholds(0)->set_metric("latency"); }},
+       [](v1::ScenarioSpec& p) {
+         p.mutable_thresholds(0)->set_metric("latency");
+       }},
       {"threshold-metric-p95-5.yaml", "p95.5", "p95",
-       [](v1::ScenarioSpec& p) { p.mutable_thresholds(0)->set_metric("p95.5"); }},
+       [](v1::ScenarioSpec& p) {
+         p.mutable_thresholds(0)->set_metric("p95.5");
+       }},
   };
   for (const Case& c : cases) {
     INFO(c.file);

@@ -2,13 +2,12 @@
 
 #include "common/scenario/validator.h"
 
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <catch2/catch_test_macros.hpp>
-#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -87,10 +86,12 @@ TEST_CASE("the base scenario is valid") {
   CHECK(ValidateScenario(Base()).ok());
 }
 
-TEST_CASE("exactly 1,000 requests are accepted and 1,001 refused naming the limit") {
+TEST_CASE(
+    "exactly 1,000 requests are accepted and 1,001 refused naming the limit") {
   Scenario s = Base();
   s.requests.clear();
-  for (int i = 0; i < 1000; ++i) s.requests.push_back(Request(absl::StrCat("r", i)));
+  for (int i = 0; i < 1000; ++i)
+    s.requests.push_back(Request(absl::StrCat("r", i)));
   CHECK(Problems(s).empty());
   s.requests.push_back(Request("one-too-many"));
   CHECK(Only(s) ==
@@ -165,7 +166,8 @@ TEST_CASE("requests: count, names and uniqueness") {
 
 TEST_CASE("requests: method and path are sendable") {
   Scenario s = Base();
-  for (const char* m : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+  for (const char* m :
+       {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
     s.requests[0].method = m;
     CHECK(Problems(s).empty());
   }
@@ -206,7 +208,8 @@ TEST_CASE("requests: weights, timeouts and expected statuses") {
   CHECK(Only(s) == "requests[0].timeout: must not be negative");
   // The wire carries milliseconds: 1.5 ms would arrive as 1 ms.
   s.requests[0].timeout = absl::Microseconds(1500);
-  CHECK(Only(s) == "requests[0].timeout: must be a whole number of milliseconds");
+  CHECK(Only(s) ==
+        "requests[0].timeout: must be a whole number of milliseconds");
   s = Base();
   s.requests[0].expect_status = {100, 599};
   CHECK(Problems(s).empty());
@@ -236,11 +239,13 @@ TEST_CASE("requests: headers are tokens, single-line, unique and few") {
   }
   CHECK(Problems(s).empty());
   s.requests[0].headers.emplace_back("X-100", "v");
-  CHECK(Only(s) ==
-        "requests[0].headers: 101 headers is over the limit of 100 per request");
+  CHECK(
+      Only(s) ==
+      "requests[0].headers: 101 headers is over the limit of 100 per request");
   s = Base();
   s.default_headers = {{"Bad:Name", "x"}};
-  CHECK(Only(s) == "defaults.headers.Bad:Name: is not a valid HTTP header name");
+  CHECK(Only(s) ==
+        "defaults.headers.Bad:Name: is not a valid HTTP header name");
 }
 
 TEST_CASE("requests: a body is at most 1 MiB") {
@@ -268,7 +273,8 @@ TEST_CASE("stages: count and durations") {
   s.stages[0].duration = absl::Seconds(-1);
   CHECK(Only(s) == "stages[0].duration: must be longer than zero");
   s.stages[0].duration = absl::Microseconds(10'000'500);
-  CHECK(Only(s) == "stages[0].duration: must be a whole number of milliseconds");
+  CHECK(Only(s) ==
+        "stages[0].duration: must be a whole number of milliseconds");
   s.stages[0].duration = absl::Hours(24 * 31);
   CHECK(Problems(s).empty());
   s.stages[0].duration = absl::Hours(24 * 31) + absl::Milliseconds(1);
@@ -282,9 +288,11 @@ TEST_CASE("stages: rates are exact, bounded and schedule something") {
   s.stages[0] = RateStage(Rational(-5, 1));
   CHECK(Only(s) == "stages[0].rate: must not be negative");
   s.stages[0] = RateStage(Rational(1, 0));
-  CHECK(Only(s) == "stages[0].rate: is not a rate with a denominator of 1..3600000");
+  CHECK(Only(s) ==
+        "stages[0].rate: is not a rate with a denominator of 1..3600000");
   s.stages[0] = RateStage(Rational(3'600'000, 3'600'001));
-  CHECK(Only(s) == "stages[0].rate: is not a rate with a denominator of 1..3600000");
+  CHECK(Only(s) ==
+        "stages[0].rate: is not a rate with a denominator of 1..3600000");
   s.stages[0] = RateStage(Rational::FromInt(10'000'000));
   CHECK(Problems(s).empty());
   s.stages[0] = RateStage(Rational::FromInt(10'000'001));
@@ -310,14 +318,17 @@ TEST_CASE("stages: ramps and the open/closed split") {
   CHECK(Only(s) == "stages[0].to: is above the limit of 10000000/s");
   s.stages[0] = RateStage(Rational::FromInt(1));
   s.stages[0].rate_to = Rational::FromInt(2);
-  CHECK(Only(s) == "stages[0].to: a constant stage has one rate (make it a ramp)");
+  CHECK(Only(s) ==
+        "stages[0].to: a constant stage has one rate (make it a ramp)");
   s.stages[0] = RateStage(Rational::FromInt(1));
   s.stages[0].think = absl::Seconds(1);
-  CHECK(Only(s) == "stages[0].think: applies only to closed-model (vus) stages");
+  CHECK(Only(s) ==
+        "stages[0].think: applies only to closed-model (vus) stages");
   s.stages[0] = RateStage(Rational::FromInt(1));
   s.stages[0].vus_from = 5;
-  CHECK(Only(s) ==
-        "stages[0].vus: a stage is either open (rate) or closed (vus), not both");
+  CHECK(
+      Only(s) ==
+      "stages[0].vus: a stage is either open (rate) or closed (vus), not both");
 }
 
 TEST_CASE("stages: virtual users") {
@@ -342,8 +353,9 @@ TEST_CASE("stages: virtual users") {
   CHECK(Only(s) == "stages[0].to: 2000000 is outside 0..1000000");
   s.stages[0] = VuStage(3);
   s.stages[0].vus_to = 4;
-  CHECK(Only(s) ==
-        "stages[0].to: a constant stage has one number of VUs (make it a ramp)");
+  CHECK(
+      Only(s) ==
+      "stages[0].to: a constant stage has one number of VUs (make it a ramp)");
   s.stages[0] = VuStage(3);
   s.stages[0].rate_from = Rational::FromInt(1);
   CHECK(Only(s) ==
@@ -389,7 +401,8 @@ TEST_CASE("thresholds: the limit agrees with the metric") {
   CHECK(Only(s) == "thresholds[0].above: must not be negative");
 }
 
-TEST_CASE("thresholds: requests named exist, windows are positive, few of them") {
+TEST_CASE(
+    "thresholds: requests named exist, windows are positive, few of them") {
   Scenario s = Base();
   s.thresholds = {Latency(1000), Latency(1000)};
   s.thresholds[0].request = "a";
@@ -403,7 +416,8 @@ TEST_CASE("thresholds: requests named exist, windows are positive, few of them")
   s.thresholds[0].window = absl::ZeroDuration();
   CHECK(Only(s) == "thresholds[0].window: must be longer than zero");
   s.thresholds[0].window = absl::Microseconds(1);
-  CHECK(Only(s) == "thresholds[0].window: must be a whole number of milliseconds");
+  CHECK(Only(s) ==
+        "thresholds[0].window: must be a whole number of milliseconds");
   s = Base();
   s.thresholds.assign(1'000, Latency(1000));
   CHECK(Problems(s).empty());

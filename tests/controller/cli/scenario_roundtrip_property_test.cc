@@ -7,13 +7,12 @@
 // the plan does not show. BARRAGE_SEED=N repeats a run.
 
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <catch2/catch_test_macros.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -73,8 +72,8 @@ std::string ScenarioWriter::Duration(int64_t min_ms, int64_t max_ms) {
   if (ms % 60'000 == 0 && Coin()) return absl::StrCat(ms / 60'000, "m");
   if (ms % 1000 == 0) return absl::StrCat(ms / 1000, "s");
   if (ms > 60'000 && Coin()) {
-    return absl::StrCat(ms / 60'000, "m", (ms % 60'000) / 1000, "s",
-                        ms % 1000, "ms");
+    return absl::StrCat(ms / 60'000, "m", (ms % 60'000) / 1000, "s", ms % 1000,
+                        "ms");
   }
   return absl::StrCat(ms, "ms");
 }
@@ -84,7 +83,8 @@ std::string ScenarioWriter::Rate(int64_t min_per_s, int64_t max_per_s) {
   const int64_t milli = Int(min_per_s * 1000, max_per_s * 1000);
   switch (Int(0, 2)) {
     case 0:
-      return absl::StrCat(milli / 1000, ".", absl::StrFormat("%03d", milli % 1000), "/s");
+      return absl::StrCat(milli / 1000, ".",
+                          absl::StrFormat("%03d", milli % 1000), "/s");
     case 1:
       return absl::StrCat(milli * 60 / 1000, "/min");
     default:
@@ -120,10 +120,10 @@ void ScenarioWriter::Requests(std::string& out) {
                      i, Coin(30) ? "-v2" : "");
     names_.push_back(name);
     absl::StrAppend(&out, "  - name: ", name, "\n");
-    absl::StrAppend(&out, "    path: ",
-                    Quote(absl::StrCat("/p/", Int(0, 99),
-                                       Coin(30) ? "?q=a%20b&n=1" : "")),
-                    "\n");
+    absl::StrAppend(
+        &out, "    path: ",
+        Quote(absl::StrCat("/p/", Int(0, 99), Coin(30) ? "?q=a%20b&n=1" : "")),
+        "\n");
     if (Coin()) absl::StrAppend(&out, "    method: ", Pick(kMethods), "\n");
     if (Coin()) absl::StrAppend(&out, "    weight: ", Int(1, 1'000'000), "\n");
     if (Coin(30)) {
@@ -141,9 +141,10 @@ void ScenarioWriter::Requests(std::string& out) {
     if (Coin(25)) {
       std::vector<std::string> codes;
       const int64_t k = Int(1, 3);
-      for (int64_t j = 0; j < k; ++j) codes.push_back(absl::StrCat(Int(100, 599)));
-      absl::StrAppend(&out, "    expect: {status: [", absl::StrJoin(codes, ", "),
-                      "]}\n");
+      for (int64_t j = 0; j < k; ++j)
+        codes.push_back(absl::StrCat(Int(100, 599)));
+      absl::StrAppend(&out, "    expect: {status: [",
+                      absl::StrJoin(codes, ", "), "]}\n");
     }
   }
 }
@@ -161,25 +162,27 @@ void ScenarioWriter::Stages(std::string& out) {
       case 1: {
         std::string from = Rate(1, 5'000);
         std::string to = Rate(1, 5'000);
-        if (Coin(20)) from = "0/s";
-        else if (Coin(20)) to = "0/min";
+        if (Coin(20))
+          from = "0/s";
+        else if (Coin(20))
+          to = "0/min";
         absl::StrAppend(&out, "  - {duration: ", Duration(2'000, 600'000),
                         ", rate: ", from, ", to: ", to, "}\n");
         break;
       }
       case 2:
-        absl::StrAppend(&out, "  - {duration: ", Duration(1, 600'000),
-                        ", vus: ", Int(1, 1'000),
-                        Coin() ? absl::StrCat(", think: ", Duration(0, 5'000)) : "",
-                        "}\n");
+        absl::StrAppend(
+            &out, "  - {duration: ", Duration(1, 600'000),
+            ", vus: ", Int(1, 1'000),
+            Coin() ? absl::StrCat(", think: ", Duration(0, 5'000)) : "", "}\n");
         break;
       default: {
         int64_t from = Int(0, 1'000);
         const int64_t to = from == 0 ? Int(1, 1'000) : Int(0, 1'000);
-        absl::StrAppend(&out, "  - {duration: ", Duration(1, 600'000),
-                        ", vus: ", from, ", to: ", to,
-                        Coin() ? absl::StrCat(", think: ", Duration(0, 5'000)) : "",
-                        "}\n");
+        absl::StrAppend(
+            &out, "  - {duration: ", Duration(1, 600'000), ", vus: ", from,
+            ", to: ", to,
+            Coin() ? absl::StrCat(", think: ", Duration(0, 5'000)) : "", "}\n");
       }
     }
   }
@@ -202,12 +205,12 @@ void ScenarioWriter::Thresholds(std::string& out) {
     } else {
       limit = Duration(1, 10'000);
     }
-    absl::StrAppend(&out, "  - {metric: ", metric, Coin(70) ? ", below: " : ", above: ",
-                    limit);
+    absl::StrAppend(&out, "  - {metric: ", metric,
+                    Coin(70) ? ", below: " : ", above: ", limit);
     if (Coin(40)) absl::StrAppend(&out, ", request: ", Pick(names_));
     if (Coin(40)) {
-      absl::StrAppend(&out, ", window: ",
-                      Coin(30) ? "run" : Duration(1'000, 600'000));
+      absl::StrAppend(
+          &out, ", window: ", Coin(30) ? "run" : Duration(1'000, 600'000));
     }
     if (Coin(30)) absl::StrAppend(&out, ", abort: ", Coin() ? "true" : "false");
     absl::StrAppend(&out, "}\n");
@@ -217,7 +220,9 @@ void ScenarioWriter::Thresholds(std::string& out) {
 std::string ScenarioWriter::Write() {
   names_.clear();
   std::string out;
-  absl::StrAppend(&out, "name: ", Quote(absl::StrCat("case ", Int(0, 1 << 30), ": it's \"random\"")), "\n");
+  absl::StrAppend(
+      &out, "name: ",
+      Quote(absl::StrCat("case ", Int(0, 1 << 30), ": it's \"random\"")), "\n");
   if (Coin()) absl::StrAppend(&out, "description: ", Quote("seeded"), "\n");
   absl::StrAppend(&out, "target: ",
                   Pick(std::vector<std::string>{"http://127.0.0.1:8080",
@@ -225,15 +230,18 @@ std::string ScenarioWriter::Write() {
                                                 "http://[::1]:9000/x"}),
                   "\n");
   if (Coin()) {
-    absl::StrAppend(&out, "agents: {min: ", Int(1, 10'000), ", wait: ",
-                    Duration(0, 300'000), ", on_loss: ",
-                    Pick(std::vector<std::string>{"redistribute", "continue", "abort"}),
-                    "}\n");
+    absl::StrAppend(
+        &out, "agents: {min: ", Int(1, 10'000),
+        ", wait: ", Duration(0, 300'000), ", on_loss: ",
+        Pick(std::vector<std::string>{"redistribute", "continue", "abort"}),
+        "}\n");
   }
   std::string defaults;
-  if (Coin()) absl::StrAppend(&defaults, "  timeout: ", Duration(1, 60'000), "\n");
+  if (Coin())
+    absl::StrAppend(&defaults, "  timeout: ", Duration(1, 60'000), "\n");
   if (Coin()) absl::StrAppend(&defaults, "  headers:\n", Headers("    "));
-  if (Coin()) absl::StrAppend(&defaults, "  http: ", Coin() ? "\"1.1\"" : "\"2\"", "\n");
+  if (Coin())
+    absl::StrAppend(&defaults, "  http: ", Coin() ? "\"1.1\"" : "\"2\"", "\n");
   if (!defaults.empty()) absl::StrAppend(&out, "defaults:\n", defaults);
   Requests(out);
   Stages(out);
@@ -266,9 +274,11 @@ void CheckSameDetails(const Scenario& a, const Scenario& b) {
   }
 }
 
-TEST_CASE("a random valid scenario plans the same from its file and from the wire") {
+TEST_CASE(
+    "a random valid scenario plans the same from its file and from the wire") {
   uint64_t seed = std::random_device{}();
-  if (const char* env = std::getenv("BARRAGE_SEED")) seed = std::strtoull(env, nullptr, 10);
+  if (const char* env = std::getenv("BARRAGE_SEED"))
+    seed = std::strtoull(env, nullptr, 10);
   std::cout << "scenario round trip: seed " << seed << " (BARRAGE_SEED=" << seed
             << " repeats it)\n";
   ScenarioWriter writer(seed);
