@@ -2,7 +2,8 @@
 
 #include "common/scenario/codec.h"
 
-#include <set>
+#include <algorithm>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/scenario/fields.h"
@@ -13,10 +14,6 @@ namespace {
 void SetRate(Rational r, v1::RationalRate* out) {
   out->set_num(r.num());
   out->set_den(r.den());
-}
-
-absl::Status Bad(const std::string& field, const std::string& what) {
-  return absl::InvalidArgumentError(absl::StrCat("scenario.", field, ": ", what));
 }
 
 Stage::Kind KindFromProto(v1::StagePlan::Kind k) {
@@ -86,135 +83,96 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
   return p;
 }
 
-absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p) {
+absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
+                                           const ScenarioLimits& limits) {
+  // Decoding reads types only (names of enumerations, the target URL); every
+  // rule is the validator's, as for a file. Paths are the file's, so both
+  // refuse with the same words.
+  std::vector<ScenarioProblem> problems;
+  std::vector<std::string> unread;  // fields not decoded, so not judged
+  auto bad = [&](const std::string& path, absl::string_view message) {
+    problems.push_back({path, std::string(message)});
+    unread.push_back(path);
+  };
   Scenario s;
-  if (p.name().empty() || p.name().size() > 128) return Bad("name", "must be 1-128 characters");
   s.name = p.name();
   s.description = p.description();
-  absl::StatusOr<Target> target = ParseTargetField(p.target());
-  if (!target.ok()) return Bad("target", std::string(target.status().message()));
-  s.target = *target;
-  if (p.agents_min() < 1 || p.agents_min() > 10'000) return Bad("agents_min", "out of range");
+  if (absl::StatusOr<Target> t = ParseTargetField(p.target()); t.ok()) {
+    s.target = *t;
+  } else {
+    bad("target", t.status().message());
+  }
   s.agents.min = p.agents_min();
-  if (p.agents_wait_ms() < 0) return Bad("agents_wait_ms", "negative");
   s.agents.wait = absl::Milliseconds(p.agents_wait_ms());
-  if (p.on_loss() == "redistribute") {
-    s.agents.on_loss = OnLoss::kRedistribute;
-  } else if (p.on_loss() == "continue") {
-    s.agents.on_loss = OnLoss::kContinue;
-  } else if (p.on_loss() == "abort") {
-    s.agents.on_loss = OnLoss::kAbort;
+  if (absl::StatusOr<OnLoss> o = ParseOnLossField(p.on_loss()); o.ok()) {
+    s.agents.on_loss = *o;
   } else {
-    return Bad("on_loss", "unknown policy");
+    bad("agents.on_loss", o.status().message());
   }
-  if (p.http_version() == "2") {
-    s.http = HttpVersion::kHttp2;
-  } else if (p.http_version() == "1.1" || p.http_version().empty()) {
-    s.http = HttpVersion::kHttp11;
-  } else {
-    return Bad("http_version", "must be 1.1 or 2");
-  }
-  if (p.requests_size() == 0 || p.requests_size() > 10'000) {
-    return Bad("requests", "must hold 1 to 10000 requests");
-  }
-  std::set<std::string> names;
-  static const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT",
-                                                 "PATCH", "DELETE", "OPTIONS"};
-  for (int i = 0; i < p.requests_size(); ++i) {
-    const v1::RequestTemplate& t = p.requests(i);
-    const std::string f = absl::StrCat("requests[", i, "]");
-    if (!IsValidRequestName(t.name()) || !names.insert(t.name()).second) {
-      return Bad(f + ".name", "invalid or repeated");
+  if (!p.http_version().empty()) {
+    absl::StatusOr<HttpVersion> v = ParseHttpVersionField(p.http_version());
+    if (v.ok()) {
+      s.http = *v;
+    } else {
+      bad("defaults.http", v.status().message());
     }
-    if (!kMethods.count(t.method())) return Bad(f + ".method", "unknown method");
-    if (t.path().empty() || t.path()[0] != '/' ||
-        t.path().find_first_of(" \t\r\n") != std::string::npos) {
-      return Bad(f + ".path", "must start with / and hold no whitespace");
-    }
-    if (t.weight() < 1 || t.weight() > 1'000'000) return Bad(f + ".weight", "out of range");
-    if (t.timeout_ms() <= 0) return Bad(f + ".timeout_ms", "must be positive");
+  }
+  s.requests.reserve(p.requests_size());
+  for (const v1::RequestTemplate& t : p.requests()) {
     RequestSpec r;
     r.name = t.name();
     r.method = t.method();
     r.path = t.path();
     r.weight = t.weight();
     for (const v1::Header& h : t.headers()) {
-      if (!IsValidHeaderName(h.name()) ||
-          h.value().find_first_of("\r\n") != std::string::npos) {
-        return Bad(f + ".headers", "invalid header");
-      }
       r.headers.emplace_back(h.name(), h.value());
     }
     r.body = t.body();
     r.timeout = absl::Milliseconds(t.timeout_ms());
-    for (int code : t.expect_status()) {
-      if (code < 100 || code > 599) return Bad(f + ".expect_status", "out of range");
-      r.expect_status.push_back(code);
-    }
+    r.expect_status.assign(t.expect_status().begin(), t.expect_status().end());
     s.requests.push_back(std::move(r));
   }
-  if (p.stages_size() == 0 || p.stages_size() > 10'000) {
-    return Bad("stages", "must hold 1 to 10000 stages");
-  }
-  for (int i = 0; i < p.stages_size(); ++i) {
-    const v1::StagePlan& sp = p.stages(i);
-    const std::string f = absl::StrCat("stages[", i, "]");
+  for (const v1::StagePlan& sp : p.stages()) {
     Stage st;
     st.kind = KindFromProto(sp.kind());
-    if (sp.duration_ms() <= 0 || sp.duration_ms() > int64_t{31} * 24 * 3600 * 1000) {
-      return Bad(f + ".duration_ms", "out of range");
-    }
     st.duration = absl::Milliseconds(sp.duration_ms());
-    if (st.is_open()) {
-      for (const v1::RationalRate* r : {&sp.rate_from(), &sp.rate_to()}) {
-        if (r->den() <= 0 || r->den() > 3'600'000 || r->num() < 0 ||
-            r->num() > int64_t{10'000'000} * r->den()) {
-          return Bad(f + ".rate", "out of range");
-        }
-      }
-      st.rate_from = Rational(sp.rate_from().num(), sp.rate_from().den());
-      st.rate_to = Rational(sp.rate_to().num(), sp.rate_to().den());
-      if (st.WholeExpectedArrivals() < 1) return Bad(f + ".rate", "schedules nothing");
-    } else {
-      if (sp.vus_from() < 0 || sp.vus_to() < 0 || sp.vus_from() > 1'000'000 ||
-          sp.vus_to() > 1'000'000 || (sp.vus_from() == 0 && sp.vus_to() == 0)) {
-        return Bad(f + ".vus", "out of range");
-      }
-      st.vus_from = sp.vus_from();
-      st.vus_to = sp.vus_to();
-      if (sp.think_ms() < 0) return Bad(f + ".think_ms", "negative");
-      st.think = absl::Milliseconds(sp.think_ms());
-    }
+    // An unset rate (0/0) of a VU stage is zero; of a rate stage, refused.
+    st.rate_from = Rational(sp.rate_from().num(), sp.rate_from().den());
+    st.rate_to = Rational(sp.rate_to().num(), sp.rate_to().den());
+    st.vus_from = sp.vus_from();
+    st.vus_to = sp.vus_to();
+    st.think = absl::Milliseconds(sp.think_ms());
     s.stages.push_back(st);
   }
   for (int i = 0; i < p.thresholds_size(); ++i) {
     const v1::ThresholdSpec& tp = p.thresholds(i);
-    const std::string f = absl::StrCat("thresholds[", i, "]");
     Threshold t;
-    bool known = false;
-    for (ThresholdMetric m : {ThresholdMetric::kP50, ThresholdMetric::kP90,
-                              ThresholdMetric::kP95, ThresholdMetric::kP99,
-                              ThresholdMetric::kP999, ThresholdMetric::kMax,
-                              ThresholdMetric::kMean, ThresholdMetric::kErrorRate,
-                              ThresholdMetric::kRps}) {
-      if (tp.metric() == ThresholdMetricName(m)) {
-        t.metric = m;
-        known = true;
-      }
+    if (absl::StatusOr<ThresholdMetric> m = ParseThresholdMetricField(tp.metric());
+        m.ok()) {
+      t.metric = *m;
+    } else {
+      const std::string path = absl::StrCat("thresholds[", i, "]");
+      bad(path + ".metric", m.status().message());
+      // The limit's unit depends on the metric.
+      unread.push_back(path + ".below");
+      unread.push_back(path + ".above");
     }
-    if (!known) return Bad(f + ".metric", "unknown metric");
-    if (!(tp.limit() >= 0) || tp.limit() > 1e15) return Bad(f + ".limit", "out of range");
     t.limit = tp.limit();
     t.above = tp.above();
-    if (!tp.request().empty() && !names.count(tp.request())) {
-      return Bad(f + ".request", "names no request");
-    }
     t.request = tp.request();
-    if (tp.window_ms() < 0) return Bad(f + ".window_ms", "negative");
     t.whole_run = tp.window_ms() == 0;
     t.window = absl::Milliseconds(tp.window_ms());
     t.abort = tp.abort();
     s.thresholds.push_back(t);
+  }
+  for (ScenarioProblem& found : FindScenarioProblems(s, limits)) {
+    const bool skip = std::any_of(
+        unread.begin(), unread.end(),
+        [&found](const std::string& u) { return PathIsWithin(found.path, u); });
+    if (!skip) problems.push_back(std::move(found));
+  }
+  if (absl::Status status = ScenarioProblemsStatus(problems); !status.ok()) {
+    return status;
   }
   return s;
 }

@@ -208,6 +208,35 @@ absl::StatusOr<Target> ParseTargetField(absl::string_view text) {
   return t;
 }
 
+absl::StatusOr<OnLoss> ParseOnLossField(absl::string_view text) {
+  for (OnLoss o : {OnLoss::kRedistribute, OnLoss::kContinue, OnLoss::kAbort}) {
+    if (text == OnLossName(o)) return o;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", text, "' is not one of redistribute, continue, abort"));
+}
+
+absl::StatusOr<HttpVersion> ParseHttpVersionField(absl::string_view text) {
+  if (text == "1.1") return HttpVersion::kHttp11;
+  if (text == "2") return HttpVersion::kHttp2;
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is not \"1.1\" or \"2\""));
+}
+
+absl::StatusOr<ThresholdMetric> ParseThresholdMetricField(
+    absl::string_view text) {
+  for (ThresholdMetric m :
+       {ThresholdMetric::kP50, ThresholdMetric::kP90, ThresholdMetric::kP95,
+        ThresholdMetric::kP99, ThresholdMetric::kP999, ThresholdMetric::kMax,
+        ThresholdMetric::kMean, ThresholdMetric::kErrorRate,
+        ThresholdMetric::kRps}) {
+    if (text == ThresholdMetricName(m)) return m;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", text,
+      "' is not one of p50 p90 p95 p99 p999 max mean error_rate rps"));
+}
+
 bool IsValidRequestName(absl::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {

@@ -38,6 +38,13 @@ absl::StatusOr<bool> ParseBoolField(absl::string_view text);
 // http://host[:port][/base], https://..., IPv6 in brackets.
 absl::StatusOr<Target> ParseTargetField(absl::string_view text);
 
+// The scenario's enumerations, by the names a file (and the wire) uses:
+// "redistribute" | "continue" | "abort"; "1.1" | "2"; "p50" ... "rps".
+// Shared by the loader and the proto decoder so both refuse with one message.
+absl::StatusOr<OnLoss> ParseOnLossField(absl::string_view text);
+absl::StatusOr<HttpVersion> ParseHttpVersionField(absl::string_view text);
+absl::StatusOr<ThresholdMetric> ParseThresholdMetricField(absl::string_view text);
+
 // A request name: 1-64 of [A-Za-z0-9_.-].
 bool IsValidRequestName(absl::string_view name);
 // An HTTP header name (RFC 9110 token).

@@ -2,24 +2,31 @@
 //
 // The loader walks the YAML tree once, checking every mapping's keys against
 // the fields it allows (so typos and duplicates are caught) and parsing each
-// scalar with scenario_fields. Problems are collected with their position and
-// field path rather than returned one at a time: a user fixing a file wants
-// them all.
+// scalar with scenario_fields. What it reads is stored as written; the rules
+// on the values are ValidateScenario's (validator.h), run afterwards. While
+// walking, the loader remembers where each field path is in the file, so a
+// rule the validator finds broken is reported at its value's line and column.
+//
+// Problems are collected with their position and field path rather than
+// returned one at a time: a user fixing a file wants them all. A value that
+// could not be read is not also judged by the validator (a duration without a
+// unit is not reported again as "must be longer than zero").
 
 #include "common/scenario/yaml_loader.h"
 
 #include <algorithm>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
+#include "common/scenario/validator.h"
 #include "common/util/files.h"
 #include "yaml-cpp/yaml.h"
 
@@ -27,15 +34,23 @@ namespace barrage {
 namespace {
 
 constexpr int kMaxErrors = 25;
-constexpr int64_t kMaxVus = 1'000'000;
-constexpr int64_t kMaxAgents = 10'000;
-const Rational kMaxRate = Rational::FromInt(10'000'000);  // requests/s
 constexpr size_t kMaxScenarioFileBytes = size_t{4} << 20;
+constexpr int64_t kIntMin = std::numeric_limits<int>::min();
+constexpr int64_t kIntMax = std::numeric_limits<int>::max();
+constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
 struct Problem {
   int line;
   int column;
   std::string text;
+};
+
+// Where a field path's value is written, and the path to show for it: a
+// request's inherited timeout is shown as "defaults.timeout".
+struct Mark {
+  SourceLocation at;
+  std::string shown_path;
 };
 
 SourceLocation LocationOf(const YAML::Node& node) {
@@ -47,7 +62,11 @@ class Loader {
  public:
   explicit Loader(absl::string_view filename) : filename_(filename) {}
 
-  absl::StatusOr<Scenario> Load(absl::string_view text);
+  // Syntax, keys and types; the Scenario as written (the rules unchecked).
+  absl::StatusOr<Scenario> Parse(absl::string_view text);
+  // Parse, then the validator's rules reported at their fields' positions.
+  absl::StatusOr<Scenario> Load(absl::string_view text,
+                                const ScenarioLimits& limits);
 
  private:
   // --- reporting ---
@@ -55,11 +74,25 @@ class Loader {
              const std::string& message) {
     problems_.push_back(
         {at.line, at.column, absl::StrCat(path, ": ", message)});
+    unreadable_.push_back(path);
   }
   void Error(const YAML::Node& at, const std::string& path,
              const std::string& message) {
     Error(LocationOf(at), path, message);
   }
+  // `path` was not read (its problem is reported elsewhere): the validator's
+  // findings within it are dropped.
+  void Unreadable(const std::string& path) { unreadable_.push_back(path); }
+  // Remembers where `path` is written.
+  void Note(const std::string& path, const YAML::Node& at) {
+    marks_[path] = {LocationOf(at), path};
+  }
+  // `path` took its value from `from` (a default).
+  void Inherit(const std::string& path, const std::string& from) {
+    if (auto it = marks_.find(from); it != marks_.end()) marks_[path] = it->second;
+  }
+  // The mark of `path`, or of the nearest enclosing field that has one.
+  Mark MarkOf(const std::string& path) const;
 
   // --- structure ---
   // Checks that `node` is a mapping whose keys are all in `allowed` and
@@ -75,7 +108,7 @@ class Loader {
   // --- scalars; nullopt after reporting a problem ---
   std::optional<std::string> Str(const YAML::Node& n, const std::string& path);
   std::optional<absl::Duration> Dur(const YAML::Node& n,
-                                    const std::string& path, bool positive);
+                                    const std::string& path);
   std::optional<Rational> Rate(const YAML::Node& n, const std::string& path);
   std::optional<int64_t> Int(const YAML::Node& n, const std::string& path,
                              int64_t min, int64_t max);
@@ -89,17 +122,42 @@ class Loader {
   void LoadRequests(const YAML::Node& n, Scenario& out);
   void LoadRequest(const YAML::Node& n, const std::string& path,
                    const Scenario& scenario, RequestSpec& out);
+  void LoadExpect(const YAML::Node& n, const std::string& path,
+                  RequestSpec& out);
   void LoadStages(const YAML::Node& n, Scenario& out);
   void LoadStage(const YAML::Node& n, const std::string& path, Stage& out);
   void LoadThresholds(const YAML::Node& n, Scenario& out);
   void LoadThreshold(const YAML::Node& n, const std::string& path,
-                     const Scenario& scenario, Threshold& out);
+                     Threshold& out);
+  void LoadThresholdLimit(const YAML::Node& n, const std::string& path,
+                          Threshold& out);
 
+  // Fills scenario_ from the document; false when there is nothing to fill.
+  bool Walk(absl::string_view text);
   absl::Status Result() const;
 
   std::string filename_;
+  Scenario scenario_;
   std::vector<Problem> problems_;
+  std::vector<std::string> unreadable_;
+  std::map<std::string, Mark> marks_;
 };
+
+Mark Loader::MarkOf(const std::string& path) const {
+  std::string p = path;
+  while (!p.empty()) {
+    if (auto it = marks_.find(p); it != marks_.end()) {
+      // An enclosing field lends its position and, when inherited, its
+      // name: "requests[0].headers.X" from defaults is "defaults.headers.X".
+      Mark m = it->second;
+      m.shown_path += path.substr(p.size());
+      return m;
+    }
+    const size_t cut = p.find_last_of(".[");
+    p.resize(cut == std::string::npos ? 0 : cut);
+  }
+  return {{1, 1}, path};
+}
 
 bool Loader::CheckMap(const YAML::Node& node, const std::string& path,
                       const std::vector<absl::string_view>& allowed) {
@@ -146,6 +204,7 @@ void Loader::Required(const YAML::Node& map, const std::string& path,
 
 std::optional<std::string> Loader::Str(const YAML::Node& n,
                                        const std::string& path) {
+  Note(path, n);
   if (!n.IsScalar()) {
     Error(n, path, "must be a single value, not a list or mapping");
     return std::nullopt;
@@ -154,17 +213,12 @@ std::optional<std::string> Loader::Str(const YAML::Node& n,
 }
 
 std::optional<absl::Duration> Loader::Dur(const YAML::Node& n,
-                                          const std::string& path,
-                                          bool positive) {
+                                          const std::string& path) {
   std::optional<std::string> s = Str(n, path);
   if (!s) return std::nullopt;
   absl::StatusOr<absl::Duration> d = ParseDurationField(*s);
   if (!d.ok()) {
     Error(n, path, std::string(d.status().message()));
-    return std::nullopt;
-  }
-  if (positive && *d <= absl::ZeroDuration()) {
-    Error(n, path, "must be longer than zero");
     return std::nullopt;
   }
   return *d;
@@ -179,13 +233,11 @@ std::optional<Rational> Loader::Rate(const YAML::Node& n,
     Error(n, path, std::string(r.status().message()));
     return std::nullopt;
   }
-  if (kMaxRate < *r) {
-    Error(n, path, "is above the limit of 10000000/s");
-    return std::nullopt;
-  }
   return *r;
 }
 
+// [min, max] is the range of the field's type; the rules on the value are
+// the validator's.
 std::optional<int64_t> Loader::Int(const YAML::Node& n, const std::string& path,
                                    int64_t min, int64_t max) {
   std::optional<std::string> s = Str(n, path);
@@ -215,6 +267,7 @@ std::optional<bool> Loader::Bool(const YAML::Node& n, const std::string& path) {
 
 std::optional<HeaderList> Loader::Headers(const YAML::Node& n,
                                           const std::string& path) {
+  Note(path, n);
   if (!n.IsMap()) {
     Error(n, path, "must be a mapping of header names to values");
     return std::nullopt;
@@ -226,7 +279,7 @@ std::optional<HeaderList> Loader::Headers(const YAML::Node& n,
     const YAML::Node& key = entry.first;
     const std::string name = key.IsScalar() ? key.Scalar() : "";
     const std::string header_path = Join(path, name);
-    if (!IsValidHeaderName(name)) {
+    if (!key.IsScalar()) {
       Error(key, header_path, "is not a valid HTTP header name");
       ok = false;
       continue;
@@ -241,49 +294,45 @@ std::optional<HeaderList> Loader::Headers(const YAML::Node& n,
       ok = false;
       continue;
     }
-    if (value->find_first_of("\r\n") != std::string::npos) {
-      Error(entry.second, header_path,
-            "header values may not contain newlines");
-      ok = false;
-      continue;
-    }
+    Note(header_path, key);
     headers.emplace_back(name, *value);
   }
-  if (!ok) return std::nullopt;
+  if (!ok) {
+    Unreadable(path);
+    return std::nullopt;
+  }
   return headers;
 }
 
 void Loader::LoadAgents(const YAML::Node& n, AgentsPolicy& out) {
+  Note("agents", n);
   if (!CheckMap(n, "agents", {"min", "wait", "on_loss"})) return;
   if (n["min"]) {
-    if (auto v = Int(n["min"], "agents.min", 1, kMaxAgents)) {
+    if (auto v = Int(n["min"], "agents.min", kIntMin, kIntMax)) {
       out.min = static_cast<int>(*v);
     }
   }
   if (n["wait"]) {
-    if (auto d = Dur(n["wait"], "agents.wait", false)) out.wait = *d;
+    if (auto d = Dur(n["wait"], "agents.wait")) out.wait = *d;
   }
   if (n["on_loss"]) {
     if (auto s = Str(n["on_loss"], "agents.on_loss")) {
-      if (*s == "redistribute") {
-        out.on_loss = OnLoss::kRedistribute;
-      } else if (*s == "continue") {
-        out.on_loss = OnLoss::kContinue;
-      } else if (*s == "abort") {
-        out.on_loss = OnLoss::kAbort;
+      absl::StatusOr<OnLoss> policy = ParseOnLossField(*s);
+      if (policy.ok()) {
+        out.on_loss = *policy;
       } else {
         Error(n["on_loss"], "agents.on_loss",
-              absl::StrCat("'", *s,
-                           "' is not one of redistribute, continue, abort"));
+              std::string(policy.status().message()));
       }
     }
   }
 }
 
 void Loader::LoadDefaults(const YAML::Node& n, Scenario& out) {
+  Note("defaults", n);
   if (!CheckMap(n, "defaults", {"timeout", "headers", "http"})) return;
   if (n["timeout"]) {
-    if (auto d = Dur(n["timeout"], "defaults.timeout", true)) {
+    if (auto d = Dur(n["timeout"], "defaults.timeout")) {
       out.default_timeout = *d;
     }
   }
@@ -294,51 +343,43 @@ void Loader::LoadDefaults(const YAML::Node& n, Scenario& out) {
   }
   if (n["http"]) {
     if (auto s = Str(n["http"], "defaults.http")) {
-      if (*s == "1.1") {
-        out.http = HttpVersion::kHttp11;
-      } else if (*s == "2") {
-        out.http = HttpVersion::kHttp2;
+      absl::StatusOr<HttpVersion> version = ParseHttpVersionField(*s);
+      if (version.ok()) {
+        out.http = *version;
       } else {
         Error(n["http"], "defaults.http",
-              absl::StrCat("'", *s, "' is not \"1.1\" or \"2\""));
+              std::string(version.status().message()));
       }
     }
   }
 }
 
 void Loader::LoadRequests(const YAML::Node& n, Scenario& out) {
+  Note("requests", n);
   if (!n.IsSequence()) {
     Error(n, "requests", "must be a list of requests");
     return;
   }
-  if (n.size() == 0) {
-    Error(n, "requests", "must hold at least one request");
-    return;
-  }
-  std::map<std::string, int> names;
   for (size_t i = 0; i < n.size(); ++i) {
-    const std::string path = absl::StrCat("requests[", i, "]");
     RequestSpec request;
-    LoadRequest(n[i], path, out, request);
-    if (!request.name.empty()) {
-      if (auto [it, inserted] = names.emplace(request.name,
-                                               LocationOf(n[i]["name"]).line);
-          !inserted) {
-        Error(n[i]["name"], path + ".name",
-              absl::StrCat("duplicate request name '", request.name,
-                           "' (first used on line ", it->second, ")"));
-      }
-    }
+    LoadRequest(n[i], absl::StrCat("requests[", i, "]"), out, request);
     out.requests.push_back(std::move(request));
   }
 }
 
 void Loader::LoadRequest(const YAML::Node& n, const std::string& path,
                          const Scenario& scenario, RequestSpec& out) {
+  Note(path, n);
   out.location = LocationOf(n);
   out.method = "GET";
   out.timeout = scenario.default_timeout;
   out.headers = scenario.default_headers;
+  Inherit(path + ".timeout", "defaults.timeout");
+  Inherit(path + ".headers", "defaults.headers");
+  for (const auto& [name, value] : scenario.default_headers) {
+    Inherit(absl::StrCat(path, ".headers.", name),
+            absl::StrCat("defaults.headers.", name));
+  }
   if (!CheckMap(n, path,
                 {"name", "method", "path", "weight", "headers", "body",
                  "timeout", "expect"})) {
@@ -347,46 +388,18 @@ void Loader::LoadRequest(const YAML::Node& n, const std::string& path,
   Required(n, path, "name");
   Required(n, path, "path");
   if (n["name"] && !n["name"].IsNull()) {
-    if (auto s = Str(n["name"], path + ".name")) {
-      if (IsValidRequestName(*s)) {
-        out.name = *s;
-      } else {
-        Error(n["name"], path + ".name",
-              absl::StrCat("'", *s,
-                           "' must be 1-64 characters of A-Z a-z 0-9 _ . - "
-                           "(it becomes a metric label)"));
-      }
-    }
+    if (auto s = Str(n["name"], path + ".name")) out.name = *s;
   }
   if (n["method"]) {
     if (auto s = Str(n["method"], path + ".method")) {
-      static const std::set<std::string> kMethods = {
-          "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
-      const std::string upper = absl::AsciiStrToUpper(*s);
-      if (kMethods.count(upper)) {
-        out.method = upper;
-      } else {
-        Error(n["method"], path + ".method",
-              absl::StrCat("'", *s,
-                           "' is not one of GET HEAD POST PUT PATCH DELETE "
-                           "OPTIONS"));
-      }
+      out.method = absl::AsciiStrToUpper(*s);
     }
   }
   if (n["path"] && !n["path"].IsNull()) {
-    if (auto s = Str(n["path"], path + ".path")) {
-      if (s->empty() || (*s)[0] != '/') {
-        Error(n["path"], path + ".path", "must start with '/'");
-      } else if (s->find_first_of(" \t\r\n") != std::string::npos) {
-        Error(n["path"], path + ".path",
-              "may not contain whitespace (percent-encode it)");
-      } else {
-        out.path = *s;
-      }
-    }
+    if (auto s = Str(n["path"], path + ".path")) out.path = *s;
   }
   if (n["weight"]) {
-    if (auto v = Int(n["weight"], path + ".weight", 1, 1'000'000)) {
+    if (auto v = Int(n["weight"], path + ".weight", kInt64Min, kInt64Max)) {
       out.weight = *v;
     }
   }
@@ -409,35 +422,34 @@ void Loader::LoadRequest(const YAML::Node& n, const std::string& path,
     if (auto s = Str(n["body"], path + ".body")) out.body = *s;
   }
   if (n["timeout"]) {
-    if (auto d = Dur(n["timeout"], path + ".timeout", true)) out.timeout = *d;
+    if (auto d = Dur(n["timeout"], path + ".timeout")) out.timeout = *d;
   }
-  if (n["expect"]) {
-    const std::string expect_path = path + ".expect";
-    if (CheckMap(n["expect"], expect_path, {"status"}) &&
-        n["expect"]["status"]) {
-      const YAML::Node& list = n["expect"]["status"];
-      const std::string status_path = expect_path + ".status";
-      if (!list.IsSequence() || list.size() == 0) {
-        Error(list, status_path, "must be a non-empty list of status codes");
-      } else {
-        for (size_t i = 0; i < list.size(); ++i) {
-          if (auto v = Int(list[i], absl::StrCat(status_path, "[", i, "]"),
-                           100, 599)) {
-            out.expect_status.push_back(static_cast<int>(*v));
-          }
-        }
-      }
+  if (n["expect"]) LoadExpect(n["expect"], path + ".expect", out);
+}
+
+void Loader::LoadExpect(const YAML::Node& n, const std::string& path,
+                        RequestSpec& out) {
+  Note(path, n);
+  if (!CheckMap(n, path, {"status"}) || !n["status"]) return;
+  const YAML::Node& list = n["status"];
+  const std::string status_path = path + ".status";
+  Note(status_path, list);
+  if (!list.IsSequence() || list.size() == 0) {
+    Error(list, status_path, "must be a non-empty list of status codes");
+    return;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (auto v = Int(list[i], absl::StrCat(status_path, "[", i, "]"), kIntMin,
+                     kIntMax)) {
+      out.expect_status.push_back(static_cast<int>(*v));
     }
   }
 }
 
 void Loader::LoadStages(const YAML::Node& n, Scenario& out) {
+  Note("stages", n);
   if (!n.IsSequence()) {
     Error(n, "stages", "must be a list of stages");
-    return;
-  }
-  if (n.size() == 0) {
-    Error(n, "stages", "must hold at least one stage");
     return;
   }
   for (size_t i = 0; i < n.size(); ++i) {
@@ -449,89 +461,80 @@ void Loader::LoadStages(const YAML::Node& n, Scenario& out) {
 
 void Loader::LoadStage(const YAML::Node& n, const std::string& path,
                        Stage& out) {
+  Note(path, n);
   out.location = LocationOf(n);
   if (!CheckMap(n, path, {"duration", "rate", "to", "vus", "think"})) return;
   Required(n, path, "duration");
   if (n["duration"] && !n["duration"].IsNull()) {
-    if (auto d = Dur(n["duration"], path + ".duration", true)) {
-      if (*d % absl::Milliseconds(1) != absl::ZeroDuration()) {
-        Error(n["duration"], path + ".duration",
-              "must be a whole number of milliseconds");
-      } else if (*d > absl::Hours(24 * 31)) {
-        Error(n["duration"], path + ".duration", "is longer than 31 days");
-      } else {
-        out.duration = *d;
-      }
-    }
+    if (auto d = Dur(n["duration"], path + ".duration")) out.duration = *d;
   }
   const bool has_rate = static_cast<bool>(n["rate"]);
   const bool has_vus = static_cast<bool>(n["vus"]);
   if (has_rate && has_vus) {
     Error(n["vus"], path + ".vus",
           "a stage is either open (rate) or closed (vus), not both");
+    Unreadable(path);
     return;
   }
   if (!has_rate && !has_vus) {
     Error(n, path + ".rate",
           "is required (or vus, for a closed-model stage)");
+    Unreadable(path);
     return;
   }
-  if (has_rate) {
-    if (n["think"]) {
-      Error(n["think"], path + ".think",
-            "applies only to closed-model (vus) stages");
-    }
-    std::optional<Rational> from = Rate(n["rate"], path + ".rate");
-    std::optional<Rational> to = from;
-    if (n["to"]) to = Rate(n["to"], path + ".to");
-    if (!from || !to) return;
-    out.kind = n["to"] ? Stage::Kind::kRateRamp : Stage::Kind::kRate;
-    out.rate_from = *from;
-    out.rate_to = *to;
-    if (from->is_zero() && to->is_zero()) {
-      Error(n["rate"], path + ".rate", "must be above 0/s");
-      return;
-    }
-    if (out.duration > absl::ZeroDuration() &&
-        out.WholeExpectedArrivals() < 1) {
-      Error(n["rate"], path + ".rate",
-            absl::StrCat("schedules ", out.ExpectedArrivals(),
-                         " requests in ", HumanDuration(out.duration),
-                         ": it rounds to nothing (a stage needs >= 1)"));
-    }
-    return;
-  }
-  std::optional<int64_t> from = Int(n["vus"], path + ".vus", 0, kMaxVus);
-  std::optional<int64_t> to = from;
-  if (n["to"]) to = Int(n["to"], path + ".to", 0, kMaxVus);
   if (n["think"]) {
-    if (auto d = Dur(n["think"], path + ".think", false)) out.think = *d;
+    if (auto d = Dur(n["think"], path + ".think")) out.think = *d;
   }
-  if (!from || !to) return;
-  out.kind = n["to"] ? Stage::Kind::kVusRamp : Stage::Kind::kVus;
-  out.vus_from = *from;
-  out.vus_to = *to;
-  if (*from == 0 && *to == 0) {
-    Error(n["vus"], path + ".vus",
-          n["to"] ? "a ramp needs at least one end above 0"
-                  : "must be at least 1");
+  const YAML::Node& from_node = has_rate ? n["rate"] : n["vus"];
+  const std::string from_path = path + (has_rate ? ".rate" : ".vus");
+  const std::string to_path = path + ".to";
+  Note(to_path, n["to"] ? n["to"] : from_node);
+  bool read = false;
+  if (has_rate) {
+    std::optional<Rational> from = Rate(from_node, from_path);
+    std::optional<Rational> to = from;
+    if (n["to"]) to = Rate(n["to"], to_path);
+    if (from && to) {
+      out.kind = n["to"] ? Stage::Kind::kRateRamp : Stage::Kind::kRate;
+      out.rate_from = *from;
+      out.rate_to = *to;
+      read = true;
+    }
+  } else {
+    std::optional<int64_t> from = Int(from_node, from_path, kInt64Min, kInt64Max);
+    std::optional<int64_t> to = from;
+    if (n["to"]) to = Int(n["to"], to_path, kInt64Min, kInt64Max);
+    if (from && to) {
+      out.kind = n["to"] ? Stage::Kind::kVusRamp : Stage::Kind::kVus;
+      out.vus_from = *from;
+      out.vus_to = *to;
+      read = true;
+    }
+  }
+  if (!read) {
+    // Half a ramp says nothing about the stage's load.
+    Unreadable(from_path);
+    Unreadable(to_path);
+    if (!has_rate) out.kind = Stage::Kind::kVus;
   }
 }
 
 void Loader::LoadThresholds(const YAML::Node& n, Scenario& out) {
+  Note("thresholds", n);
   if (!n.IsSequence()) {
     Error(n, "thresholds", "must be a list of thresholds");
     return;
   }
   for (size_t i = 0; i < n.size(); ++i) {
     Threshold t;
-    LoadThreshold(n[i], absl::StrCat("thresholds[", i, "]"), out, t);
+    LoadThreshold(n[i], absl::StrCat("thresholds[", i, "]"), t);
     out.thresholds.push_back(t);
   }
 }
 
 void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
-                           const Scenario& scenario, Threshold& out) {
+                           Threshold& out) {
+  Note(path, n);
   out.location = LocationOf(n);
   if (!CheckMap(n, path,
                 {"metric", "below", "above", "request", "window", "abort"})) {
@@ -541,21 +544,13 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   bool metric_ok = false;
   if (n["metric"] && !n["metric"].IsNull()) {
     if (auto s = Str(n["metric"], path + ".metric")) {
-      static const std::map<std::string, ThresholdMetric> kMetrics = {
-          {"p50", ThresholdMetric::kP50},   {"p90", ThresholdMetric::kP90},
-          {"p95", ThresholdMetric::kP95},   {"p99", ThresholdMetric::kP99},
-          {"p999", ThresholdMetric::kP999}, {"max", ThresholdMetric::kMax},
-          {"mean", ThresholdMetric::kMean},
-          {"error_rate", ThresholdMetric::kErrorRate},
-          {"rps", ThresholdMetric::kRps}};
-      if (auto it = kMetrics.find(*s); it != kMetrics.end()) {
-        out.metric = it->second;
+      absl::StatusOr<ThresholdMetric> metric = ParseThresholdMetricField(*s);
+      if (metric.ok()) {
+        out.metric = *metric;
         metric_ok = true;
       } else {
         Error(n["metric"], path + ".metric",
-              absl::StrCat("'", *s,
-                           "' is not one of p50 p90 p95 p99 p999 max mean "
-                           "error_rate rps"));
+              std::string(metric.status().message()));
       }
     }
   }
@@ -566,60 +561,19 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
           has_below ? "give either below or above, not both"
                     : "is required (or above)");
   } else if (metric_ok) {
-    out.above = has_above;
-    const YAML::Node& limit = has_above ? n["above"] : n["below"];
-    const std::string limit_path = path + (has_above ? ".above" : ".below");
-    if (auto s = Str(limit, limit_path)) {
-      if (IsLatencyMetric(out.metric)) {
-        absl::StatusOr<absl::Duration> d = ParseDurationField(*s);
-        if (!d.ok()) {
-          Error(limit, limit_path,
-                absl::StrCat(d.status().message(), " (",
-                             ThresholdMetricName(out.metric),
-                             " is a latency: give a duration like 200ms)"));
-        } else if (*d <= absl::ZeroDuration()) {
-          Error(limit, limit_path, "must be longer than zero");
-        } else {
-          out.limit = absl::ToDoubleMicroseconds(*d);
-        }
-      } else if (out.metric == ThresholdMetric::kErrorRate) {
-        absl::StatusOr<double> f = ParseFractionField(*s);
-        if (!f.ok()) {
-          Error(limit, limit_path,
-                absl::StrCat(f.status().message(),
-                             " (error_rate is a fraction: give 1% or 0.01)"));
-        } else {
-          out.limit = *f;
-        }
-      } else {
-        absl::StatusOr<Rational> r = ParseRateField(*s);
-        if (!r.ok()) {
-          Error(limit, limit_path,
-                absl::StrCat(r.status().message(),
-                             " (rps is a rate: give 500/min or 8/s)"));
-        } else {
-          out.limit = r->ToDouble();
-        }
-      }
-    }
+    LoadThresholdLimit(n, path, out);
+  }
+  if (!metric_ok || has_below == has_above) {
+    Unreadable(path + ".below");
+    Unreadable(path + ".above");
   }
   if (n["request"]) {
-    if (auto s = Str(n["request"], path + ".request")) {
-      const bool known = std::any_of(
-          scenario.requests.begin(), scenario.requests.end(),
-          [&](const RequestSpec& r) { return r.name == *s; });
-      if (known) {
-        out.request = *s;
-      } else {
-        Error(n["request"], path + ".request",
-              absl::StrCat("'", *s, "' is not the name of a request"));
-      }
-    }
+    if (auto s = Str(n["request"], path + ".request")) out.request = *s;
   }
   if (n["window"]) {
     if (auto s = Str(n["window"], path + ".window")) {
       if (*s != "run") {
-        if (auto d = Dur(n["window"], path + ".window", true)) {
+        if (auto d = Dur(n["window"], path + ".window")) {
           out.whole_run = false;
           out.window = *d;
         }
@@ -628,6 +582,46 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   }
   if (n["abort"]) {
     if (auto b = Bool(n["abort"], path + ".abort")) out.abort = *b;
+  }
+}
+
+// The limit's unit must match the metric: a duration for latencies, a
+// fraction for error_rate, a rate for rps.
+void Loader::LoadThresholdLimit(const YAML::Node& n, const std::string& path,
+                                Threshold& out) {
+  out.above = static_cast<bool>(n["above"]);
+  const YAML::Node& limit = out.above ? n["above"] : n["below"];
+  const std::string limit_path = path + (out.above ? ".above" : ".below");
+  std::optional<std::string> s = Str(limit, limit_path);
+  if (!s) return;
+  if (IsLatencyMetric(out.metric)) {
+    absl::StatusOr<absl::Duration> d = ParseDurationField(*s);
+    if (!d.ok()) {
+      Error(limit, limit_path,
+            absl::StrCat(d.status().message(), " (",
+                         ThresholdMetricName(out.metric),
+                         " is a latency: give a duration like 200ms)"));
+    } else {
+      out.limit = absl::ToDoubleMicroseconds(*d);
+    }
+  } else if (out.metric == ThresholdMetric::kErrorRate) {
+    absl::StatusOr<double> f = ParseFractionField(*s);
+    if (!f.ok()) {
+      Error(limit, limit_path,
+            absl::StrCat(f.status().message(),
+                         " (error_rate is a fraction: give 1% or 0.01)"));
+    } else {
+      out.limit = *f;
+    }
+  } else {
+    absl::StatusOr<Rational> r = ParseRateField(*s);
+    if (!r.ok()) {
+      Error(limit, limit_path,
+            absl::StrCat(r.status().message(),
+                         " (rps is a rate: give 500/min or 8/s)"));
+    } else {
+      out.limit = r->ToDouble();
+    }
   }
 }
 
@@ -640,26 +634,34 @@ absl::Status Loader::Result() const {
                             std::tie(b.line, b.column);
                    });
   std::vector<std::string> lines;
+  std::set<std::string> seen;  // inherited defaults repeat their problems
+  size_t shown = 0;
   for (const Problem& p : sorted) {
-    if (static_cast<int>(lines.size()) == kMaxErrors) {
-      lines.push_back(absl::StrCat(filename_, ": ... and ",
-                                   sorted.size() - kMaxErrors, " more"));
-      break;
+    std::string line =
+        absl::StrCat(filename_, ":", p.line, ":", p.column, ": ", p.text);
+    if (!seen.insert(line).second) continue;
+    if (shown == kMaxErrors) {
+      ++shown;
+      continue;
     }
-    lines.push_back(
-        absl::StrCat(filename_, ":", p.line, ":", p.column, ": ", p.text));
+    ++shown;
+    lines.push_back(std::move(line));
+  }
+  if (shown > kMaxErrors) {
+    lines.push_back(absl::StrCat(filename_, ": ... and ", shown - kMaxErrors,
+                                 " more"));
   }
   return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
 }
 
-absl::StatusOr<Scenario> Loader::Load(absl::string_view text) {
+bool Loader::Walk(absl::string_view text) {
   YAML::Node parsed;
   try {
     parsed = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     problems_.push_back({e.mark.line + 1, e.mark.column + 1,
                          absl::StrCat("YAML syntax error: ", e.msg)});
-    return Result();
+    return false;
   }
   // Only const access from here: yaml-cpp's non-const operator[] inserts.
   const YAML::Node& root = parsed;
@@ -667,26 +669,19 @@ absl::StatusOr<Scenario> Loader::Load(absl::string_view text) {
     Error(SourceLocation{1, 1}, "scenario",
           "the file is empty: a scenario needs name, target, requests and "
           "stages");
-    return Result();
+    return false;
   }
-  Scenario scenario;
+  Scenario& scenario = scenario_;
   if (!CheckMap(root, "",
                 {"name", "description", "target", "agents", "defaults",
                  "requests", "stages", "thresholds"})) {
-    return Result();
+    return false;
   }
   for (const char* key : {"name", "target", "requests", "stages"}) {
     Required(root, "", key);
   }
   if (root["name"] && !root["name"].IsNull()) {
-    if (auto s = Str(root["name"], "name")) {
-      if (s->empty() || s->size() > 128 ||
-          s->find_first_of("\r\n\t") != std::string::npos) {
-        Error(root["name"], "name", "must be 1-128 characters on one line");
-      } else {
-        scenario.name = *s;
-      }
-    }
+    if (auto s = Str(root["name"], "name")) scenario.name = *s;
   }
   if (root["description"]) {
     if (auto s = Str(root["description"], "description")) {
@@ -715,21 +710,52 @@ absl::StatusOr<Scenario> Loader::Load(absl::string_view text) {
   if (root["thresholds"] && !root["thresholds"].IsNull()) {
     LoadThresholds(root["thresholds"], scenario);
   }
+  return true;
+}
+
+absl::StatusOr<Scenario> Loader::Parse(absl::string_view text) {
+  Walk(text);
   if (absl::Status status = Result(); !status.ok()) return status;
-  return scenario;
+  return std::move(scenario_);
+}
+
+absl::StatusOr<Scenario> Loader::Load(absl::string_view text,
+                                      const ScenarioLimits& limits) {
+  if (Walk(text)) {
+    for (const ScenarioProblem& p : FindScenarioProblems(scenario_, limits)) {
+      const bool unread =
+          std::any_of(unreadable_.begin(), unreadable_.end(),
+                      [&p](const std::string& u) {
+                        return PathIsWithin(p.path, u);
+                      });
+      if (unread) continue;
+      const Mark mark = MarkOf(p.path);
+      problems_.push_back({mark.at.line, mark.at.column,
+                           absl::StrCat(mark.shown_path, ": ", p.message)});
+    }
+  }
+  if (absl::Status status = Result(); !status.ok()) return status;
+  return std::move(scenario_);
 }
 
 }  // namespace
 
 absl::StatusOr<Scenario> LoadScenarioYaml(absl::string_view text,
-                                          absl::string_view filename) {
-  return Loader(filename).Load(text);
+                                          absl::string_view filename,
+                                          const ScenarioLimits& limits) {
+  return Loader(filename).Load(text, limits);
 }
 
-absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
+absl::StatusOr<Scenario> ParseScenarioYaml(absl::string_view text,
+                                           absl::string_view filename) {
+  return Loader(filename).Parse(text);
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const ScenarioLimits& limits) {
   absl::StatusOr<std::string> text = ReadFile(path, kMaxScenarioFileBytes);
   if (!text.ok()) return text.status();
-  return LoadScenarioYaml(*text, path);
+  return LoadScenarioYaml(*text, path, limits);
 }
 
 }  // namespace barrage

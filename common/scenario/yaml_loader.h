@@ -1,33 +1,47 @@
 // Copyright 2026 The Barrage Authors.
 //
 // Loads a scenario file (YAML) into a validated Scenario. This and
-// scenario_fields.cc are the only places that know YAML; yaml-cpp exceptions
-// never escape them.
+// fields.cc are the only places that know YAML; yaml-cpp exceptions never
+// escape them. The loader checks syntax: YAML structure, unknown and
+// duplicate keys (which yaml-cpp 0.7 would silently accept), value types and
+// units. Every rule on the values is ValidateScenario's (validator.h), the
+// same the controller and agents apply to the wire form, reported here at
+// the position of the value that breaks it.
 //
 // Every problem found is reported, not just the first: the error Status is
 // InvalidArgument and its message holds one line per problem, sorted by
 // position, each as
 //   FILE:LINE:COLUMN: FIELD.PATH: what is wrong
 // e.g. "burst.yaml:12:15: stages[2].duration: missing unit (write 10s, 5m)".
-// Unknown keys, duplicate keys (which yaml-cpp 0.7 would silently accept),
-// values without units and plans that schedule nothing are errors.
+// A value inherited from `defaults` is reported once, at `defaults`.
 #ifndef BARRAGE_COMMON_SCENARIO_YAML_LOADER_H_
 #define BARRAGE_COMMON_SCENARIO_YAML_LOADER_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/scenario/scenario.h"
+#include "common/scenario/validator.h"
 
 namespace barrage {
 
 // `filename` is only used in messages.
 absl::StatusOr<Scenario> LoadScenarioYaml(absl::string_view text,
-                                          absl::string_view filename);
+                                          absl::string_view filename,
+                                          const ScenarioLimits& limits = {});
 
-// Reads `path` and loads it; an unreadable file is NotFound/InvalidArgument.
-absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path);
+// Reads `path` (at most 4 MiB) and loads it; an unreadable file is
+// NotFound/InvalidArgument.
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const ScenarioLimits& limits = {});
+
+// The syntax half of LoadScenarioYaml alone: the Scenario as written, which
+// may break any rule of validator.h. For tests and tools that need such a
+// Scenario (to see what the controller says of it); runs use
+// LoadScenarioYaml.
+absl::StatusOr<Scenario> ParseScenarioYaml(absl::string_view text,
+                                           absl::string_view filename);
 
 }  // namespace barrage
 
