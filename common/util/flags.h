@@ -66,7 +66,7 @@ class FlagSet {
   void Short(char c, absl::string_view name);
 
   // Parses `args` (without the program or command name) into the bound
-  // variables; returns the positional arguments in order. Errors are
+  // variables; returns the positional arguments in order. Call it once. Errors are
   // InvalidArgument naming the flag: an unknown flag (with the closest
   // defined name as "did you mean --x?"), a missing value, an int that is
   // not a whole number or out of range, a bool other than true/false, a
