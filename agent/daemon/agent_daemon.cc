@@ -19,11 +19,12 @@
 #include "common/stats/histogram_codec.h"
 #include "common/metrics/prometheus_text.h"
 #include "common/scenario/codec.h"
+#include "common/util/version.h"
 
 namespace barrage {
 namespace {
 
-constexpr char kVersion[] = "0.1.0";
+const char* const kVersion = VersionNumber();
 
 int Cores() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -16,66 +16,93 @@
 #include <iostream>
 #include <thread>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "agent/daemon/agent_daemon.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
-#include "common/util/flag_names.h"
+#include "common/util/flags.h"
 #include "common/util/host_port.h"
-
-ABSL_FLAG(std::string, controller, "127.0.0.1:7400", "controller gRPC address");
-ABSL_FLAG(std::string, id, "", "agent id (default: host name)");
-ABSL_FLAG(std::string, http, "127.0.0.1:9401", "HTTP listen address (/healthz); empty: none");
-ABSL_FLAG(int, workers, 0, "worker threads (default: cores)");
-ABSL_FLAG(int, capacity, 0, "relative load weight (default: workers)");
-ABSL_FLAG(std::string, max_rate, "", "cap on this agent's share, like 500/s");
-ABSL_FLAG(bool, insecure_targets, false, "https targets without certificate checks");
-ABSL_FLAG(std::string, http_engine, "auto",
-          "auto: native HTTP/1.1 for http:// targets, libcurl otherwise; curl: libcurl always");
-ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this agent (CN = --id)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of this agent");
-ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signed the controller's certificate");
-ABSL_FLAG(bool, insecure, false, "allow plaintext to a non-loopback controller");
+#include "common/util/version.h"
 
 namespace {
+
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop.store(true); }
+
+// The flags' values; DefineFlags binds them.
+struct Flags {
+  std::string controller;
+  std::string id;
+  std::string http;
+  int64_t workers = 0;
+  int64_t capacity = 0;
+  std::vector<std::string> allow_targets;
+  std::string max_rate;
+  bool insecure_targets = false;
+  std::string http_engine;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  bool insecure = false;
+  bool version = false;
+};
+
+void DefineFlags(barrage::FlagSet& flags, Flags& f) {
+  flags.String("controller", &f.controller, "127.0.0.1:7400", "HOST:PORT",
+               "controller gRPC address");
+  flags.String("id", &f.id, "", "NAME", "agent id (default: the host name)");
+  flags.String("http", &f.http, "127.0.0.1:9401", "HOST:PORT",
+               "HTTP listen address (/metrics, /healthz); empty: none");
+  flags.Int("workers", &f.workers, 0, 0, 10'000, "N", "worker threads; 0: one per core");
+  flags.Int("capacity", &f.capacity, 0, 0, 1'000'000, "W",
+            "relative load weight; 0: the number of workers");
+  flags.Repeated("allow-target", &f.allow_targets, "PATTERN",
+                 "allow only targets matching this host glob or CIDR (none: any)");
+  flags.String("max-rate", &f.max_rate, "", "N/s", "cap on this agent's share, like 500/s");
+  flags.Bool("insecure-targets", &f.insecure_targets,
+             "https targets without certificate checks");
+  flags.String("http-engine", &f.http_engine, "auto", "auto|curl",
+               "auto: native HTTP/1.1 for http:// targets, libcurl otherwise; curl: libcurl");
+  flags.String("tls-cert", &f.tls_cert, "", "FILE", "PEM certificate of this agent (CN = --id)");
+  flags.String("tls-key", &f.tls_key, "", "FILE", "PEM private key of this agent");
+  flags.String("tls-ca", &f.tls_ca, "", "FILE",
+               "PEM CA that signed the controller's certificate (turns on TLS)");
+  flags.Bool("insecure", &f.insecure, "allow plaintext to a non-loopback controller");
+  flags.Bool("version", &f.version, "print the version and exit");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // --allow-target may repeat: collect it before absl sees the flags.
-  std::vector<std::string> normalized = barrage::NormalizeFlagNames(argc, argv);
-  std::vector<std::string> allow;
-  std::vector<char*> rest;
-  for (size_t i = 0; i < normalized.size(); ++i) {
-    absl::string_view a = normalized[i];
-    if (absl::ConsumePrefix(&a, "--allow_target")) {
-      if (absl::ConsumePrefix(&a, "=")) {
-        allow.emplace_back(a);
-      } else if (a.empty() && i + 1 < normalized.size()) {
-        allow.emplace_back(normalized[++i]);
-      } else {
-        std::cerr << "barrage-agent: --allow-target needs a pattern\n";
-        return 2;
-      }
-      continue;
-    }
-    rest.push_back(normalized[i].data());
+  barrage::FlagSet flags(
+      "barrage-agent --controller HOST:PORT --id NAME [--allow-target PATTERN]... [flags]");
+  Flags f;
+  DefineFlags(flags, f);
+  absl::StatusOr<std::vector<std::string>> positional =
+      flags.Parse(std::vector<std::string>(argv + 1, argv + argc));
+  if (positional.ok() && !positional->empty()) {
+    positional = absl::InvalidArgumentError("unexpected argument '" + positional->front() + "'");
   }
-  absl::SetProgramUsageMessage(
-      "barrage-agent --controller 127.0.0.1:7400 --id NAME [--allow-target PATTERN]...");
-  int rest_argc = static_cast<int>(rest.size());
-  absl::ParseCommandLine(rest_argc, rest.data());
+  if (!positional.ok()) {
+    std::cerr << "barrage-agent: " << positional.status().message()
+              << "\nsee 'barrage-agent --help'\n";
+    return barrage::kExitUsage;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.Help();
+    return barrage::kExitPassed;
+  }
+  if (f.version) {
+    std::cout << barrage::VersionLine("barrage-agent") << "\n";
+    return barrage::kExitPassed;
+  }
   barrage::AgentDaemonOptions options;
   for (auto [flag, path, out] :
-       {std::tuple{"--tls-cert", absl::GetFlag(FLAGS_tls_cert), &options.tls_cert_pem},
-        std::tuple{"--tls-key", absl::GetFlag(FLAGS_tls_key), &options.tls_key_pem},
-        std::tuple{"--tls-ca", absl::GetFlag(FLAGS_tls_ca), &options.tls_ca_pem}}) {
+       {std::tuple{"--tls-cert", f.tls_cert, &options.tls_cert_pem},
+        std::tuple{"--tls-key", f.tls_key, &options.tls_key_pem},
+        std::tuple{"--tls-ca", f.tls_ca, &options.tls_ca_pem}}) {
     if (path.empty()) continue;
     absl::StatusOr<std::string> text = barrage::ReadNonEmptyFile(path, /*strip_whitespace=*/false);
     if (!text.ok()) {
@@ -87,38 +114,38 @@ int main(int argc, char** argv) {
   const bool tls = !options.tls_ca_pem.empty();
   if (tls && (options.tls_cert_pem.empty() || options.tls_key_pem.empty())) {
     std::cerr << "barrage-agent: TLS needs --tls-ca, --tls-cert and --tls-key\n";
-    return 2;
+    return barrage::kExitUsage;
   }
-  options.controller = absl::GetFlag(FLAGS_controller);
+  options.controller = f.controller;
   {
     const std::string& c = options.controller;
-    if (!tls && !barrage::IsLoopbackAddress(c) && !absl::GetFlag(FLAGS_insecure)) {
+    if (!tls && !barrage::IsLoopbackAddress(c) && !f.insecure) {
       std::cerr << "barrage-agent: refusing plaintext to non-loopback " << c
                 << ": give --tls-ca/--tls-cert/--tls-key, or --insecure\n";
-      return 2;
+      return barrage::kExitUsage;
     }
   }
-  options.id = absl::GetFlag(FLAGS_id);
+  options.id = f.id;
   if (options.id.empty()) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     options.id = host;
   }
-  options.workers = absl::GetFlag(FLAGS_workers);
-  options.capacity = absl::GetFlag(FLAGS_capacity);
-  options.allow_targets = allow;
-  options.insecure_targets = absl::GetFlag(FLAGS_insecure_targets);
-  if (const std::string e = absl::GetFlag(FLAGS_http_engine);
+  options.workers = static_cast<int>(f.workers);
+  options.capacity = static_cast<int>(f.capacity);
+  options.allow_targets = f.allow_targets;
+  options.insecure_targets = f.insecure_targets;
+  if (const std::string& e = f.http_engine;
       !barrage::ParseHttpEngine(e, &options.http_engine)) {
     std::cerr << "barrage-agent: --http-engine: '" << e << "' is not auto or curl\n";
-    return 2;
+    return barrage::kExitUsage;
   }
-  if (std::string r = absl::GetFlag(FLAGS_max_rate); !r.empty()) {
+  if (const std::string& r = f.max_rate; !r.empty()) {
     absl::string_view v = r;
     double n = 0;
     if (!absl::ConsumeSuffix(&v, "/s") || !absl::SimpleAtod(v, &n) || n <= 0) {
       std::cerr << "barrage-agent: --max-rate: '" << r << "' is not like 500/s\n";
-      return 2;
+      return barrage::kExitUsage;
     }
     options.max_rate_per_s = n;
   }
@@ -128,7 +155,7 @@ int main(int argc, char** argv) {
   barrage::AgentDaemon daemon(options, barrage::SystemClock());
   httplib::Server http;
   std::thread http_thread;
-  if (const std::string addr = absl::GetFlag(FLAGS_http); !addr.empty()) {
+  if (const std::string& addr = f.http; !addr.empty()) {
     absl::StatusOr<barrage::HostPort> listen = barrage::ParseHostPort(addr);
     if (!listen.ok()) {
       std::cerr << "barrage-agent: --http: " << listen.status().message() << "\n";
@@ -143,7 +170,7 @@ int main(int argc, char** argv) {
     });
     if (!http.bind_to_port(listen->host, listen->port)) {
       std::cerr << "barrage-agent: cannot listen on " << addr << "\n";
-      return 3;
+      return barrage::kExitCannotStart;
     }
     http_thread = std::thread([&http] { http.listen_after_bind(); });
   }
@@ -159,5 +186,5 @@ int main(int argc, char** argv) {
   stopper.join();
   http.stop();
   if (http_thread.joinable()) http_thread.join();
-  return 0;
+  return barrage::kExitPassed;
 }

@@ -2,122 +2,196 @@
 
 #include "controller/cli/commands.h"
 
-
 #include <algorithm>
+#include <limits>
+#include <utility>
 
 #include "absl/strings/numbers.h"
-#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/scenario/fields.h"
-#include "common/util/host_port.h"
 #include "common/scenario/yaml_loader.h"
+#include "common/util/host_port.h"
+#include "common/util/version.h"
 #include "controller/cli/plan_printer.h"
 #include "controller/cli/run_command.h"
-#include "tools/target/target_server.h"
 #include "controller/run/load_splitter.h"
+#include "tools/target/target_server.h"
 
 namespace barrage {
 namespace {
 
-constexpr char kUsage[] =
-    R"(usage: barrage <command> [arguments]
+using CommandFunction = int (*)(const std::vector<std::string>& args,
+                                std::ostream& out, std::ostream& err);
 
-commands:
-  run FILE [--controller ADDR]   run the scenario on a controller's agents, or
-      [--local N [--workers W]]  here with N agents (W threads each); live
-      [--http-engine auto|curl]  (local agents' HTTP client; default auto)
-      [--out json=F] [--quiet]   progress, summary, exit code (see below)
-      [--token-file F]
-  agents [--controller ADDR]     list the controller's agents
-  status [--controller ADDR]     the active (or last) run and its progress
-  stop [RUN] [--now]             stop the active run (gracefully, or at once)
-  runs                           the runs the controller keeps (--data)
-  report RUN [--format json]     a kept run's result JSON
-  validate FILE...               check scenario files; print the normalized plan
-  plan FILE --agents N           print how the load splits across N agents
-       [--capacity W1,W2,...]    relative agent capacities (default: equal)
-  target [--listen HOST:PORT]    serve HTTP/1.1 for tests (default 127.0.0.1:8080)
-         [--delay D] [--jitter D]  answer after D +/- jitter (like 10ms)
-         [--error-rate F]          fraction answered 500 (like 1% or 0.01)
-         [--status N] [--threads N] [--seed N]
-  help                           this text
+struct Command {
+  const char* name;
+  const char* args;  // the positional arguments in the usage line
+  const char* summary;
+  CommandFunction run;
+};
 
-The controller address defaults to $BARRAGE_CONTROLLER, else 127.0.0.1:7400.
-
-exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid scenario,
-  3 could not start, 4 aborted (abort threshold or Ctrl-C), 1 internal error
-)";
-
-// "HOST:PORT" with an IPv4 address, localhost or a bracketed IPv6 address.
-absl::Status ParseListen(absl::string_view text, TargetServer::Options& o) {
-  absl::StatusOr<HostPort> address = ParseHostPort(text);
-  if (!address.ok()) return address.status();
-  o.host = address->host;
-  o.port = address->port;
-  return absl::OkStatus();
+int CommandRun(const std::vector<std::string>& args, std::ostream& out,
+        std::ostream& err) {
+  return RunRun(args, out, err, &InterruptCounter());
+}
+int CommandAgents(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err) {
+  return RunControlCommand("agents", args, out, err);
+}
+int CommandStatus(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err) {
+  return RunControlCommand("status", args, out, err);
+}
+int CommandStop(const std::vector<std::string>& args, std::ostream& out,
+         std::ostream& err) {
+  return RunControlCommand("stop", args, out, err);
+}
+int CommandRuns(const std::vector<std::string>& args, std::ostream& out,
+         std::ostream& err) {
+  return RunControlCommand("runs", args, out, err);
+}
+int CommandReport(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err) {
+  return RunControlCommand("report", args, out, err);
 }
 
-// Applies one `barrage target` flag's value.
+constexpr Command kCommands[] = {
+    {"run", "FILE",
+     "run a scenario on a controller's agents, or here (--local N)",
+     CommandRun},
+    {"agents", "", "list the controller's agents", CommandAgents},
+    {"status", "", "the active (or last) run and its progress", CommandStatus},
+    {"stop", "[RUN]", "stop the active run (gracefully, or at once with --now)",
+     CommandStop},
+    {"runs", "", "the runs the controller keeps (its --data)", CommandRuns},
+    {"report", "RUN", "a kept run's result JSON", CommandReport},
+    {"validate", "FILE...", "check scenario files; print each normalized plan",
+     RunValidate},
+    {"plan", "FILE", "print how the load splits across agents", RunPlan},
+    {"target", "", "serve HTTP/1.1 for tests until Ctrl-C", RunTarget},
+};
+
+const Command* FindCommand(absl::string_view name) {
+  for (const Command& c : kCommands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// The command list, notes and exit codes: `barrage` alone prints this.
+std::string Overview() {
+  std::string out = "usage: barrage <command> [arguments] [flags]\n\ncommands:\n";
+  auto line = [&out](absl::string_view left, absl::string_view right) {
+    std::string l = absl::StrCat("  ", left);
+    l.resize(std::max<size_t>(l.size() + 2, 20), ' ');
+    absl::StrAppend(&out, l, right, "\n");
+  };
+  for (const Command& c : kCommands) {
+    line(absl::StrCat(c.name, *c.args != '\0' ? " " : "", c.args), c.summary);
+  }
+  line("help [COMMAND]", "this text with every command's flags, or COMMAND's");
+  absl::StrAppend(
+      &out,
+      "\n'barrage help COMMAND' or 'barrage COMMAND --help' lists a command's "
+      "flags.\nThe controller address defaults to $BARRAGE_CONTROLLER, else "
+      "127.0.0.1:7400.\n\n"
+      "exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid "
+      "scenario,\n  3 could not start, 4 aborted (abort threshold or Ctrl-C), "
+      "1 internal error\n");
+  return out;
+}
+
+// `barrage help [COMMAND]`.
+int RunHelp(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err) {
+  if (args.empty()) {
+    out << Overview();
+    for (const Command& c : kCommands) {
+      out << "\n";
+      c.run({"--help"}, out, err);
+    }
+    return kExitPassed;
+  }
+  const Command* command = FindCommand(args[0]);
+  if (command == nullptr || args.size() > 1) {
+    err << "barrage help: "
+        << (command == nullptr ? absl::StrCat("unknown command '", args[0], "'")
+                               : std::string("give one command"))
+        << "\nsee 'barrage help'\n";
+    return kExitUsage;
+  }
+  return command->run({"--help"}, out, err);
+}
+
+// Applies one `barrage target` string flag's value (the int flags are
+// checked by the FlagSet).
 absl::Status ApplyTargetFlag(absl::string_view flag, const std::string& value,
                              TargetServer::Options& o) {
-  if (flag == "--listen") return ParseListen(value, o);
-  if (flag == "--delay" || flag == "--jitter") {
+  if (flag == "listen") {
+    absl::StatusOr<HostPort> address = ParseHostPort(value);
+    if (!address.ok()) return address.status();
+    o.host = address->host;
+    o.port = address->port;
+    return absl::OkStatus();
+  }
+  if (flag == "delay" || flag == "jitter") {
     absl::StatusOr<absl::Duration> d = ParseDurationField(value);
     if (!d.ok()) return d.status();
-    (flag == "--delay" ? o.delay : o.jitter) = *d;
+    (flag == "delay" ? o.delay : o.jitter) = *d;
     return absl::OkStatus();
   }
-  if (flag == "--error-rate") {
-    absl::StatusOr<double> rate = ParseFractionField(value);
-    if (!rate.ok()) return rate.status();
-    o.error_rate = *rate;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<int64_t> n = ParseIntField(value);
-  if (!n.ok()) return n.status();
-  if (flag == "--status") {
-    if (*n < 200 || *n > 599) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", value, "' is not a status from 200 to 599"));
-    }
-    o.status = static_cast<int>(*n);
-  } else if (flag == "--threads") {
-    if (*n < 1 || *n > 64) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", value, "' is not a thread count from 1 to 64"));
-    }
-    o.threads = static_cast<int>(*n);
-  } else {  // --seed
-    if (*n < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", value, "' is negative"));
-    }
-    o.seed = static_cast<uint64_t>(*n);
-  }
+  absl::StatusOr<double> rate = ParseFractionField(value);  // error-rate
+  if (!rate.ok()) return rate.status();
+  o.error_rate = *rate;
   return absl::OkStatus();
 }
 
 }  // namespace
 
+FlagSet CommandFlags(absl::string_view name) {
+  const Command* c = FindCommand(name);
+  if (c == nullptr) return FlagSet(absl::StrCat("barrage ", name, " [flags]"));
+  return FlagSet(absl::StrCat("barrage ", c->name, *c->args != '\0' ? " " : "",
+                              c->args, " [flags]"),
+                 c->summary);
+}
+
+ParsedCommand ParseCommand(absl::string_view command, FlagSet& flags,
+                           const std::vector<std::string>& args,
+                           std::ostream& out, std::ostream& err) {
+  ParsedCommand parsed;
+  absl::StatusOr<std::vector<std::string>> positional = flags.Parse(args);
+  if (!positional.ok()) {
+    parsed.exit_code = UsageError(command, positional.status().message(), err);
+  } else if (flags.help_requested()) {
+    out << flags.Help();
+    parsed.exit_code = kExitPassed;
+  } else {
+    parsed.positional = std::move(*positional);
+  }
+  return parsed;
+}
+
+int UsageError(absl::string_view command, absl::string_view message,
+               std::ostream& err) {
+  err << "barrage " << command << ": " << message << "\nsee 'barrage "
+      << command << " --help'\n";
+  return kExitUsage;
+}
+
 int RunValidate(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err) {
-  std::vector<std::string> files;
+  FlagSet flags = CommandFlags("validate");
   bool quiet = false;
-  for (const std::string& a : args) {
-    if (a == "-q" || a == "--quiet") {
-      quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      err << "barrage validate: unknown flag '" << a << "'\n" << kUsage;
-      return kExitUsage;
-    } else {
-      files.push_back(a);
-    }
-  }
+  flags.Bool("quiet", &quiet, "print only 'FILE: valid', not the plan");
+  flags.Short('q', "quiet");
+  const ParsedCommand parsed = ParseCommand("validate", flags, args, out, err);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const std::vector<std::string>& files = parsed.positional;
   if (files.empty()) {
-    err << "barrage validate: give at least one scenario file\n" << kUsage;
-    return kExitUsage;
+    return UsageError("validate", "give at least one scenario file", err);
   }
   int code = kExitPassed;
   for (const std::string& file : files) {
@@ -135,61 +209,45 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out,
 
 int RunPlan(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err) {
-  std::string file;
-  std::string agents_text;
+  FlagSet flags = CommandFlags("plan");
+  int64_t agent_count = 0;
   std::string capacity_text;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string value;
-    if (TakeFlag(args, i, "--agents", value)) {
-      agents_text = value;
-    } else if (TakeFlag(args, i, "--capacity", value)) {
-      capacity_text = value;
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      err << "barrage plan: unknown or incomplete flag '" << args[i] << "'\n"
-          << kUsage;
-      return kExitUsage;
-    } else if (file.empty()) {
-      file = args[i];
-    } else {
-      err << "barrage plan: one scenario file only\n";
-      return kExitUsage;
-    }
+  flags.Int("agents", &agent_count, 0, 1, 10'000, "N",
+            "split across N agents (equal, unless --capacity)");
+  flags.String("capacity", &capacity_text, "", "W1,W2,...",
+               "relative agent capacities, each from 1 to 1000000");
+  const ParsedCommand parsed = ParseCommand("plan", flags, args, out, err);
+  if (parsed.exit_code) return *parsed.exit_code;
+  if (parsed.positional.size() != 1) {
+    return UsageError("plan", "give one scenario file", err);
   }
-  if (file.empty()) {
-    err << "barrage plan: give a scenario file\n" << kUsage;
-    return kExitUsage;
-  }
+  const std::string& file = parsed.positional[0];
   std::vector<AgentCapacity> agents;
   if (!capacity_text.empty()) {
     for (absl::string_view part : absl::StrSplit(capacity_text, ',')) {
       int64_t w = 0;
       if (!absl::SimpleAtoi(part, &w) || w < 1 || w > 1'000'000) {
-        err << "barrage plan: --capacity: '" << part
-            << "' is not a whole number from 1 to 1000000\n";
-        return kExitUsage;
+        return UsageError("plan",
+                          absl::StrCat("--capacity: '", part,
+                                       "' is not a whole number from 1 to 1000000"),
+                          err);
       }
       agents.push_back({absl::StrCat("agent-", agents.size() + 1), w});
     }
   }
-  if (!agents_text.empty()) {
-    int64_t n = 0;
-    if (!absl::SimpleAtoi(agents_text, &n) || n < 1 || n > 10'000) {
-      err << "barrage plan: --agents: '" << agents_text
-          << "' is not a whole number from 1 to 10000\n";
-      return kExitUsage;
+  if (flags.Given("agents")) {
+    if (!agents.empty() && static_cast<int64_t>(agents.size()) != agent_count) {
+      return UsageError("plan",
+                        absl::StrCat("--capacity lists ", agents.size(),
+                                     " agents but --agents is ", agent_count),
+                        err);
     }
-    if (!agents.empty() && static_cast<int64_t>(agents.size()) != n) {
-      err << "barrage plan: --capacity lists " << agents.size()
-          << " agents but --agents is " << n << "\n";
-      return kExitUsage;
-    }
-    for (int64_t k = static_cast<int64_t>(agents.size()); k < n; ++k) {
+    for (int64_t k = static_cast<int64_t>(agents.size()); k < agent_count; ++k) {
       agents.push_back({absl::StrCat("agent-", k + 1), 1});
     }
   }
   if (agents.empty()) {
-    err << "barrage plan: give --agents N (or --capacity W1,W2,...)\n";
-    return kExitUsage;
+    return UsageError("plan", "give --agents N (or --capacity W1,W2,...)", err);
   }
   absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
   if (!scenario.ok()) {
@@ -207,38 +265,40 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out,
 
 int RunTarget(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
-  static constexpr absl::string_view kFlags[] = {
-      "--listen", "--delay",   "--jitter", "--error-rate",
-      "--status", "--threads", "--seed"};
+  FlagSet flags = CommandFlags("target");
   TargetServer::Options options;
-  std::vector<absl::string_view> seen;
-  for (size_t i = 0; i < args.size(); ++i) {
-    absl::string_view flag;
-    std::string value;
-    for (absl::string_view f : kFlags) {
-      const size_t at = i;
-      if (TakeFlag(args, i, f, value)) {
-        flag = f;
-        break;
-      }
-      i = at;
-    }
-    if (flag.empty()) {
-      err << "barrage target: unknown argument, or flag without a value: '"
-          << args[i] << "'\n"
-          << kUsage;
-      return kExitUsage;
-    }
-    if (std::find(seen.begin(), seen.end(), flag) != seen.end()) {
-      err << "barrage target: " << flag << " given twice\n";
-      return kExitUsage;
-    }
-    seen.push_back(flag);
-    if (absl::Status s = ApplyTargetFlag(flag, value, options); !s.ok()) {
-      err << "barrage target: " << flag << ": " << s.message() << "\n";
-      return kExitUsage;
+  std::string listen, delay, jitter, error_rate;
+  int64_t status = 0, threads = 0, seed = 0;
+  flags.String("listen", &listen, "127.0.0.1:8080", "HOST:PORT",
+               "listen address (port 0: any free port)");
+  flags.String("delay", &delay, "0ms", "D", "answer after D, like 10ms");
+  flags.String("jitter", &jitter, "0ms", "D", "+/- uniform jitter on the delay");
+  flags.String("error-rate", &error_rate, "0", "F",
+               "fraction answered 500, like 1% or 0.01");
+  flags.Int("status", &status, options.status, 200, 599, "N",
+            "status of the other answers");
+  flags.Int("threads", &threads, options.threads, 1, 64, "N", "worker threads");
+  flags.Int("seed", &seed, static_cast<int64_t>(options.seed), 0, std::numeric_limits<int64_t>::max(),
+            "N", "seed of the error choice and the jitter");
+  const ParsedCommand parsed = ParseCommand("target", flags, args, out, err);
+  if (parsed.exit_code) return *parsed.exit_code;
+  if (!parsed.positional.empty()) {
+    return UsageError(
+        "target", absl::StrCat("unexpected argument '", parsed.positional[0], "'"),
+        err);
+  }
+  const std::pair<const char*, const std::string*> string_flags[] = {
+      {"listen", &listen}, {"delay", &delay}, {"jitter", &jitter},
+      {"error-rate", &error_rate}};
+  for (const auto& [name, value] : string_flags) {
+    if (!flags.Given(name)) continue;
+    if (absl::Status s = ApplyTargetFlag(name, *value, options); !s.ok()) {
+      return UsageError("target", absl::StrCat("--", name, ": ", s.message()), err);
     }
   }
+  options.status = static_cast<int>(status);
+  options.threads = static_cast<int>(threads);
+  options.seed = static_cast<uint64_t>(seed);
 
   TargetServer server(options);
   if (absl::Status s = server.Start(); !s.ok()) {
@@ -262,22 +322,6 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
   return kExitPassed;
 }
 
-bool TakeFlag(const std::vector<std::string>& args, size_t& i,
-              absl::string_view name, std::string& value) {
-  absl::string_view arg = args[i];
-  if (!absl::ConsumePrefix(&arg, name)) return false;
-  if (arg.empty()) {
-    if (i + 1 >= args.size()) return false;
-    value = args[++i];
-    return true;
-  }
-  if (absl::ConsumePrefix(&arg, "=")) {
-    value = std::string(arg);
-    return true;
-  }
-  return false;
-}
-
 std::atomic<int>& InterruptCounter() {
   static std::atomic<int> counter{0};
   return counter;
@@ -286,24 +330,22 @@ std::atomic<int>& InterruptCounter() {
 int RunCli(const std::vector<std::string>& argv, std::ostream& out,
            std::ostream& err) {
   if (argv.size() < 2) {
-    err << kUsage;
+    err << Overview();
     return kExitUsage;
   }
-  const std::string& command = argv[1];
+  const std::string& name = argv[1];
   const std::vector<std::string> args(argv.begin() + 2, argv.end());
-  if (command == "run") return RunRun(args, out, err, &InterruptCounter());
-  if (command == "agents" || command == "status" || command == "stop" ||
-      command == "runs" || command == "report") {
-    return RunControlCommand(command, args, out, err);
+  if (const Command* command = FindCommand(name); command != nullptr) {
+    return command->run(args, out, err);
   }
-  if (command == "validate") return RunValidate(args, out, err);
-  if (command == "plan") return RunPlan(args, out, err);
-  if (command == "target") return RunTarget(args, out, err);
-  if (command == "help" || command == "--help" || command == "-h") {
-    out << kUsage;
+  if (name == "help" || name == "--help" || name == "-h") {
+    return RunHelp(args, out, err);
+  }
+  if (name == "--version") {
+    out << VersionLine("barrage") << "\n";
     return kExitPassed;
   }
-  err << "barrage: unknown command '" << command << "'\n" << kUsage;
+  err << "barrage: unknown command '" << name << "'\nsee 'barrage help'\n";
   return kExitUsage;
 }
 

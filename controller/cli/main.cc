@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/util/exit_codes.h"
 #include "controller/cli/commands.h"
 
 namespace {
@@ -16,7 +17,7 @@ namespace {
 // The first Ctrl-C asks `barrage run` to stop gracefully, the second to stop
 // at once; a third exits without waiting.
 void OnInterrupt(int) {
-  if (barrage::InterruptCounter().fetch_add(1) >= 2) _exit(130);
+  if (barrage::InterruptCounter().fetch_add(1) >= 2) _exit(barrage::kExitInterrupted);
 }
 
 }  // namespace

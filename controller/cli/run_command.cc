@@ -3,115 +3,118 @@
 #include "controller/cli/run_command.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "controller/cli/local_run.h"
+#include "common/scenario/yaml_loader.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
-#include "common/scenario/yaml_loader.h"
+#include "common/util/flags.h"
 #include "controller/cli/commands.h"
+#include "controller/cli/local_run.h"
 #include "controller/cli/remote_run.h"
 
 namespace barrage {
 namespace {
+
+constexpr char kInsecureHelp[] = "allow plaintext to a non-loopback controller";
 
 std::string DefaultController() {
   const char* env = std::getenv("BARRAGE_CONTROLLER");
   return env != nullptr && *env != '\0' ? env : "127.0.0.1:7400";
 }
 
-bool ReadToken(const std::string& file, std::string& token, std::ostream& err) {
-  absl::StatusOr<std::string> text = ReadNonEmptyFile(file, /*strip_whitespace=*/true);
-  if (!text.ok()) {
-    err << "barrage: --token-file " << text.status().message() << "\n";
-    return false;
-  }
-  token = std::move(*text);
-  return true;
+// The flags of every command that talks to a controller.
+struct RemoteFlags {
+  std::string controller;
+  std::string token_file;
+  std::string tls_ca;
+  bool insecure = false;
+};
+
+void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f,
+                       absl::string_view insecure_help) {
+  flags.String("controller", &f.controller, DefaultController(), "HOST:PORT",
+               "controller gRPC address; $BARRAGE_CONTROLLER sets the default");
+  flags.String("token-file", &f.token_file, "", "FILE",
+               "file holding the controller's bearer token");
+  flags.String("tls-ca", &f.tls_ca, "", "FILE",
+               "PEM CA to verify the controller with (turns on TLS)");
+  flags.Bool("insecure", &f.insecure, insecure_help);
 }
 
-bool ReadPem(const std::string& file, std::string& pem, std::ostream& err) {
-  absl::StatusOr<std::string> text = ReadNonEmptyFile(file, /*strip_whitespace=*/false);
-  if (!text.ok()) {
-    err << "barrage: --tls-ca " << text.status().message() << "\n";
-    return false;
+// Copies the flags into `remote`, reading the files they name.
+absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote) {
+  remote.controller = f.controller;
+  remote.insecure = f.insecure;
+  for (auto [flag, path, strip, text] :
+       {std::tuple{"--token-file", &f.token_file, true, &remote.token},
+        std::tuple{"--tls-ca", &f.tls_ca, false, &remote.tls_ca_pem}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> read = ReadNonEmptyFile(*path, strip);
+    if (!read.ok()) {
+      return absl::Status(read.status().code(),
+                          absl::StrCat(flag, " ", read.status().message()));
+    }
+    *text = std::move(*read);
   }
-  pem = std::move(*text);
-  return true;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err, const std::atomic<int>* interrupt) {
-  std::string file;
+  FlagSet flags = CommandFlags("run");
+  int64_t local_agents = 0;
+  int64_t workers = 0;
+  std::string http_engine;
+  RemoteFlags remote_flags;
+  std::string out_spec;
   RemoteOptions remote;
-  remote.controller = DefaultController();
-  remote.interrupt = interrupt;
+  flags.Int("local", &local_agents, 0, 1, 64, "N",
+            "run here: an embedded controller and N agent daemons on loopback");
+  flags.Int("workers", &workers, 0, 1, 256, "W",
+            "with --local: threads per agent (default: cores / agents)");
+  flags.String("http-engine", &http_engine, "auto", "auto|curl",
+               "with --local: the agents' HTTP client (auto: native HTTP/1.1 "
+               "for http://, libcurl otherwise)");
+  DefineRemoteFlags(flags, remote_flags,
+                    "allow plaintext to a non-loopback controller; with "
+                    "--local: https targets without certificate checks");
+  flags.String("out", &out_spec, "", "json=FILE", "also write the result JSON to FILE");
+  flags.Bool("quiet", &remote.quiet, "no live progress; the summary and the exit code only");
+  flags.Short('q', "quiet");
+  const ParsedCommand parsed = ParseCommand("run", flags, args, out, err);
+  if (parsed.exit_code) return *parsed.exit_code;
+  if (parsed.positional.size() != 1) {
+    return UsageError("run", "give one scenario file", err);
+  }
+  const std::string& file = parsed.positional[0];
+  const bool is_local = flags.Given("local");
+  if (is_local && flags.Given("controller")) {
+    return UsageError("run", "give --local N or --controller ADDR, not both", err);
+  }
   LocalOptions local;
-  bool is_local = false;
-  bool has_controller = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string value;
-    if (TakeFlag(args, i, "--local", value)) {
-      if (!absl::SimpleAtoi(value, &local.agents) || local.agents < 1 || local.agents > 64) {
-        err << "barrage run: --local: '" << value << "' is not a number of agents from 1 to 64\n";
-        return kExitUsage;
-      }
-      is_local = true;
-    } else if (TakeFlag(args, i, "--workers", value)) {
-      if (!absl::SimpleAtoi(value, &local.workers_per_agent) ||
-          local.workers_per_agent < 1 || local.workers_per_agent > 256) {
-        err << "barrage run: --workers: '" << value << "' is not a number from 1 to 256\n";
-        return kExitUsage;
-      }
-    } else if (TakeFlag(args, i, "--http-engine", value)) {
-      if (!ParseHttpEngine(value, &local.http_engine)) {
-        err << "barrage run: --http-engine: '" << value << "' is not auto or curl\n";
-        return kExitUsage;
-      }
-    } else if (TakeFlag(args, i, "--controller", value)) {
-      remote.controller = value;
-      has_controller = true;
-    } else if (TakeFlag(args, i, "--token-file", value)) {
-      if (!ReadToken(value, remote.token, err)) return kExitUsage;
-    } else if (TakeFlag(args, i, "--tls-ca", value)) {
-      if (!ReadPem(value, remote.tls_ca_pem, err)) return kExitUsage;
-    } else if (TakeFlag(args, i, "--out", value)) {
-      absl::string_view spec = value;
-      if (absl::ConsumePrefix(&spec, "json=") && !spec.empty()) {
-        remote.json_out = std::string(spec);
-      } else {
-        err << "barrage run: --out: '" << value << "' is not json=FILE\n";
-        return kExitUsage;
-      }
-    } else if (args[i] == "--quiet" || args[i] == "-q") {
-      remote.quiet = true;
-    } else if (args[i] == "--insecure") {
-      local.insecure_targets = true;
-      remote.insecure = true;
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      err << "barrage run: unknown or incomplete flag '" << args[i] << "'\n";
-      return kExitUsage;
-    } else if (file.empty()) {
-      file = args[i];
-    } else {
-      err << "barrage run: one scenario file only\n";
-      return kExitUsage;
+  local.agents = static_cast<int>(local_agents);
+  local.workers_per_agent = static_cast<int>(workers);
+  local.insecure_targets = remote_flags.insecure;
+  if (!ParseHttpEngine(http_engine, &local.http_engine)) {
+    return UsageError(
+        "run", absl::StrCat("--http-engine: '", http_engine, "' is not auto or curl"), err);
+  }
+  if (!out_spec.empty()) {
+    absl::string_view spec = out_spec;
+    if (!absl::ConsumePrefix(&spec, "json=") || spec.empty()) {
+      return UsageError("run", absl::StrCat("--out: '", out_spec, "' is not json=FILE"), err);
     }
+    remote.json_out = std::string(spec);
   }
-  if (file.empty()) {
-    err << "barrage run: give a scenario file\n";
+  if (absl::Status s = ApplyRemoteFlags(remote_flags, remote); !s.ok()) {
+    err << "barrage run: " << s.message() << "\n";
     return kExitUsage;
   }
-  if (is_local && has_controller) {
-    err << "barrage run: give --local N or --controller ADDR, not both\n";
-    return kExitUsage;
-  }
+  remote.interrupt = interrupt;
   absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
   if (!scenario.ok()) {
     err << scenario.status().message() << "\n";
@@ -123,45 +126,38 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
 
 int RunControlCommand(const std::string& command, const std::vector<std::string>& args,
                       std::ostream& out, std::ostream& err) {
-  RemoteOptions remote;
-  remote.controller = DefaultController();
-  std::string run_id;
+  FlagSet flags = CommandFlags(command);
+  RemoteFlags remote_flags;
+  DefineRemoteFlags(flags, remote_flags, kInsecureHelp);
   bool now = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string value;
-    if (TakeFlag(args, i, "--controller", value)) {
-      remote.controller = value;
-    } else if (TakeFlag(args, i, "--token-file", value)) {
-      if (!ReadToken(value, remote.token, err)) return kExitUsage;
-    } else if (TakeFlag(args, i, "--tls-ca", value)) {
-      if (!ReadPem(value, remote.tls_ca_pem, err)) return kExitUsage;
-    } else if (args[i] == "--insecure") {
-      remote.insecure = true;
-    } else if (command == "stop" && args[i] == "--now") {
-      now = true;
-    } else if ((command == "stop" || command == "report") && run_id.empty() &&
-               !args[i].empty() && args[i][0] != '-') {
-      run_id = args[i];
-    } else if (command == "report" && TakeFlag(args, i, "--format", value)) {
-      if (value != "json") {
-        err << "barrage report: --format " << value << " is not supported yet (json)\n";
-        return kExitUsage;
-      }
-    } else {
-      err << "barrage " << command << ": unexpected argument '" << args[i] << "'\n";
-      return kExitUsage;
-    }
+  std::string format;
+  const bool takes_run = command == "stop" || command == "report";
+  if (command == "stop") flags.Bool("now", &now, "stop at once: abandon in-flight requests");
+  if (command == "report") flags.String("format", &format, "json", "json", "output format");
+  const ParsedCommand parsed = ParseCommand(command, flags, args, out, err);
+  if (parsed.exit_code) return *parsed.exit_code;
+  if (parsed.positional.size() > (takes_run ? 1 : 0)) {
+    return UsageError(command,
+                      absl::StrCat("unexpected argument '", parsed.positional.back(), "'"),
+                      err);
+  }
+  const std::string run_id = parsed.positional.empty() ? "" : parsed.positional[0];
+  if (command == "report" && format != "json") {
+    return UsageError(
+        command, absl::StrCat("--format ", format, " is not supported yet (json)"), err);
+  }
+  if (command == "report" && run_id.empty()) {
+    return UsageError(command, "give a run id (see barrage runs)", err);
+  }
+  RemoteOptions remote;
+  if (absl::Status s = ApplyRemoteFlags(remote_flags, remote); !s.ok()) {
+    err << "barrage " << command << ": " << s.message() << "\n";
+    return kExitUsage;
   }
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
   if (command == "runs") return RunRuns(remote, out, err);
-  if (command == "report") {
-    if (run_id.empty()) {
-      err << "barrage report: give a run id (see barrage runs)\n";
-      return kExitUsage;
-    }
-    return ShowReport(remote, run_id, out, err);
-  }
+  if (command == "report") return ShowReport(remote, run_id, out, err);
   return RunStop(remote, run_id, now, out, err);
 }
 

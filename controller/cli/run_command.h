@@ -1,11 +1,13 @@
 // Copyright 2026 The Barrage Authors.
 //
-// Argument parsing for the commands that talk to a controller:
-//   barrage run FILE [--local N | --controller ADDR] [--out json=F] [--quiet]
-//   barrage agents | status [--controller ADDR]
-//   barrage stop [RUN] [--now] [--controller ADDR]
-// All take --token-file F. The controller address defaults to
-// $BARRAGE_CONTROLLER, else 127.0.0.1:7400.
+// The commands that talk to a controller, their flags and arguments:
+//   barrage run FILE [--local N | --controller ADDR] [--out json=F] [-q] ...
+//   barrage agents | status | runs
+//   barrage stop [RUN] [--now]
+//   barrage report RUN [--format json]
+// All take --controller ADDR (default $BARRAGE_CONTROLLER, else
+// 127.0.0.1:7400), --token-file F, --tls-ca F and --insecure; `--help` prints
+// the full list (see commands.h).
 #ifndef BARRAGE_CONTROLLER_CLI_RUN_COMMAND_H_
 #define BARRAGE_CONTROLLER_CLI_RUN_COMMAND_H_
 
@@ -19,7 +21,7 @@ namespace barrage {
 // `interrupt` counts Ctrl-C presses (1: graceful stop, 2: stop at once).
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err, const std::atomic<int>* interrupt);
-// `command` is "agents", "status" or "stop".
+// `command` is "agents", "status", "stop", "runs" or "report".
 int RunControlCommand(const std::string& command,
                       const std::vector<std::string>& args, std::ostream& out,
                       std::ostream& err);

@@ -9,64 +9,100 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
-#include "common/util/flag_names.h"
+#include "common/util/flags.h"
+#include "common/util/version.h"
 #include "controller/server/controller_server.h"
 #include "controller/report/result_store.h"
 
-ABSL_FLAG(std::string, grpc, "127.0.0.1:7400", "gRPC listen address (agents and CLI)");
-ABSL_FLAG(std::string, http, "127.0.0.1:9400", "HTTP listen address (/healthz, /readyz)");
-ABSL_FLAG(std::string, data, "", "directory for run results");
-ABSL_FLAG(std::string, token_file, "", "file holding the CLI's bearer token");
-ABSL_FLAG(bool, insecure, false, "allow plaintext gRPC on a non-loopback address");
-ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this controller (TLS)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of this controller (TLS)");
-ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signs agent certificates (mTLS)");
-ABSL_FLAG(int, metrics_grace, 60, "seconds a finished run's series stay on /metrics");
-
 namespace {
+
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop.store(true); }
+
+// The flags' values; DefineFlags binds them.
+struct Flags {
+  std::string grpc;
+  std::string http;
+  std::string data;
+  std::string token_file;
+  bool insecure = false;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  int64_t metrics_grace_s = 0;
+  bool version = false;
+};
+
+void DefineFlags(barrage::FlagSet& flags, Flags& f) {
+  flags.String("grpc", &f.grpc, "127.0.0.1:7400", "HOST:PORT",
+               "gRPC listen address (agents and CLI)");
+  flags.String("http", &f.http, "127.0.0.1:9400", "HOST:PORT",
+               "HTTP listen address (/metrics, /healthz, /readyz); empty: none");
+  flags.String("data", &f.data, "", "DIR", "directory for run results (default: none kept)");
+  flags.String("token-file", &f.token_file, "", "FILE", "file holding the CLI's bearer token");
+  flags.Bool("insecure", &f.insecure, "allow plaintext gRPC on a non-loopback address");
+  flags.String("tls-cert", &f.tls_cert, "", "FILE", "PEM certificate of this controller (TLS)");
+  flags.String("tls-key", &f.tls_key, "", "FILE", "PEM private key of this controller (TLS)");
+  flags.String("tls-ca", &f.tls_ca, "", "FILE", "PEM CA that signs agent certificates (mTLS)");
+  flags.Int("metrics-grace", &f.metrics_grace_s, 60, 0, 1'000'000'000, "S",
+            "seconds a finished run's series stay on /metrics");
+  flags.Bool("version", &f.version, "print the version and exit");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "barrage-controller --grpc 127.0.0.1:7400 --http 127.0.0.1:9400 --data DIR");
-  std::vector<std::string> normalized = barrage::NormalizeFlagNames(argc, argv);
-  std::vector<char*> args;
-  for (std::string& a : normalized) args.push_back(a.data());
-  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  barrage::FlagSet flags("barrage-controller --grpc HOST:PORT --http HOST:PORT --data DIR [flags]");
+  Flags f;
+  DefineFlags(flags, f);
+  absl::StatusOr<std::vector<std::string>> positional =
+      flags.Parse(std::vector<std::string>(argv + 1, argv + argc));
+  if (positional.ok() && !positional->empty()) {
+    positional = absl::InvalidArgumentError("unexpected argument '" + positional->front() + "'");
+  }
+  if (!positional.ok()) {
+    std::cerr << "barrage-controller: " << positional.status().message()
+              << "\nsee 'barrage-controller --help'\n";
+    return barrage::kExitUsage;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.Help();
+    return barrage::kExitPassed;
+  }
+  if (f.version) {
+    std::cout << barrage::VersionLine("barrage-controller") << "\n";
+    return barrage::kExitPassed;
+  }
   barrage::ControllerOptions options;
-  auto read_file = [](const std::string& flag, const std::string& path, std::string& out) {
-    if (path.empty()) return true;
-    absl::StatusOr<std::string> text = barrage::ReadNonEmptyFile(path, /*strip_whitespace=*/false);
+  for (auto [flag, path, out] :
+       {std::tuple{"--tls-cert", &f.tls_cert, &options.tls_cert_pem},
+        std::tuple{"--tls-key", &f.tls_key, &options.tls_key_pem},
+        std::tuple{"--tls-ca", &f.tls_ca, &options.tls_ca_pem}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> text =
+        barrage::ReadNonEmptyFile(*path, /*strip_whitespace=*/false);
     if (!text.ok()) {
       std::cerr << "barrage-controller: " << flag << " " << text.status().message() << "\n";
-      return false;
+      return barrage::kExitUsage;
     }
-    out = std::move(*text);
-    return true;
-  };
-  if (!read_file("--tls-cert", absl::GetFlag(FLAGS_tls_cert), options.tls_cert_pem) ||
-      !read_file("--tls-key", absl::GetFlag(FLAGS_tls_key), options.tls_key_pem) ||
-      !read_file("--tls-ca", absl::GetFlag(FLAGS_tls_ca), options.tls_ca_pem)) {
-    return 2;
+    *out = std::move(*text);
   }
-  options.metrics_grace_ns = int64_t{absl::GetFlag(FLAGS_metrics_grace)} * 1'000'000'000;
-  options.grpc_address = absl::GetFlag(FLAGS_grpc);
-  options.http_address = absl::GetFlag(FLAGS_http);
-  options.data_dir = absl::GetFlag(FLAGS_data);
+  options.metrics_grace_ns = f.metrics_grace_s * 1'000'000'000;
+  options.grpc_address = f.grpc;
+  options.http_address = f.http;
+  options.data_dir = f.data;
   options.coordinator.data_dir = options.data_dir;
-  options.insecure = absl::GetFlag(FLAGS_insecure);
-  if (const std::string f = absl::GetFlag(FLAGS_token_file); !f.empty()) {
-    absl::StatusOr<std::string> token = barrage::ReadNonEmptyFile(f, /*strip_whitespace=*/true);
+  options.insecure = f.insecure;
+  if (const std::string& file = f.token_file; !file.empty()) {
+    absl::StatusOr<std::string> token = barrage::ReadNonEmptyFile(file, /*strip_whitespace=*/true);
     if (!token.ok()) {
       std::cerr << "barrage-controller: --token-file " << token.status().message() << "\n";
       return barrage::kExitUsage;
@@ -80,7 +116,7 @@ int main(int argc, char** argv) {
         barrage::ResultStore::Open(options.data_dir, &interrupted);
     if (!opened.ok()) {
       std::cerr << "barrage-controller: " << opened.status().message() << "\n";
-      return 2;
+      return barrage::kExitUsage;
     }
     store = std::move(*opened);
     options.coordinator.store = store.get();
@@ -93,7 +129,9 @@ int main(int argc, char** argv) {
   barrage::ControllerServer server(options);
   if (absl::Status s = server.Start(); !s.ok()) {
     std::cerr << "barrage-controller: " << s.message() << "\n";
-    return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s) ? 2 : 3;
+    return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s)
+               ? barrage::kExitUsage
+               : barrage::kExitCannotStart;
   }
   std::cout << "barrage-controller listening: grpc 127.0.0.1:" << server.grpc_port()
             << (server.http_port() > 0 ? ", http port " + std::to_string(server.http_port()) : "")
@@ -102,5 +140,5 @@ int main(int argc, char** argv) {
   signal(SIGTERM, OnSignal);
   while (!g_stop.load()) absl::SleepFor(absl::Milliseconds(100));
   server.Shutdown();
-  return 0;
+  return barrage::kExitPassed;
 }
