@@ -38,7 +38,8 @@ class ResultStore {
   // runs left "running" by a crash as "interrupted" (stamped with `clock`'s
   // wall time); `*interrupted` (when given) says how many were. Every write
   // is one transaction. A corrupt or unreadable file is a clear error here,
-  // never a crash. Its methods are serialized by an internal lock.
+  // never a crash. Its methods are serialized by an internal lock. The
+  // default clock is for main()'s wiring.
   static absl::StatusOr<std::unique_ptr<ResultStore>> Open(const std::string& dir,
                                                            int* interrupted = nullptr,
                                                            Clock& clock = SystemClock());

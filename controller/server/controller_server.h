@@ -73,6 +73,7 @@ class ControllerServer {
   AgentRegistry& registry() { return registry_; }
   MetricsRegistry& metrics() { return metrics_; }
   RunCoordinator& coordinator() { return coordinator_; }
+  Clock& clock() { return clock_; }  // the server's RealClock
 
  private:
   ControllerOptions options_;
