@@ -7,7 +7,6 @@
 
 #include <algorithm>
 
-#include "absl/time/clock.h"
 #include "agent/http/curl_multi_driver.h"
 #include "agent/http/http1_driver.h"
 #include "agent/engine/request_picker.h"
@@ -22,15 +21,16 @@ double ProcessCpuSeconds() {
 }
 
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
-    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options) {
+    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,
+    Clock& clock) {
   if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
     absl::StatusOr<std::unique_ptr<Http1Driver>> d =
-        Http1Driver::Create(std::move(templates), options);
+        Http1Driver::Create(std::move(templates), options, clock);
     if (!d.ok()) return d.status();
     return std::unique_ptr<HttpClient>(std::move(*d));
   }
   absl::StatusOr<std::unique_ptr<CurlMultiDriver>> d =
-      CurlMultiDriver::Create(std::move(templates), options);
+      CurlMultiDriver::Create(std::move(templates), options, clock);
   if (!d.ok()) return d.status();
   return std::unique_ptr<HttpClient>(std::move(*d));
 }
@@ -53,7 +53,9 @@ ClientFactory HttpClients(const AgentRunConfig& config) {
       std::max<size_t>(1, (config.max_in_flight + static_cast<size_t>(workers) - 1) /
                               static_cast<size_t>(workers));
   std::vector<HttpRequestTemplate> templates = BuildTemplates(config.scenario);
-  return [options, templates](int) { return MakeHttpClient(templates, options); };
+  return [options, templates](int, Clock& clock) {
+    return MakeHttpClient(templates, options, clock);
+  };
 }
 
 RunExecutor::RunExecutor(AgentRunConfig config, Clock& clock)
@@ -69,7 +71,7 @@ absl::StatusOr<std::unique_ptr<RunExecutor>> RunExecutor::Create(
       1, (ex->config_.max_in_flight + static_cast<size_t>(workers) - 1) /
              static_cast<size_t>(workers));
   for (int w = 0; w < workers; ++w) {
-    absl::StatusOr<std::unique_ptr<HttpClient>> client = clients(w);
+    absl::StatusOr<std::unique_ptr<HttpClient>> client = clients(w, ex->clock_);
     if (!client.ok()) return client.status();
     WorkerConfig wc;
     wc.scenario = ex->config_.scenario;
@@ -102,12 +104,7 @@ void RunExecutor::Start(int64_t run_start_ns, ReportSink sink) {
       // Wake at the intended send time, not up to 50 us after it (the
       // default timer slack of a normal thread).
       prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-      // Sleep to the common start; all workers (and agents) begin together.
-      while (!stop_.load() && !abandon_.load()) {
-        const int64_t left = run_start_ns_ - clock_.NowNs();
-        if (left <= 0) break;
-        absl::SleepFor(absl::Nanoseconds(std::min<int64_t>(left, 50'000'000)));
-      }
+      AwaitStart();  // all workers (and agents) begin together
       int64_t expected = 0;
       first_start_ns_.compare_exchange_strong(expected, clock_.NowNs());
       workers_[w]->Run(clock_, run_start_ns_, stop_, abandon_);
@@ -116,7 +113,22 @@ void RunExecutor::Start(int64_t run_start_ns, ReportSink sink) {
   reporter_ = std::thread([this, sink = std::move(sink)] { ReportLoop(sink); });
 }
 
+void RunExecutor::AwaitStart() {
+  absl::MutexLock lock(&stop_mu_);
+  // The clock decides when the start is reached; the wait is only how long
+  // to nap before asking it again (once, with a real clock), or Stop().
+  while (!stop_requested_) {
+    const int64_t left = run_start_ns_ - clock_.NowNs();
+    if (left <= 0) return;
+    stop_mu_.AwaitWithTimeout(absl::Condition(&stop_requested_), absl::Nanoseconds(left));
+  }
+}
+
 void RunExecutor::Stop(bool immediate) {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stop_requested_ = true;
+  }
   stop_.store(true);
   if (immediate) abandon_.store(true);
   for (auto& c : clients_) c->Wakeup();
@@ -144,8 +156,7 @@ v1::StatsReport RunExecutor::BuildReport(const IntervalStats& stats,
   report.set_interval_length_ns(config_.interval_ns);
   report.set_final(final);
   if (const int64_t first = first_start_ns_.load(); first != 0) {
-    report.set_run_started_unix_ns(absl::GetCurrentTimeNanos() -
-                                   (clock_.NowNs() - first));
+    report.set_run_started_unix_ns(clock_.WallNs() - (clock_.NowNs() - first));
   }
   stats.ToReport(templates_, &report);
   const double cpu = ProcessCpuSeconds();
@@ -168,13 +179,10 @@ void RunExecutor::ReportLoop(ReportSink sink) {
   IntervalStats merged(config_.scenario.requests.size());
   for (int64_t k = 0;; ++k) {
     // Interval k closes at its end; give workers a moment past it.
-    const int64_t close_ns = run_start_ns_ + (k + 1) * config_.interval_ns;
-    const absl::Time deadline =
-        absl::Now() + absl::Nanoseconds(close_ns - clock_.NowNs()) +
-        absl::Milliseconds(250);
+    const int64_t deadline_ns = run_start_ns_ + (k + 1) * config_.interval_ns + 250'000'000;
     bool all_final = true;
     for (auto& w : workers_) {
-      w->WaitClosed(k, deadline);
+      w->WaitClosed(k, absl::Nanoseconds(std::max<int64_t>(deadline_ns - clock_.NowNs(), 0)));
       all_final = all_final && w->final_published();
     }
     for (auto& w : workers_) w->TakeIntervals(merged);

@@ -19,7 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/http/http_client.h"
 #include "agent/engine/worker.h"
 #include "barrage/v1/stats.pb.h"
@@ -43,19 +45,24 @@ struct AgentRunConfig {
   HttpClientOptions http;
 };
 
+// Makes worker `worker`'s client; `clock` is the executor's (borrowed, it
+// outlives the client).
 using ClientFactory =
-    std::function<absl::StatusOr<std::unique_ptr<HttpClient>>(int worker)>;
+    std::function<absl::StatusOr<std::unique_ptr<HttpClient>>(int worker, Clock& clock)>;
 using ReportSink = std::function<void(const v1::StatsReport&)>;
 
 // The client for `templates`: Http1Driver where it can serve them all and
-// `options.engine` allows, CurlMultiDriver otherwise.
+// `options.engine` allows, CurlMultiDriver otherwise. `clock` is borrowed
+// and outlives the client.
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
-    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options);
+    std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,
+    Clock& clock);
 
 // "auto" or "curl" (a flag's value) as an HttpEngine; false otherwise.
 bool ParseHttpEngine(absl::string_view text, HttpEngine* engine);
 
-// Real HTTP clients (MakeHttpClient) for `config`'s scenario.
+// Real HTTP clients (MakeHttpClient) for `config`'s scenario, on the clock
+// the executor passes them.
 ClientFactory HttpClients(const AgentRunConfig& config);
 
 class RunExecutor {
@@ -84,6 +91,8 @@ class RunExecutor {
  private:
   RunExecutor(AgentRunConfig config, Clock& clock);
   void ReportLoop(ReportSink sink);
+  // Waits until the clock reaches `run_start_ns_` or Stop() is called.
+  void AwaitStart();
   v1::StatsReport BuildReport(const IntervalStats& stats, int64_t interval,
                               bool final);
 
@@ -96,6 +105,9 @@ class RunExecutor {
   std::thread reporter_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> abandon_{false};
+  // Wakes workers waiting for the common start when Stop() is called.
+  absl::Mutex stop_mu_;
+  bool stop_requested_ ABSL_GUARDED_BY(stop_mu_) = false;
   int64_t run_start_ns_ = 0;
   std::atomic<int64_t> first_start_ns_{0};  // when the first worker began
   uint64_t seq_ = 0;

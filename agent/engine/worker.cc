@@ -257,12 +257,12 @@ void Worker::CloseFinal(int64_t now) {
   final_ = true;
 }
 
-bool Worker::WaitClosed(int64_t index, absl::Time deadline) {
+bool Worker::WaitClosed(int64_t index, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   auto closed = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return closed_through_ >= index || final_;
   };
-  return mu_.AwaitWithDeadline(absl::Condition(&closed), deadline);
+  return mu_.AwaitWithTimeout(absl::Condition(&closed), timeout);
 }
 
 void Worker::TakeIntervals(IntervalStats& into) {

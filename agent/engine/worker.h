@@ -87,9 +87,9 @@ class Worker {
            const std::atomic<bool>& abandon);
 
   // --- reporter side ---
-  // Waits until interval `index` (0-based) is closed or `deadline` passes;
-  // true when closed.
-  bool WaitClosed(int64_t index, absl::Time deadline);
+  // Waits until interval `index` (0-based) is closed or `timeout` (real
+  // time) passes; true when closed.
+  bool WaitClosed(int64_t index, absl::Duration timeout);
   // Adds everything published so far into `into` and clears it here.
   void TakeIntervals(IntervalStats& into);
   // Closed through this interval index (-1: none yet).

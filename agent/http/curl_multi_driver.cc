@@ -41,17 +41,17 @@ Outcome Classify(CURLcode code) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CurlMultiDriver>> CurlMultiDriver::Create(
-    std::vector<HttpRequestTemplate> templates, HttpClientOptions options) {
+    std::vector<HttpRequestTemplate> templates, HttpClientOptions options, Clock& clock) {
   GlobalInitOnce();
   std::unique_ptr<CurlMultiDriver> driver(
-      new CurlMultiDriver(std::move(templates), std::move(options)));
+      new CurlMultiDriver(std::move(templates), std::move(options), clock));
   if (absl::Status s = driver->Init(); !s.ok()) return s;
   return driver;
 }
 
 CurlMultiDriver::CurlMultiDriver(std::vector<HttpRequestTemplate> templates,
-                                 HttpClientOptions options)
-    : templates_(std::move(templates)), options_(std::move(options)) {}
+                                 HttpClientOptions options, Clock& clock)
+    : templates_(std::move(templates)), options_(std::move(options)), clock_(clock) {}
 
 absl::Status CurlMultiDriver::Init() {
   multi_ = curl_multi_init();
@@ -197,13 +197,13 @@ int CurlMultiDriver::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
 int CurlMultiDriver::OnTimer(CURLM*, long timeout_ms, void* self) {
   auto* d = static_cast<CurlMultiDriver*>(self);
   d->curl_deadline_ns_ =
-      timeout_ms < 0 ? -1 : SystemClock().NowNs() + int64_t{timeout_ms} * 1'000'000;
+      timeout_ms < 0 ? -1 : d->clock_.NowNs() + int64_t{timeout_ms} * 1'000'000;
   return 0;
 }
 
 void CurlMultiDriver::Poll(int64_t timeout_ns,
                            absl::FunctionRef<void(const HttpResult&)> on_done) {
-  int64_t now = SystemClock().NowNs();
+  int64_t now = clock_.NowNs();
   int64_t wait = std::max<int64_t>(timeout_ns, 0);
   if (curl_deadline_ns_ >= 0) {
     wait = std::min(wait, std::max<int64_t>(curl_deadline_ns_ - now, 0));
@@ -219,7 +219,7 @@ void CurlMultiDriver::Poll(int64_t timeout_ns,
     if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
     curl_multi_socket_action(multi_, fd, flags, &running);
   }
-  now = SystemClock().NowNs();
+  now = clock_.NowNs();
   if (curl_deadline_ns_ >= 0 && now >= curl_deadline_ns_) {
     curl_deadline_ns_ = -1;
     curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);

@@ -26,13 +26,16 @@
 #include "absl/status/statusor.h"
 #include "agent/http/event_poller.h"
 #include "agent/http/http_client.h"
+#include "common/util/clock.h"
 
 namespace barrage {
 
 class CurlMultiDriver final : public HttpClient {
  public:
+  // `clock` (borrowed; outlives the driver) times Poll's waits.
   static absl::StatusOr<std::unique_ptr<CurlMultiDriver>> Create(
-      std::vector<HttpRequestTemplate> templates, HttpClientOptions options);
+      std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
+      Clock& clock);
   ~CurlMultiDriver() override;
 
   CurlMultiDriver(const CurlMultiDriver&) = delete;
@@ -57,7 +60,7 @@ class CurlMultiDriver final : public HttpClient {
   };
 
   CurlMultiDriver(std::vector<HttpRequestTemplate> templates,
-                  HttpClientOptions options);
+                  HttpClientOptions options, Clock& clock);
   absl::Status Init();
   Transfer* NewTransfer(size_t tpl);
   void Configure(Transfer* transfer);  // all options of its template
@@ -72,6 +75,7 @@ class CurlMultiDriver final : public HttpClient {
 
   const std::vector<HttpRequestTemplate> templates_;
   const HttpClientOptions options_;
+  Clock& clock_;
   CURLM* multi_ = nullptr;
   EventPoller poller_;
   std::vector<curl_slist*> headers_;                // per template

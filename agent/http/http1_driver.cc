@@ -37,20 +37,20 @@ bool Http1Driver::Supports(const std::vector<HttpRequestTemplate>& templates,
 }
 
 absl::StatusOr<std::unique_ptr<Http1Driver>> Http1Driver::Create(
-    std::vector<HttpRequestTemplate> templates, HttpClientOptions options) {
+    std::vector<HttpRequestTemplate> templates, HttpClientOptions options, Clock& clock) {
   if (!Supports(templates, options)) {
     return absl::InvalidArgumentError(
         "the native HTTP/1.1 driver takes only http:// requests over HTTP/1.1");
   }
   std::unique_ptr<Http1Driver> driver(
-      new Http1Driver(std::move(templates), std::move(options)));
+      new Http1Driver(std::move(templates), std::move(options), clock));
   if (absl::Status s = driver->Init(); !s.ok()) return s;
   return driver;
 }
 
 Http1Driver::Http1Driver(std::vector<HttpRequestTemplate> templates,
-                         HttpClientOptions options)
-    : sources_(std::move(templates)), options_(std::move(options)) {}
+                         HttpClientOptions options, Clock& clock)
+    : sources_(std::move(templates)), options_(std::move(options)), clock_(clock) {}
 
 absl::Status Http1Driver::Init() {
   if (absl::Status s = poller_.Init(); !s.ok()) return s;
@@ -211,7 +211,7 @@ void Http1Driver::Start(size_t template_index, uint64_t token) {
   Connection& c = *connections_[index];
   c.tpl = template_index;
   c.token = token;
-  const int64_t now = SystemClock().NowNs();
+  const int64_t now = clock_.NowNs();
   c.deadline_ns = t.timeout_ns == kNoDeadline ? kNoDeadline : now + t.timeout_ns;
   c.sent = 0;
   c.received = 0;
@@ -379,7 +379,7 @@ void Http1Driver::ExpireDeadlines(int64_t now) {
 
 void Http1Driver::Poll(int64_t timeout_ns,
                        absl::FunctionRef<void(const HttpResult&)> on_done) {
-  int64_t now = SystemClock().NowNs();
+  int64_t now = clock_.NowNs();
   int64_t wait = done_.empty() ? std::max<int64_t>(timeout_ns, 0) : 0;
   for (const Template& t : templates_) {
     if (t.first != kNone) {
@@ -408,7 +408,7 @@ void Http1Driver::Poll(int64_t timeout_ns,
       OnReadable(index);
     }
   }
-  ExpireDeadlines(SystemClock().NowNs());
+  ExpireDeadlines(clock_.NowNs());
   if (done_.empty()) return;
   delivering_.swap(done_);
   for (const HttpResult& r : delivering_) {

@@ -36,6 +36,7 @@
 #include "agent/http/event_poller.h"
 #include "agent/http/http1_response_parser.h"
 #include "agent/http/http_client.h"
+#include "common/util/clock.h"
 
 namespace barrage {
 
@@ -46,8 +47,10 @@ class Http1Driver final : public HttpClient {
   static bool Supports(const std::vector<HttpRequestTemplate>& templates,
                        const HttpClientOptions& options);
 
+  // `clock` (borrowed; outlives the driver) times deadlines and latencies.
   static absl::StatusOr<std::unique_ptr<Http1Driver>> Create(
-      std::vector<HttpRequestTemplate> templates, HttpClientOptions options);
+      std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
+      Clock& clock);
   ~Http1Driver() override;
 
   Http1Driver(const Http1Driver&) = delete;
@@ -109,7 +112,8 @@ class Http1Driver final : public HttpClient {
 
   static constexpr uint32_t kNone = ~uint32_t{0};
 
-  Http1Driver(std::vector<HttpRequestTemplate> templates, HttpClientOptions options);
+  Http1Driver(std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
+              Clock& clock);
   absl::Status Init();
   uint32_t NewConnection(size_t origin);  // a closed one, to connect
   // Opens `c`'s socket to the origin's current address and starts
@@ -134,6 +138,7 @@ class Http1Driver final : public HttpClient {
 
   const std::vector<HttpRequestTemplate> sources_;
   const HttpClientOptions options_;
+  Clock& clock_;
   std::vector<Origin> origins_;
   std::vector<Template> templates_;
   std::vector<std::unique_ptr<Connection>> connections_;

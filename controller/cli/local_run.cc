@@ -39,7 +39,7 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     a.insecure_targets = local.insecure_targets;
     a.http_engine = local.http_engine;
     a.backoff_initial_ms = 20;
-    agents.push_back(std::make_unique<AgentDaemon>(a, SystemClock()));
+    agents.push_back(std::make_unique<AgentDaemon>(a, controller.clock()));
     threads.emplace_back([d = agents.back().get()] { d->Run(); });
   }
   // The plan needs every local agent; wait for them briefly.

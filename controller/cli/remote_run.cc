@@ -8,12 +8,15 @@
 #include <fstream>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "barrage/v1/control.grpc.pb.h"
 #include "common/util/exit_codes.h"
 #include "common/util/host_port.h"
@@ -93,6 +96,59 @@ std::string ProgressLine(const v1::Progress& p) {
       p.active_vus() > 0 ? absl::StrCat("  VUs ", p.active_vus()) : "");
 }
 
+// A run's event stream, read on its own thread (Read() blocks) and handed
+// to the thread that owns the CLI's output, which alone prints.
+class EventStream {
+ public:
+  explicit EventStream(std::unique_ptr<grpc::ClientReader<v1::RunEvent>> reader)
+      : reader_(std::move(reader)), thread_([this] { ReadAll(); }) {}
+  ~EventStream() { thread_.join(); }
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
+
+  // Waits up to `timeout` for events and moves those that came into
+  // `events` (which it clears first). False once the stream has ended and
+  // everything read was handed over.
+  bool Next(absl::Duration timeout, std::vector<v1::RunEvent>& events) {
+    events.clear();
+    absl::MutexLock lock(&mu_);
+    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !pending_.empty() || ended_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+    if (pending_.empty()) return !ended_;
+    events.swap(pending_);
+    return true;
+  }
+  // The stream's final status; waits for its end.
+  grpc::Status Finish() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&ended_));
+    return status_;
+  }
+
+ private:
+  void ReadAll() {
+    v1::RunEvent e;
+    while (reader_->Read(&e)) {
+      absl::MutexLock lock(&mu_);
+      pending_.push_back(std::move(e));
+      e = v1::RunEvent();
+    }
+    grpc::Status status = reader_->Finish();
+    absl::MutexLock lock(&mu_);
+    status_ = std::move(status);
+    ended_ = true;
+  }
+
+  const std::unique_ptr<grpc::ClientReader<v1::RunEvent>> reader_;
+  absl::Mutex mu_;
+  std::vector<v1::RunEvent> pending_ ABSL_GUARDED_BY(mu_);
+  bool ended_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;  // last: starts once the rest is built
+};
+
 }  // namespace
 
 int RunRemote(const Scenario& scenario, const std::string& file,
@@ -104,88 +160,83 @@ int RunRemote(const Scenario& scenario, const std::string& file,
   v1::StartRunRequest request;
   *request.mutable_scenario() = ScenarioToProto(scenario);
   request.set_scenario_file(file);
-  std::unique_ptr<grpc::ClientReader<v1::RunEvent>> reader = stub->StartRun(&context, request);
+  EventStream stream(stub->StartRun(&context, request));
 
-  // Ctrl-C: the first asks the controller to stop gracefully, the second at once.
-  std::atomic<bool> done{false};
+  // This thread owns `out` and `err`: it prints the events the stream's
+  // thread hands over, and answers Ctrl-C (the first asks the controller to
+  // stop gracefully, the second at once). The count is set by a signal
+  // handler, which can wake no one, so it is looked at whenever an event
+  // comes and at least every 50 ms.
+  int handled = options.interrupt ? options.interrupt->load() : 0;
   std::string run_id;
-  std::mutex run_id_mu;
-  std::thread watcher([&] {
-    int handled = options.interrupt ? options.interrupt->load() : 0;
-    while (!done.load()) {
-      absl::SleepFor(absl::Milliseconds(50));
-      if (options.interrupt == nullptr) continue;
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  int code = kExitInternal;
+  bool have_result = false;
+  bool in_line = false;
+  std::vector<v1::RunEvent> events;
+  while (stream.Next(absl::Milliseconds(50), events)) {
+    if (options.interrupt != nullptr && options.interrupt->load() > handled) {
       const int level = options.interrupt->load();
-      if (level <= handled) continue;
       handled = level;
       grpc::ClientContext stop_context;
       Authorize(options, stop_context);
+      // Bounded, as this thread also prints the run's events.
+      stop_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
       v1::StopRunRequest stop;
-      {
-        std::lock_guard<std::mutex> lock(run_id_mu);
-        stop.set_run_id(run_id);
-      }
+      stop.set_run_id(run_id);
       stop.set_immediate(level >= 2);
       v1::StopRunResponse ignored;
       stub->StopRun(&stop_context, stop, &ignored);
       if (!options.quiet) {
         out << (level >= 2 ? "\nstopping now\n"
                            : "\nstopping: in-flight requests finish (Ctrl-C again to abandon them)\n");
-        out.flush();
-      }
-    }
-  });
-  const bool tty = isatty(STDOUT_FILENO) != 0;
-  int code = kExitInternal;
-  bool have_result = false;
-  bool in_line = false;
-  v1::RunEvent e;
-  while (reader->Read(&e)) {
-    if (e.has_accepted()) {
-      {
-        std::lock_guard<std::mutex> lock(run_id_mu);
-        run_id = e.accepted().run_id();
-      }
-      if (!options.quiet) {
-        out << "barrage run " << e.accepted().run_id() << ": " << scenario.name << " -> "
-            << scenario.target.url << " on " << e.accepted().agents_size() << " agent(s), "
-            << HumanDuration(scenario.TotalDuration()) << "\n";
-        out.flush();
-      }
-    } else if (e.has_progress()) {
-      if (!options.quiet) {
-        out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress()) << (tty ? "" : "\n");
-        in_line = tty;
-        out.flush();
-      }
-    } else if (e.has_event()) {
-      if (!options.quiet) {
-        const auto& n = e.event();
-        out << (in_line ? "\n" : "")
-            << absl::StrFormat("  [%.1f s] %s %s %s", n.at_s(), n.kind(), n.agent(), n.detail())
-            << "\n";
         in_line = false;
         out.flush();
       }
-    } else if (e.has_result()) {
-      if (in_line) out << "\n";
-      have_result = true;
-      code = e.result().exit_code();
-      out << e.result().summary_text();
-      if (!e.result().error().empty()) err << "barrage run: " << e.result().error() << "\n";
-      if (!options.json_out.empty()) {
-        std::ofstream f(options.json_out);
-        f << e.result().summary_json();
-        if (!f) {
-          err << "barrage run: cannot write " << options.json_out << "\n";
-          code = kExitInternal;
+    }
+    for (const v1::RunEvent& e : events) {
+      if (e.has_accepted()) {
+        run_id = e.accepted().run_id();
+        if (!options.quiet) {
+          out << "barrage run " << e.accepted().run_id() << ": " << scenario.name << " -> "
+              << scenario.target.url << " on " << e.accepted().agents_size() << " agent(s), "
+              << HumanDuration(scenario.TotalDuration()) << "\n";
+          out.flush();
+        }
+      } else if (e.has_progress()) {
+        if (!options.quiet) {
+          out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress()) << (tty ? "" : "\n");
+          in_line = tty;
+          out.flush();
+        }
+      } else if (e.has_event()) {
+        if (!options.quiet) {
+          const auto& n = e.event();
+          out << (in_line ? "\n" : "")
+              << absl::StrFormat("  [%.1f s] %s %s %s", n.at_s(), n.kind(), n.agent(), n.detail())
+              << "\n";
+          in_line = false;
+          out.flush();
+        }
+      } else if (e.has_result()) {
+        if (in_line) out << "\n";
+        in_line = false;
+        have_result = true;
+        code = e.result().exit_code();
+        out << e.result().summary_text();
+        if (!e.result().error().empty()) err << "barrage run: " << e.result().error() << "\n";
+        if (!options.json_out.empty()) {
+          std::ofstream f(options.json_out);
+          f << e.result().summary_json();
+          if (!f) {
+            err << "barrage run: cannot write " << options.json_out << "\n";
+            code = kExitInternal;
+          }
         }
       }
     }
   }
-  const grpc::Status status = reader->Finish();
-  done.store(true);
-  watcher.join();
+  const grpc::Status status = stream.Finish();
   if (!status.ok()) {
     err << "barrage run: " << status.error_message() << "\n";
     return CodeFor(status);

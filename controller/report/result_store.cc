@@ -8,7 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/time/clock.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace barrage {
 namespace {
@@ -55,12 +57,36 @@ class Statement {
   sqlite3_stmt* s_ = nullptr;
 };
 
-std::string Now() { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()); }
+// The SQLite ResultStore.
+class SqliteStore final : public ResultStore {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : path_(std::move(path)), db_(db) {}
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // Checks the file, creates the schema and marks crashed runs interrupted.
+  absl::Status Init(absl::Time now, int* interrupted);
+
+  absl::Status Save(const StoredRun& run,
+                    const std::vector<std::pair<std::string, std::string>>& histograms) override;
+  absl::StatusOr<std::vector<StoredRun>> List(int limit) override;
+  absl::StatusOr<StoredRun> Get(const std::string& id) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Histograms(
+      const std::string& id) override;
+
+ private:
+  absl::Status Exec(const std::string& sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const std::string path_;
+  absl::Mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& dir,
-                                                               int* interrupted) {
+                                                               int* interrupted, Clock& clock) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string path = dir + "/barrage.db";
@@ -72,39 +98,44 @@ absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string
     return absl::UnavailableError(absl::StrCat("store ", path, ": cannot open it: ", why));
   }
   sqlite3_busy_timeout(db, 2000);
-  std::unique_ptr<ResultStore> store(new ResultStore(db, path));
-  absl::MutexLock lock(&store->mu_);
+  auto store = std::make_unique<SqliteStore>(db, path);
+  if (absl::Status s = store->Init(clock.WallTime(), interrupted); !s.ok()) return s;
+  return std::unique_ptr<ResultStore>(std::move(store));
+}
+
+absl::Status SqliteStore::Init(absl::Time now, int* interrupted) {
+  absl::MutexLock lock(&mu_);
   // A damaged file fails here, with SQLite's reason, before anything is used.
-  if (absl::Status s = store->Exec("PRAGMA journal_mode=WAL;"); !s.ok()) return s;
-  if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  if (absl::Status s = Exec("PRAGMA journal_mode=WAL;"); !s.ok()) return s;
+  if (absl::Status s = Exec(kSchema); !s.ok()) return s;
   {
-    Statement check(db, "PRAGMA quick_check;");
+    Statement check(db_, "PRAGMA quick_check;");
     if (!check.ok() || sqlite3_step(check.get()) != SQLITE_ROW ||
         check.Column(0) != "ok") {
-      return absl::DataLossError(absl::StrCat("store ", path, " is damaged: ",
-                                              check.ok() ? check.Column(0) : sqlite3_errmsg(db)));
+      return absl::DataLossError(absl::StrCat("store ", path_, " is damaged: ",
+                                              check.ok() ? check.Column(0) : sqlite3_errmsg(db_)));
     }
   }
   // Runs that were running when the controller died are interrupted; their
   // last checkpoint is what remains of them.
-  Statement mark(db,
+  Statement mark(db_,
                  "UPDATE runs SET status = 'interrupted', updated_at = ?1, "
                  "result_json = replace(result_json, '\"status\":\"running\"', "
                  "'\"status\":\"interrupted\"') WHERE status = 'running';");
-  mark.Text(1, Now());
+  mark.Text(1, absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now, absl::UTCTimeZone()));
   if (!mark.ok() || sqlite3_step(mark.get()) != SQLITE_DONE) {
-    return absl::InternalError(absl::StrCat("store ", path, ": ", sqlite3_errmsg(db)));
+    return absl::InternalError(absl::StrCat("store ", path_, ": ", sqlite3_errmsg(db_)));
   }
-  if (interrupted != nullptr) *interrupted = sqlite3_changes(db);
-  return store;
+  if (interrupted != nullptr) *interrupted = sqlite3_changes(db_);
+  return absl::OkStatus();
 }
 
-ResultStore::~ResultStore() {
+SqliteStore::~SqliteStore() {
   absl::MutexLock lock(&mu_);
   sqlite3_close(db_);
 }
 
-absl::Status ResultStore::Exec(const std::string& sql) {
+absl::Status SqliteStore::Exec(const std::string& sql) {
   char* error = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     const std::string why = error ? error : sqlite3_errmsg(db_);
@@ -114,7 +145,7 @@ absl::Status ResultStore::Exec(const std::string& sql) {
   return absl::OkStatus();
 }
 
-absl::Status ResultStore::Save(
+absl::Status SqliteStore::Save(
     const StoredRun& run, const std::vector<std::pair<std::string, std::string>>& histograms) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Exec("BEGIN IMMEDIATE;"); !s.ok()) return s;
@@ -127,7 +158,7 @@ absl::Status ResultStore::Save(
     put.Text(2, run.scenario);
     put.Text(3, run.status);
     put.Text(4, run.started_at);
-    put.Text(5, Now());
+    put.Text(5, run.updated_at);
     put.Text(6, run.result_json);
     ok = put.ok() && sqlite3_step(put.get()) == SQLITE_DONE;
   }
@@ -147,7 +178,7 @@ absl::Status ResultStore::Save(
   return Exec("COMMIT;");
 }
 
-absl::StatusOr<std::vector<StoredRun>> ResultStore::List(int limit) {
+absl::StatusOr<std::vector<StoredRun>> SqliteStore::List(int limit) {
   absl::MutexLock lock(&mu_);
   Statement q(db_,
               "SELECT id, scenario, status, started_at, updated_at, result_json FROM runs "
@@ -161,7 +192,7 @@ absl::StatusOr<std::vector<StoredRun>> ResultStore::List(int limit) {
   return out;
 }
 
-absl::StatusOr<StoredRun> ResultStore::Get(const std::string& id) {
+absl::StatusOr<StoredRun> SqliteStore::Get(const std::string& id) {
   absl::MutexLock lock(&mu_);
   Statement q(db_,
               "SELECT id, scenario, status, started_at, updated_at, result_json FROM runs WHERE id = ?1;");
@@ -171,7 +202,7 @@ absl::StatusOr<StoredRun> ResultStore::Get(const std::string& id) {
   return StoredRun{q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), q.Column(5)};
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ResultStore::Histograms(
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SqliteStore::Histograms(
     const std::string& id) {
   absl::MutexLock lock(&mu_);
   Statement q(db_, "SELECT request, snapshot FROM histograms WHERE run_id = ?1 ORDER BY request;");

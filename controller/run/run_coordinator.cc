@@ -3,12 +3,9 @@
 #include "controller/run/run_coordinator.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
 #include "common/stats/histogram_codec.h"
 #include "common/scenario/codec.h"
 #include "common/scenario/schedule.h"
@@ -24,15 +21,30 @@ uint64_t SeedFor(const std::string& run_id, size_t index) {
   return h + index * 0x9e3779b97f4a7c15ULL;
 }
 
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
 }  // namespace
 
 RunCoordinator::RunCoordinator(AgentRegistry& registry, Clock& clock,
                                CoordinatorOptions options)
-    : registry_(registry), clock_(clock), options_(std::move(options)) {}
+    : registry_(registry),
+      clock_(clock),
+      options_(std::move(options)),
+      writer_(options_.store != nullptr || !options_.data_dir.empty()
+                  ? std::make_unique<ResultWriter>(options_.store, options_.data_dir)
+                  : nullptr) {}
+
+RunCoordinator::~RunCoordinator() { Shutdown(); }
+
+void RunCoordinator::Shutdown() {
+  if (writer_) writer_->Shutdown();
+}
 
 std::string RunCoordinator::NewRunId() {
   const std::string day =
-      absl::FormatTime("%Y%m%d", absl::Now(), absl::UTCTimeZone());
+      absl::FormatTime("%Y%m%d", clock_.WallTime(), absl::UTCTimeZone());
   if (day != last_day_) {
     last_day_ = day;
     run_counter_ = 0;
@@ -181,7 +193,7 @@ void RunCoordinator::SplitAndStart() {
   const int64_t now = clock_.NowNs();
   run_->start_sent_ns = now;
   run_->zero_ns = now + options_.start_delay_ns;
-  run_->started_at = absl::Now() + absl::Nanoseconds(options_.start_delay_ns);
+  run_->started_at = clock_.WallTime() + absl::Nanoseconds(options_.start_delay_ns);
   run_->merger = std::make_unique<RunMerger>(run_->id, run_->scenario);
   run_->period = plan->period;
   const v1::ScenarioSpec spec = ScenarioToProto(run_->scenario);
@@ -339,6 +351,7 @@ void RunCoordinator::Tick() {
       }
     }
   }
+  if (run_) NoticeStoreErrors();
   if (!run_ || IsTerminal(run_->state)) return;
   const int64_t now = clock_.NowNs();
   switch (run_->state) {
@@ -366,7 +379,7 @@ void RunCoordinator::Tick() {
       break;
   }
   const int64_t elapsed = now - run_->zero_ns;
-  if (options_.store != nullptr && run_->merger &&
+  if (writer_ && options_.store != nullptr && run_->merger &&
       now - run_->checkpoint_ns >= options_.checkpoint_interval_ns) {
     // A checkpoint of the merged state so far: what a restart keeps.
     run_->checkpoint_ns = now;
@@ -377,7 +390,13 @@ void RunCoordinator::Tick() {
     partial.duration_s = std::max(0.0, ElapsedS());
     partial.thresholds = CurrentThresholds();
     partial.events = run_->log;
-    Store(partial, ResultJson(partial, run_->scenario, *run_->merger));
+    const std::string id = run_->id;
+    Persist(partial, ResultJson(partial, run_->scenario, *run_->merger), /*final=*/false,
+            [this, id](const absl::Status& s) {
+              if (s.ok()) return;
+              absl::MutexLock errors_lock(&store_errors_mu_);
+              store_errors_.emplace_back(id, std::string(s.message()));
+            });
   }
   std::vector<std::string> live(run_->live.begin(), run_->live.end());
   run_->merger->CloseIntervals(elapsed, live, options_.interval_grace_ns);
@@ -468,7 +487,7 @@ void RunCoordinator::Finish() {
   }
   RunReport report;
   report.run_id = r.id;
-  report.started_at = r.zero_ns == 0 ? absl::Now() : r.started_at;
+  report.started_at = r.zero_ns == 0 ? clock_.WallTime() : r.started_at;
   const double total = absl::ToDoubleSeconds(r.scenario.TotalDuration());
   report.duration_s = r.state == RunState::kFinished ? std::min(elapsed, total) : elapsed;
   for (size_t i = 0; i < r.scenario.thresholds.size(); ++i) {
@@ -504,13 +523,6 @@ void RunCoordinator::Finish() {
   report.error = r.error;
   report.events = r.log;
   const std::string json = ResultJson(report, r.scenario, *r.merger);
-  if (!options_.data_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options_.data_dir + "/runs", ec);
-    std::ofstream(options_.data_dir + "/runs/" + r.id + ".json") << json;
-  }
-  Store(report, json);
-  if (options_.on_result) options_.on_result(r.id, json);
   v1::RunEvent e;
   v1::RunResult* result = e.mutable_result();
   result->set_status(report.status);
@@ -518,8 +530,26 @@ void RunCoordinator::Finish() {
   result->set_exit_code(exit_code);
   result->set_summary_text(SummaryText(report, r.scenario, *r.merger));
   result->set_error(r.error);
-  r.events->Push(std::move(e));
-  r.events->Close();
+  if (writer_) {
+    // The result goes to the client once it is on disk, from the writer's
+    // thread; a failed write is noticed just before it.
+    const double at = ElapsedS();
+    Persist(report, json, /*final=*/true,
+            [events = r.events, e = std::move(e), at](const absl::Status& s) mutable {
+              if (!s.ok()) {
+                v1::RunEvent n;
+                n.mutable_event()->set_at_s(at);
+                n.mutable_event()->set_kind("store_error");
+                n.mutable_event()->set_detail(std::string(s.message()));
+                events->Push(std::move(n));
+              }
+              events->Push(std::move(e));
+              events->Close();
+            });
+  } else {
+    r.events->Push(std::move(e));
+    r.events->Close();
+  }
   for (const std::string& id : r.agents) registry_.SetRun(id, "");
   // Final series (with the verdicts of the result), kept for the grace period.
   if (r.merger && r.live_thresholds.size() == report.thresholds.size()) {
@@ -529,25 +559,36 @@ void RunCoordinator::Finish() {
   expiring_.emplace_back(r.id, clock_.NowNs() + options_.metrics_grace_ns);
 }
 
-void RunCoordinator::Store(const RunReport& report, const std::string& json) {
-  if (options_.store == nullptr) return;
-  std::vector<std::pair<std::string, std::string>> histograms;
-  if (run_->merger) {
+void RunCoordinator::Persist(const RunReport& report, const std::string& json, bool final,
+                             std::function<void(const absl::Status&)> done) {
+  ResultWrite write;
+  if (options_.store != nullptr && run_->merger) {
     for (size_t i = 0; i < run_->merger->request_count(); ++i) {
       v1::HistogramSnapshot snapshot;
       EncodeHistogram(run_->merger->Responses(i), &snapshot);
-      histograms.emplace_back(run_->merger->request_name(i), snapshot.SerializeAsString());
+      write.histograms.emplace_back(run_->merger->request_name(i),
+                                    snapshot.SerializeAsString());
     }
   }
-  StoredRun stored;
-  stored.id = run_->id;
-  stored.scenario = run_->scenario.name;
-  stored.status = report.status;
-  stored.started_at =
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", report.started_at, absl::UTCTimeZone());
-  stored.result_json = json;
-  if (absl::Status s = options_.store->Save(stored, histograms); !s.ok()) {
-    Notice("store_error", "", std::string(s.message()));
+  write.run.id = run_->id;
+  write.run.scenario = run_->scenario.name;
+  write.run.status = report.status;
+  write.run.started_at = Rfc3339(report.started_at);
+  write.run.updated_at = Rfc3339(clock_.WallTime());
+  write.run.result_json = json;
+  write.final = final;
+  write.done = std::move(done);
+  writer_->Enqueue(std::move(write));
+}
+
+void RunCoordinator::NoticeStoreErrors() {
+  std::vector<std::pair<std::string, std::string>> errors;
+  {
+    absl::MutexLock lock(&store_errors_mu_);
+    errors.swap(store_errors_);
+  }
+  for (const auto& [id, why] : errors) {
+    if (id == run_->id) Notice("store_error", "", why);
   }
 }
 

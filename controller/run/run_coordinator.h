@@ -7,10 +7,19 @@
 // transition says: split and start, merge, judge thresholds, stop agents,
 // finish and write the result.
 //
-// Entry points are thread-safe and serialized by one lock; nothing under it
-// blocks (agent handles queue their writes, CLI events go to an
-// EventQueue). Tick() is called every ~100 ms by the controller's ticker
-// thread, or by tests with a fake clock.
+// Threads: entry points are thread-safe and serialized by one lock, taken
+// by gRPC reactor threads (agent reports, heartbeats), the CLI's stream
+// threads and the ticker. Nothing under it blocks or does I/O: agent
+// handles queue their writes, CLI events go to an EventQueue, and the
+// store and result files are written by the coordinator's own ResultWriter
+// thread (result_writer.h), to which it hands each record built under the
+// lock: a checkpoint every `checkpoint_interval_ns` and the finished result.
+// A finished run's result event reaches its EventQueue only once the result
+// is written (so a client that saw it can read it back from the store);
+// with neither a store nor a data_dir it is pushed at once. Tick() is
+// called every ~100 ms by the controller's ticker thread, or by tests with
+// a fake clock. Time (run time, run ids, started_at, updated_at) comes only
+// from the injected Clock.
 #ifndef BARRAGE_CONTROLLER_RUN_RUN_COORDINATOR_H_
 #define BARRAGE_CONTROLLER_RUN_RUN_COORDINATOR_H_
 
@@ -35,6 +44,7 @@
 #include "controller/run/load_splitter.h"
 #include "common/metrics/registry.h"
 #include "controller/report/result_store.h"
+#include "controller/report/result_writer.h"
 #include "controller/run/run_merger.h"
 #include "controller/report/run_result.h"
 #include "controller/run/run_state_machine.h"
@@ -47,17 +57,15 @@ struct CoordinatorOptions {
   int64_t accept_timeout_ns = 5'000'000'000;
   int64_t interval_grace_ns = 2'000'000'000;  // close a silent interval
   int64_t drain_extra_ns = 5'000'000'000;   // beyond the longest timeout
-  std::string data_dir;                     // results are written here
+  std::string data_dir;  // results are written to DATA_DIR/runs/RUN.json ("": not)
   // Where run series go (null: none), and how long a finished run's series
   // stay before they are removed (so alerts resolve).
   MetricsRegistry* metrics = nullptr;
   int64_t metrics_grace_ns = 60'000'000'000;
-  // Where runs are kept across restarts (null: not kept).
+  // Where runs are kept across restarts (null: not kept); borrowed, it
+  // outlives the coordinator.
   ResultStore* store = nullptr;
   int64_t checkpoint_interval_ns = 5'000'000'000;
-  // Called with the finished result JSON (for the store and metrics).
-  std::function<void(const std::string& run_id, const std::string& json)>
-      on_result;
 };
 
 // What `barrage status` shows.
@@ -70,8 +78,18 @@ struct RunStatusView {
 
 class RunCoordinator {
  public:
+  // `registry` and `clock` are borrowed and outlive the coordinator.
   RunCoordinator(AgentRegistry& registry, Clock& clock,
                  CoordinatorOptions options);
+  ~RunCoordinator();  // Shutdown()
+  RunCoordinator(const RunCoordinator&) = delete;
+  RunCoordinator& operator=(const RunCoordinator&) = delete;
+
+  // Writes everything handed to the writer (the last checkpoint, a finished
+  // result), then stops its thread; later writes happen on the calling
+  // thread. Call once the services stop feeding events. Idempotent; not
+  // under the coordinator's lock.
+  void Shutdown();
 
   // Accepts a run, or FailedPrecondition naming the active one. Events for
   // it go to the returned queue, which is closed after the result.
@@ -134,8 +152,12 @@ class RunCoordinator {
   void Finish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnIntervalsClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Store(const RunReport& report, const std::string& json)
+  // Builds the stored record of `report` and hands it to the writer.
+  void Persist(const RunReport& report, const std::string& json, bool final,
+               std::function<void(const absl::Status&)> done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Notices for checkpoints the writer could not save.
+  void NoticeStoreErrors() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::vector<ThresholdResult> CurrentThresholds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Notice(const std::string& kind, const std::string& agent,
               const std::string& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -145,6 +167,14 @@ class RunCoordinator {
   AgentRegistry& registry_;
   Clock& clock_;
   const CoordinatorOptions options_;
+  // Null when there is nothing to write (no store, no data_dir).
+  const std::unique_ptr<ResultWriter> writer_;
+
+  // Failed checkpoints (run id, why), from the writer's thread; noticed on
+  // the next Tick. Taken after mu_ when both are held.
+  absl::Mutex store_errors_mu_;
+  std::vector<std::pair<std::string, std::string>> store_errors_
+      ABSL_GUARDED_BY(store_errors_mu_);
 
   absl::Mutex mu_;
   std::unique_ptr<Active> run_ ABSL_GUARDED_BY(mu_);

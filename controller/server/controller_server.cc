@@ -11,7 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/metrics/prometheus_text.h"
 #include "controller/report/run_metrics.h"
 
@@ -29,8 +29,8 @@ CoordinatorOptions WithMetrics(CoordinatorOptions o, MetricsRegistry* metrics,
 
 ControllerServer::ControllerServer(ControllerOptions options)
     : options_(std::move(options)),
-      registry_(SystemClock(), 3 * options_.agents.heartbeat_interval_ms * 1'000'000),
-      coordinator_(registry_, SystemClock(),
+      registry_(clock_, 3 * options_.agents.heartbeat_interval_ms * 1'000'000),
+      coordinator_(registry_, clock_,
                    WithMetrics(options_.coordinator, &metrics_, options_.metrics_grace_ns)),
       agent_service_(registry_, coordinator_,
                      [this] {
@@ -106,9 +106,9 @@ absl::Status ControllerServer::Start() {
   }
   ticker_ = std::thread([this] {
     int64_t last_ping = 0;
-    while (!stopping_.load()) {
+    do {
       coordinator_.Tick();
-      const int64_t now = SystemClock().NowNs();
+      const int64_t now = clock_.NowNs();
       if (now - last_ping >= options_.agents.heartbeat_interval_ms * 1'000'000) {
         last_ping = now;
         v1::ControllerMessage ping;
@@ -117,8 +117,7 @@ absl::Status ControllerServer::Start() {
         for (const AgentInfo& a : agents) a.handle->Send(ping);
         PublishAgentMetrics(metrics_, agents);
       }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
+    } while (!stop_ticker_.WaitForNotificationWithTimeout(absl::Milliseconds(100)));
   });
   ready_.store(true);
   return absl::OkStatus();
@@ -127,10 +126,12 @@ absl::Status ControllerServer::Start() {
 void ControllerServer::Shutdown() {
   if (stopping_.exchange(true)) return;
   ready_.store(false);
+  stop_ticker_.Notify();
   if (ticker_.joinable()) ticker_.join();
   if (grpc_) grpc_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   if (http_) http_->stop();
   if (http_thread_.joinable()) http_thread_.join();
+  coordinator_.Shutdown();
 }
 
 }  // namespace barrage

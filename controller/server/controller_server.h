@@ -4,10 +4,13 @@
 // the run coordinator, the gRPC server (AgentControl for agents, RunControl
 // for the CLI), the HTTP endpoint (/healthz, /readyz) and the ticker thread
 // that drives timers and keeps agents' leases alive. barrage-controller's
-// main() and `barrage run --local` both use it.
+// main() and `barrage run --local` both use it. It owns the RealClock that
+// its registry, coordinator and ticker read.
 //
 // Thread safety: Start/Shutdown from the owner; the rest is internally
-// synchronized.
+// synchronized. Threads: gRPC's, httplib's listener, the ticker (a Tick
+// every 100 ms, woken at once by Shutdown) and the coordinator's result
+// writer.
 #ifndef BARRAGE_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
 #define BARRAGE_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
 
@@ -17,6 +20,8 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
+#include "common/util/clock.h"
 #include "common/metrics/registry.h"
 #include "controller/run/agent_registry.h"
 #include "controller/server/agent_service.h"
@@ -58,7 +63,9 @@ class ControllerServer {
   ControllerServer& operator=(const ControllerServer&) = delete;
 
   absl::Status Start();
-  void Shutdown();  // idempotent; returns within about a second
+  // Stops the ticker, gRPC (within 500 ms) and HTTP, then waits for the
+  // coordinator's queued result writes. Idempotent.
+  void Shutdown();
 
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
@@ -66,9 +73,11 @@ class ControllerServer {
   AgentRegistry& registry() { return registry_; }
   MetricsRegistry& metrics() { return metrics_; }
   RunCoordinator& coordinator() { return coordinator_; }
+  Clock& clock() { return clock_; }  // the server's RealClock
 
  private:
   ControllerOptions options_;
+  RealClock clock_;
   MetricsRegistry metrics_;
   AgentRegistry registry_;
   RunCoordinator coordinator_;
@@ -78,6 +87,7 @@ class ControllerServer {
   std::unique_ptr<httplib::Server> http_;
   std::thread http_thread_;
   std::thread ticker_;
+  absl::Notification stop_ticker_;  // notified once, by Shutdown
   std::atomic<bool> stopping_{false};
   std::atomic<bool> ready_{false};
   int grpc_port_ = 0;

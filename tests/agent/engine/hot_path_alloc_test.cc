@@ -47,7 +47,7 @@ TEST_CASE("a worker's steady request path allocates nothing") {
   http.max_in_flight = 200;
   http.engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
   INFO((http.engine == HttpEngine::kAuto ? "native driver" : "libcurl driver"));
-  auto client = MakeHttpClient(BuildTemplates(*s), http);
+  auto client = MakeHttpClient(BuildTemplates(*s), http, SystemClock());
   REQUIRE(client.ok());
   WorkerConfig config;
   config.scenario = *s;

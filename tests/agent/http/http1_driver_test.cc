@@ -56,7 +56,8 @@ std::unique_ptr<HttpClient> Make(HttpEngine engine, std::vector<HttpRequestTempl
   HttpClientOptions options;
   options.engine = engine;
   options.max_in_flight = 64;
-  absl::StatusOr<std::unique_ptr<HttpClient>> c = MakeHttpClient(std::move(t), options);
+  absl::StatusOr<std::unique_ptr<HttpClient>> c =
+      MakeHttpClient(std::move(t), options, SystemClock());
   REQUIRE(c.ok());
   return std::move(*c);
 }
@@ -64,7 +65,8 @@ std::unique_ptr<HttpClient> Make(HttpEngine engine, std::vector<HttpRequestTempl
 std::unique_ptr<HttpClient> Native(std::vector<HttpRequestTemplate> t) {
   HttpClientOptions options;
   options.max_in_flight = 64;
-  absl::StatusOr<std::unique_ptr<Http1Driver>> c = Http1Driver::Create(std::move(t), options);
+  absl::StatusOr<std::unique_ptr<Http1Driver>> c =
+      Http1Driver::Create(std::move(t), options, SystemClock());
   REQUIRE(c.ok());
   return std::move(*c);
 }
@@ -372,7 +374,7 @@ TEST_CASE("the native driver takes only cleartext HTTP/1.1") {
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/", "GET", {{"X", "a\r\nY: b"}})}, h11));
   CHECK_FALSE(Http1Driver::Supports({}, h11));
   // Anything else stays with libcurl.
-  CHECK(Http1Driver::Create({Tpl("https://127.0.0.1/")}, h11).status().code() ==
+  CHECK(Http1Driver::Create({Tpl("https://127.0.0.1/")}, h11, SystemClock()).status().code() ==
         absl::StatusCode::kInvalidArgument);
 }
 

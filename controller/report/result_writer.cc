@@ -1,0 +1,97 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/report/result_writer.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace barrage {
+
+ResultWriter::ResultWriter(ResultStore* store, std::string data_dir)
+    : store_(store), data_dir_(std::move(data_dir)), thread_([this] { Loop(); }) {}
+
+ResultWriter::~ResultWriter() { Shutdown(); }
+
+void ResultWriter::Enqueue(ResultWrite write) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopped_) {
+      // The newest checkpoint of a run supersedes one still waiting right
+      // before it: order is kept, and nothing final is touched.
+      if (!write.final && !queue_.empty() && !queue_.back().final &&
+          queue_.back().run.id == write.run.id) {
+        queue_.back() = std::move(write);
+      } else {
+        queue_.push_back(std::move(write));
+        ++queued_;
+      }
+      return;
+    }
+  }
+  // After Shutdown: no thread is left to hand it to, and a result must not
+  // be lost.
+  const absl::Status s = Write(write);
+  if (write.done) write.done(s);
+}
+
+void ResultWriter::Flush() {
+  absl::MutexLock lock(&mu_);
+  const uint64_t target = queued_;
+  auto done = [this, target]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return written_ >= target || stopped_;
+  };
+  mu_.Await(absl::Condition(&done));
+}
+
+void ResultWriter::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void ResultWriter::Loop() {
+  while (true) {
+    ResultWrite write;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || stopping_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) {  // stopping, and everything is written
+        stopped_ = true;
+        return;
+      }
+      write = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    const absl::Status s = Write(write);
+    if (write.done) write.done(s);
+    absl::MutexLock lock(&mu_);
+    ++written_;
+  }
+}
+
+absl::Status ResultWriter::Write(const ResultWrite& write) {
+  absl::Status status;
+  if (store_ != nullptr) status = store_->Save(write.run, write.histograms);
+  if (write.final && !data_dir_.empty()) {
+    const std::string dir = data_dir_ + "/runs";
+    const std::string path = dir + "/" + write.run.id + ".json";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    std::ofstream out(path);
+    out << write.run.result_json;
+    out.close();
+    if (!out && status.ok()) {
+      status = absl::UnavailableError(absl::StrCat("cannot write ", path));
+    }
+  }
+  return status;
+}
+
+}  // namespace barrage
