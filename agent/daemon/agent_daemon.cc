@@ -95,7 +95,8 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
     running_id = run_id_;
   }
   if (busy) {
-    Refuse(start.run_id(), absl::FailedPreconditionError(absl::StrCat("already running ", running_id)));
+    Refuse(start.run_id(),
+           absl::FailedPreconditionError(absl::StrCat("already running ", running_id)));
     return;
   }
   // Only this (the session) thread starts runs, so the slot stays free
@@ -263,7 +264,9 @@ v1::AgentMessage AgentDaemon::Hello() const {
 void AgentDaemon::Session() {
   absl::StatusOr<std::unique_ptr<ControlStream>> dialed = dialer_->Dial();
   if (!dialed.ok()) {
-    if (options_.log) options_.log(absl::StrCat("cannot dial the controller: ", dialed.status().message()));
+    if (options_.log) {
+      options_.log(absl::StrCat("cannot dial the controller: ", dialed.status().message()));
+    }
     return;
   }
   ControlStream& stream = **dialed;
