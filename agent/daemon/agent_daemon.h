@@ -1,36 +1,57 @@
 // Copyright 2026 The Barrage Authors.
 //
 // AgentDaemon: barrage-agent's life. It dials the controller (one bidi
-// stream, see proto/barrage/v1/agent.proto), says Hello, heartbeats, runs
-// each StartRun with a RunExecutor and streams its reports. It refuses a
-// second concurrent run and any assignment that breaks its --allow-target
-// or --max-rate limits.
+// ControlStream per session, see proto/barrage/v1/agent.proto), says Hello,
+// waits for Welcome, heartbeats, and runs each StartRun the
+// AssignmentPolicy accepts with a RunExecutor, streaming its reports. One
+// run at a time: a second concurrent StartRun is refused ("already
+// running"). StopRun and UpdateShare apply to the current run only.
 //
 // Dead-man switch: when the stream breaks, or nothing is heard from the
-// controller for the lease, the agent stops its run at once (abandoning
-// in-flight requests) and never resumes it on its own. It reconnects with
-// jittered exponential backoff.
+// controller for the lease (Welcome.lease_ms, on the Clock), the agent stops
+// its run at once (abandoning in-flight requests) and never resumes it on
+// its own. It reconnects with jittered exponential backoff: the n-th quick
+// failure waits a uniform time in [b/2, b], b = min(initial * 2^n, max); a
+// session that lasted over 10 s resets b to the initial value.
+//
+// Threads. Run() is the session thread: it dials, handshakes and reads the
+// controller's messages, handling each in turn. Per session, a writer
+// thread is the stream's only writer after the Hello: every outgoing
+// message (replies, heartbeats, reports) is queued and it drains the queue,
+// so no lock is ever held across a blocking Write. A heartbeat thread sends
+// the beats and watches the lease; it does no I/O itself. Decisions
+// (already running? which run?) are taken under mu_; name resolution,
+// executor creation and writes happen outside it. Waits (next beat, lease
+// end, backoff) go through the Waiter on the Clock and end at once on
+// Shutdown() or the session's end; nothing sleep-polls.
 //
 // Thread safety: Run() on one thread; Shutdown() and accessors from any.
+// The destructor must not race Run() (join it first).
 #ifndef BARRAGE_AGENT_DAEMON_AGENT_DAEMON_H_
 #define BARRAGE_AGENT_DAEMON_AGENT_DAEMON_H_
 
-#include <array>
 #include <atomic>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "agent/daemon/agent_metrics.h"
+#include "agent/daemon/assignment_policy.h"
+#include "agent/daemon/control_stream.h"
+#include "agent/daemon/waiter.h"
 #include "agent/engine/run_executor.h"
-#include "common/metrics/registry.h"
-#include "barrage/v1/agent.grpc.pb.h"
+#include "barrage/v1/agent.pb.h"
 #include "common/util/clock.h"
 
 namespace barrage {
 
 struct AgentDaemonOptions {
+  // The link to the controller, for the gRPC dialer (GrpcDialerFor()).
   std::string controller = "127.0.0.1:7400";
   std::string id;                        // required
   int workers = 0;                       // 0: number of cores
@@ -40,14 +61,16 @@ struct AgentDaemonOptions {
   std::vector<std::string> allow_targets;  // globs or CIDRs; empty: any
   bool insecure_targets = false;         // https targets without verification
   HttpEngine http_engine = HttpEngine::kAuto;
-  // TLS to the controller (PEM contents): the CA that signed the
-  // controller's certificate, and this agent's certificate (CN = id) and key.
+  // TLS to the controller (PEM contents), for the gRPC dialer: the CA that
+  // signed the controller's certificate, and this agent's certificate
+  // (CN = id) and key.
   std::string tls_ca_pem;
   std::string tls_cert_pem;
   std::string tls_key_pem;
   int64_t backoff_initial_ms = 100;
   int64_t backoff_max_ms = 5000;
-  // Where the daemon says what happens to its link (main: stderr).
+  // Where the daemon says what happens to its link (main: stderr). Called
+  // with no lock held.
   std::function<void(const std::string&)> log;
   // Test seam: sees every report as it is sent.
   std::function<void(const v1::StatsReport&)> report_tap;
@@ -55,65 +78,73 @@ struct AgentDaemonOptions {
 
 class AgentDaemon {
  public:
-  AgentDaemon(AgentDaemonOptions options, Clock& clock);
+  // Opens sessions with `dialer`; times, paces and waits on `clock`, which
+  // must pass by itself (a RealClock).
+  AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStreamDialer> dialer,
+              Clock& clock);
+  // Waits through `waiter` instead: for a fake clock in tests. `clock` and
+  // `waiter` must outlive the daemon.
+  AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStreamDialer> dialer,
+              Clock& clock, Waiter& waiter);
   ~AgentDaemon();
   AgentDaemon(const AgentDaemon&) = delete;
   AgentDaemon& operator=(const AgentDaemon&) = delete;
 
-  // Connects and serves until Shutdown().
+  // Connects and serves, session after session, until Shutdown().
   void Run();
+  // Ends Run() promptly: cancels the stream, stops any run, cuts the
+  // backoff short. Idempotent; any thread.
   void Shutdown();
 
+  // Whether a session has passed its handshake and not ended.
   bool connected() const { return connected_.load(); }
-  // The agent's own series (requests by outcome, dropped, in flight,
-  // schedule lag, connection state); process CPU and RSS are added by
-  // RenderAgentMetrics().
-  MetricsRegistry& metrics() { return metrics_; }
+  // The agent's own series (agent_metrics.h); RenderAgentMetrics() adds
+  // process CPU and RSS.
+  MetricsRegistry& metrics() { return metrics_.registry(); }
   bool running() const;
 
-  // Why an assignment is refused, or "" when it may run. Pure policy.
-  std::string CheckAssignment(const Scenario& scenario, double share) const;
-
  private:
+  AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStreamDialer> dialer,
+              Clock& clock, std::unique_ptr<Waiter> own_waiter, Waiter* waiter);
+
   void Session();
+  v1::AgentMessage Hello() const;
+  void WriteLoop(ControlStream& stream);
+  void HeartbeatLoop(ControlStream& stream, int64_t lease_ns, int64_t heartbeat_ns);
   void Handle(const v1::ControllerMessage& message);
   void StartAssigned(const v1::StartRun& start);
-  bool Write(const v1::AgentMessage& message);
+  // Queues `message` for the writer; dropped when no session is open.
+  void Send(v1::AgentMessage message);
+  void Refuse(const std::string& run_id, const absl::Status& why);
+  // Takes the current run and waits for its threads: always when
+  // `force_stop` (stopping it first, abandoning in-flight requests), else
+  // only once its final report is out.
   void Reap(bool force_stop);
 
   const AgentDaemonOptions options_;
+  const AssignmentPolicy policy_;
+  const std::unique_ptr<ControlStreamDialer> dialer_;
   Clock& clock_;
-  std::atomic<bool> stopping_{false};
+  const std::unique_ptr<Waiter> own_waiter_;  // null when one was given
+  Waiter& waiter_;
+  AgentMetrics metrics_;
   std::atomic<bool> connected_{false};
-  std::atomic<int64_t> last_heard_ns_{0};
-  int64_t lease_ns_ = 5'000'000'000;
-  int64_t heartbeat_ns_ = 1'000'000'000;
 
-  std::mutex write_mu_;  // one writer at a time on the stream
-  grpc::ClientReaderWriter<v1::AgentMessage, v1::ControllerMessage>* stream_ = nullptr;
-  std::mutex ctx_mu_;
-  grpc::ClientContext* context_ = nullptr;
-
-  void Account(const v1::StatsReport& report);
-
-  MetricsRegistry metrics_;
-  std::mutex totals_mu_;
-  std::array<uint64_t, 5> outcome_totals_{};
-  uint64_t dropped_total_ = 0;
-
-  mutable std::mutex run_mu_;
-  std::unique_ptr<RunExecutor> executor_;
-  std::string run_id_;
-  std::atomic<bool> run_done_{false};
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // The current session's stream, so Shutdown() can cancel it; owned by
+  // Session(), which clears this before destroying it.
+  ControlStream* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
+  // True outside a session's handshake-to-end span, and once the lease has
+  // expired: nothing more is sent and no run may start.
+  bool session_over_ ABSL_GUARDED_BY(mu_) = true;
+  std::deque<v1::AgentMessage> outbox_ ABSL_GUARDED_BY(mu_);  // for WriteLoop
+  int64_t last_heard_ns_ ABSL_GUARDED_BY(mu_) = 0;           // Clock::NowNs()
+  // The current run. Shared so Stop/Reassign are called outside mu_.
+  std::shared_ptr<RunExecutor> executor_ ABSL_GUARDED_BY(mu_);
+  std::string run_id_ ABSL_GUARDED_BY(mu_);
+  bool run_done_ ABSL_GUARDED_BY(mu_) = false;  // its final report is out
 };
-
-// The agent's /metrics page: its registry plus process CPU and RSS.
-std::string RenderAgentMetrics(MetricsRegistry& metrics);
-
-// Whether `host` (a name or an address literal) matches an --allow-target
-// pattern: a case-insensitive glob ("*.staging.example.com", "127.0.0.1")
-// or a CIDR ("10.0.0.0/8", "::1/128").
-bool TargetAllowed(const std::string& pattern, const std::string& host);
 
 }  // namespace barrage
 

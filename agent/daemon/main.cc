@@ -20,6 +20,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "agent/daemon/agent_daemon.h"
+#include "agent/daemon/grpc_control_stream.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
 #include "common/util/flags.h"
@@ -152,7 +153,7 @@ int main(int argc, char** argv) {
   options.log = [](const std::string& line) {
     std::cerr << "barrage-agent: " << line << std::endl;
   };
-  barrage::AgentDaemon daemon(options, barrage::SystemClock());
+  barrage::AgentDaemon daemon(options, barrage::GrpcDialerFor(options), barrage::SystemClock());
   httplib::Server http;
   std::thread http_thread;
   if (const std::string& addr = f.http; !addr.empty()) {

@@ -3,22 +3,15 @@
 #include "agent/engine/run_executor.h"
 
 #include <sys/prctl.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 
 #include "agent/http/curl_multi_driver.h"
 #include "agent/http/http1_driver.h"
 #include "agent/engine/request_picker.h"
+#include "common/metrics/process_stats.h"
 
 namespace barrage {
-
-double ProcessCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
     std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,

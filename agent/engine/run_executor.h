@@ -114,9 +114,6 @@ class RunExecutor {
   double last_cpu_s_ = 0;
 };
 
-// Process CPU time (user + system) in seconds.
-double ProcessCpuSeconds();
-
 }  // namespace barrage
 
 #endif  // BARRAGE_AGENT_ENGINE_RUN_EXECUTOR_H_

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/daemon/agent_daemon.h"
+#include "agent/daemon/grpc_control_stream.h"
 #include "common/util/exit_codes.h"
 #include "controller/server/controller_server.h"
 
@@ -39,7 +40,7 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     a.insecure_targets = local.insecure_targets;
     a.http_engine = local.http_engine;
     a.backoff_initial_ms = 20;
-    agents.push_back(std::make_unique<AgentDaemon>(a, controller.clock()));
+    agents.push_back(std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), controller.clock()));
     threads.emplace_back([d = agents.back().get()] { d->Run(); });
   }
   // The plan needs every local agent; wait for them briefly.

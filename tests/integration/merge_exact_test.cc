@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/daemon/agent_daemon.h"
+#include "agent/daemon/grpc_control_stream.h"
 #include "common/scenario/yaml_loader.h"
 #include "tools/target/target_server.h"
 #include "controller/server/controller_server.h"
@@ -66,7 +67,7 @@ TEST_CASE("the run's merged histogram is exactly the sum of the agents'") {
       std::lock_guard<std::mutex> lock(mu);
       reports.push_back(r);
     };
-    agents.push_back(std::make_unique<AgentDaemon>(a, SystemClock()));
+    agents.push_back(std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), SystemClock()));
     threads.emplace_back([d = agents.back().get()] { d->Run(); });
   }
   absl::StatusOr<std::shared_ptr<EventQueue>> events =

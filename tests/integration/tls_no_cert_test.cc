@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "agent/daemon/agent_daemon.h"
+#include "agent/daemon/grpc_control_stream.h"
 #include "controller/server/controller_server.h"
 
 namespace barrage {
@@ -54,7 +55,7 @@ TEST_CASE("a TLS agent without a client certificate is refused") {
     std::lock_guard<std::mutex> lock(mu);
     log += line + "\n";
   };
-  AgentDaemon agent(a, SystemClock());
+  AgentDaemon agent(a, GrpcDialerFor(a), SystemClock());
   std::thread t([&] { agent.Run(); });
   bool told = false;
   for (int i = 0; i < 100 && !told; ++i) {

@@ -3,7 +3,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
-#include "agent/daemon/agent_daemon.h"
+#include "agent/daemon/assignment_policy.h"
 #include "common/scenario/yaml_loader.h"
 
 namespace barrage {
@@ -34,17 +34,28 @@ TEST_CASE("an agent refuses assignments beyond its limits, saying why") {
       "stages: [{duration: 10s, rate: 100/s, to: 300/s}]\n",
       "p.yaml");
   REQUIRE(s.ok());
-  AgentDaemonOptions options;
-  options.id = "a";
-  options.allow_targets = {"*.example.com"};
-  AgentDaemon strict(options, SystemClock());
-  CHECK_THAT(strict.CheckAssignment(*s, 1.0), ContainsSubstring("--allow-target"));
-  options.allow_targets = {"127.0.0.0/8"};
-  options.max_rate_per_s = 100;
-  AgentDaemon capped(options, SystemClock());
+  AssignmentPolicy strict({"*.example.com"}, 0);
+  absl::Status refused = strict.CheckLimits(*s, 1.0);
+  CHECK(refused.code() == absl::StatusCode::kPermissionDenied);
+  CHECK_THAT(std::string(refused.message()), ContainsSubstring("--allow-target"));
+  AssignmentPolicy capped({"127.0.0.0/8"}, 100);
   // The share's peak (300/s x 1/2) is above 100/s; a quarter is not.
-  CHECK_THAT(capped.CheckAssignment(*s, 0.5), ContainsSubstring("--max-rate"));
-  CHECK(capped.CheckAssignment(*s, 0.25).empty());
+  refused = capped.CheckLimits(*s, 0.5);
+  CHECK(refused.code() == absl::StatusCode::kResourceExhausted);
+  CHECK_THAT(std::string(refused.message()), ContainsSubstring("--max-rate"));
+  CHECK(capped.CheckLimits(*s, 0.25).ok());
+}
+
+TEST_CASE("a share must have a runnable shape") {
+  CHECK(CheckShare(4, {0, 2, 3}).ok());
+  CHECK(CheckShare(1, {0}).ok());
+  CHECK(CheckShare(int64_t{1} << 20, {0}).ok());
+  for (const auto& [period, slots] : std::vector<std::pair<int64_t, std::vector<int64_t>>>{
+           {0, {0}}, {(int64_t{1} << 20) + 1, {0}}, {4, {}}, {4, {2, 1}}, {4, {-1, 2}}, {4, {4}}}) {
+    const absl::Status s = CheckShare(period, slots);
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(std::string(s.message()), ContainsSubstring("malformed assignment"));
+  }
 }
 
 }  // namespace
