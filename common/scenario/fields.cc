@@ -2,8 +2,6 @@
 
 #include "common/scenario/fields.h"
 
-#include "common/util/http_token.h"
-
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -13,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/util/http_token.h"
 
 namespace barrage {
 namespace {
@@ -246,35 +245,5 @@ bool IsValidRequestName(absl::string_view name) {
 }
 
 bool IsValidHeaderName(absl::string_view name) { return IsHttpToken(name); }
-
-std::string ClosestWord(absl::string_view word,
-                        const std::vector<absl::string_view>& candidates) {
-  // Levenshtein distance; the words are a few characters long.
-  auto distance = [](absl::string_view a, absl::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        const size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                           diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diagonal = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  size_t best_distance = 3;
-  for (absl::string_view c : candidates) {
-    const size_t d = distance(word, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(c);
-    }
-  }
-  return best;
-}
 
 }  // namespace barrage

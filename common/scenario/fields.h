@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/scenario/rational.h"
+#include "common/util/closest_word.h"
 #include "common/scenario/scenario.h"
 
 namespace barrage {
@@ -49,10 +50,6 @@ absl::StatusOr<ThresholdMetric> ParseThresholdMetricField(absl::string_view text
 bool IsValidRequestName(absl::string_view name);
 // An HTTP header name (RFC 9110 token).
 bool IsValidHeaderName(absl::string_view name);
-
-// The closest of `candidates` to `word` within edit distance 2, or "".
-std::string ClosestWord(absl::string_view word,
-                        const std::vector<absl::string_view>& candidates);
 
 }  // namespace barrage
 

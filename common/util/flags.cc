@@ -9,26 +9,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/util/closest_word.h"
 
 namespace barrage {
 namespace {
-
-// Levenshtein distance; flag names are a few characters long.
-size_t EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // Strict decimal: an optional '-' and digits only ("+3", " 3", "3.0" are not).
 bool IsWholeNumber(absl::string_view text) {
@@ -133,13 +117,10 @@ absl::Status FlagSet::UnknownFlag(absl::string_view spelling) const {
   absl::string_view name = spelling;
   std::string hint;
   if (absl::ConsumePrefix(&name, "--")) {
-    size_t best = 3;  // suggest only a name within two edits
-    for (const Flag& f : flags_) {
-      const size_t d = EditDistance(name, f.name);
-      if (d < best) {
-        best = d;
-        hint = absl::StrCat(" (did you mean --", f.name, "?)");
-      }
+    std::vector<absl::string_view> names;
+    for (const Flag& f : flags_) names.push_back(f.name);
+    if (std::string closest = ClosestWord(name, names); !closest.empty()) {
+      hint = absl::StrCat(" (did you mean --", closest, "?)");
     }
   }
   return absl::InvalidArgumentError(

@@ -27,9 +27,10 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err);
 int RunPlan(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err);
-// `barrage target`: serves HTTP until SIGINT or SIGTERM (see
-// target_server.h), then prints the served count. Blocks both signals in the
-// calling thread (and so in the server's threads) while it runs.
+// `barrage target`: serves HTTP (see tools/target/target_server.h) until
+// InterruptCounter() moves (main's SIGINT/SIGTERM handler), then prints the
+// served count. Returns kExitUsage for bad flags, kExitCannotStart when it
+// cannot listen.
 int RunTarget(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err);
 

@@ -2,8 +2,6 @@
 
 #include "controller/server/controller_server.h"
 
-#include "common/util/host_port.h"
-
 #include <httplib.h>
 
 #include <grpcpp/grpcpp.h>
@@ -13,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/metrics/prometheus_text.h"
+#include "common/util/host_port.h"
 #include "controller/report/run_metrics.h"
 
 namespace barrage {

@@ -2,12 +2,11 @@
 
 #include "tools/target/request_parser.h"
 
-#include "common/util/http_token.h"
-
 #include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "common/util/http_token.h"
 
 namespace barrage {
 namespace {

@@ -2,8 +2,6 @@
 
 #include "tools/target/target_server.h"
 
-#include "common/util/host_port.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
@@ -17,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/util/host_port.h"
 #include "tools/target/target_worker.h"
 
 namespace barrage {
