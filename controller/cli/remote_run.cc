@@ -21,6 +21,7 @@
 #include "common/util/exit_codes.h"
 #include "common/util/host_port.h"
 #include "common/scenario/codec.h"
+#include "controller/cli/progress_line.h"
 
 namespace barrage {
 namespace {
@@ -85,15 +86,6 @@ int Call(const RemoteOptions& options, const char* command,
     return CodeFor(s);
   }
   return kExitPassed;
-}
-
-std::string ProgressLine(const v1::Progress& p) {
-  return absl::StrFormat(
-      "%6.1fs/%.0fs  target %.1f/s  achieved %.1f/s  p50 %.2f  p95 %.2f  p99 %.2f ms (10 s)  "
-      "requests %d  errors %d  dropped %d  agents %d%s",
-      p.elapsed_s(), p.total_s(), p.target_rps(), p.achieved_rps(), p.p50_ms_10s(),
-      p.p95_ms_10s(), p.p99_ms_10s(), p.requests(), p.errors(), p.dropped(), p.agents(),
-      p.active_vus() > 0 ? absl::StrCat("  VUs ", p.active_vus()) : "");
 }
 
 // A run's event stream, read on its own thread (Read() blocks) and handed
@@ -170,6 +162,8 @@ int RunRemote(const Scenario& scenario, const std::string& file,
   int handled = options.interrupt ? options.interrupt->load() : 0;
   std::string run_id;
   const bool tty = isatty(STDOUT_FILENO) != 0;
+  // On a terminal the line is rewritten in place, so it must not wrap.
+  const int columns = TerminalColumns();
   int code = kExitInternal;
   bool have_result = false;
   bool in_line = false;
@@ -199,13 +193,16 @@ int RunRemote(const Scenario& scenario, const std::string& file,
         run_id = e.accepted().run_id();
         if (!options.quiet) {
           out << "barrage run " << e.accepted().run_id() << ": " << scenario.name << " -> "
-              << scenario.target.url << " on " << e.accepted().agents_size() << " agent(s), "
+              << scenario.target.url
+              << (options.target_source.empty() ? ""
+                                                : absl::StrCat(" (", options.target_source, ")"))
+              << " on " << e.accepted().agents_size() << " agent(s), "
               << HumanDuration(scenario.TotalDuration()) << "\n";
           out.flush();
         }
       } else if (e.has_progress()) {
         if (!options.quiet) {
-          out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress()) << (tty ? "" : "\n");
+          out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress(), columns) << (tty ? "" : "\n");
           in_line = tty;
           out.flush();
         }
@@ -276,7 +273,7 @@ int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err
     return kExitPassed;
   }
   out << status.run_id() << "  " << status.scenario() << "  " << status.state() << "\n";
-  if (status.has_progress()) out << ProgressLine(status.progress()) << "\n";
+  if (status.has_progress()) out << ProgressLine(status.progress(), TerminalColumns()) << "\n";
   return kExitPassed;
 }
 

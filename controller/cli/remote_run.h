@@ -22,6 +22,9 @@ struct RemoteOptions {
   bool insecure = false;      // allow plaintext to a non-loopback controller
   std::string json_out;       // --out json=FILE
   bool quiet = false;
+  // Where the scenario's target came from when not from its file
+  // ("--target", "$BARRAGE_TARGET"); the run header says so. "": the file.
+  std::string target_source;
   const std::atomic<int>* interrupt = nullptr;  // Ctrl-C count
 };
 
