@@ -169,7 +169,10 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   std::string format;
   const bool takes_run = command == "stop" || command == "report";
   if (command == "stop") flags.Bool("now", &now, "stop at once: abandon in-flight requests");
-  if (command == "report") flags.String("format", &format, "json", "json", "output format");
+  if (command == "report") {
+    flags.String("format", &format, "text", "text|json",
+                 "the summary as at the end of a run, or the result JSON");
+  }
   const ParsedCommand parsed = ParseCommand(command, flags, args, out, err);
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.positional.size() > (takes_run ? 1 : 0)) {
@@ -178,9 +181,9 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
                       err);
   }
   const std::string run_id = parsed.positional.empty() ? "" : parsed.positional[0];
-  if (command == "report" && format != "json") {
-    return UsageError(
-        command, absl::StrCat("--format ", format, " is not supported yet (json)"), err);
+  if (command == "report" && format != "json" && format != "text") {
+    return UsageError(command, absl::StrCat("--format: '", format, "' is not text or json"),
+                      err);
   }
   if (command == "report" && run_id.empty()) {
     return UsageError(command, "give a run id (see barrage runs)", err);
@@ -193,7 +196,7 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
   if (command == "runs") return RunRuns(remote, out, err);
-  if (command == "report") return ShowReport(remote, run_id, out, err);
+  if (command == "report") return ShowReport(remote, run_id, format == "json", out, err);
   return RunStop(remote, run_id, now, out, err);
 }
 
