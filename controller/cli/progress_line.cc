@@ -27,15 +27,15 @@ std::string Vus(const v1::Progress& p, const char* label) {
 
 // Layouts, narrowest first; each one's line without the VU count.
 std::string Narrow(const v1::Progress& p) {
-  return absl::StrFormat("%5.1fs/%.0fs  %.0f/s  p95 %.1f ms  req %d  err %d  drop %d",
+  return absl::StrFormat("%.1fs/%.0fs  %.0f/s  p95 %.1f ms  req %d  err %d  drop %d",
                          p.elapsed_s(), p.total_s(), p.achieved_rps(), p.p95_ms_10s(),
                          p.requests(), p.errors(), p.dropped());
 }
 
 std::string Medium(const v1::Progress& p) {
   return absl::StrFormat(
-      "%6.1fs/%.0fs  %.1f/s of %.1f/s  p50/95/99 %.1f/%.1f/%.1f ms  req %d  "
-      "err %d (%.2f%%)  drop %d  agents %d",
+      "%.1fs/%.0fs  %.0f of %.0f/s  p50/95/99 %.1f/%.1f/%.1f ms  req %d  "
+      "err %d %.2f%%  drop %d  agents %d",
       p.elapsed_s(), p.total_s(), p.achieved_rps(), p.target_rps(), p.p50_ms_10s(),
       p.p95_ms_10s(), p.p99_ms_10s(), p.requests(), p.errors(), ErrorPercent(p),
       p.dropped(), p.agents());
