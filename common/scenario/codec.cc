@@ -79,6 +79,8 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
     tp->set_request(t.request);
     tp->set_window_ms(t.whole_run ? 0 : absl::ToInt64Milliseconds(t.window));
     tp->set_abort(t.abort);
+    if (t.min_requests.has_value()) tp->set_min_requests(*t.min_requests);
+    if (t.delay.has_value()) tp->set_delay_ms(absl::ToInt64Milliseconds(*t.delay));
   }
   return p;
 }
@@ -163,6 +165,8 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
     t.whole_run = tp.window_ms() == 0;
     t.window = absl::Milliseconds(tp.window_ms());
     t.abort = tp.abort();
+    if (tp.has_min_requests()) t.min_requests = tp.min_requests();
+    if (tp.has_delay_ms()) t.delay = absl::Milliseconds(tp.delay_ms());
     s.thresholds.push_back(t);
   }
   for (ScenarioProblem& found : FindScenarioProblems(s, limits)) {

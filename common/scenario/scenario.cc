@@ -137,6 +137,15 @@ std::string FormatRate(Rational per_second) {
   return s + "/s";
 }
 
+bool Threshold::AbortGraceOver(uint64_t requests, absl::Duration elapsed) const {
+  if (!min_requests.has_value() && !delay.has_value()) {
+    return requests >= static_cast<uint64_t>(kDefaultAbortMinRequests) ||
+           elapsed >= kDefaultAbortDelay;
+  }
+  return (!min_requests.has_value() || requests >= static_cast<uint64_t>(*min_requests)) &&
+         (!delay.has_value() || elapsed >= *delay);
+}
+
 std::string Threshold::Expression() const {
   std::string value;
   if (IsLatencyMetric(metric)) {

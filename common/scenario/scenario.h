@@ -13,6 +13,7 @@
 #define BARRAGE_COMMON_SCENARIO_SCENARIO_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +86,10 @@ enum class ThresholdMetric {
   kP50, kP90, kP95, kP99, kP999, kMax, kMean, kErrorRate, kRps
 };
 
+inline constexpr int64_t kDefaultAbortMinRequests = 100;
+inline constexpr int64_t kMaxAbortMinRequests = 1'000'000'000'000;
+inline constexpr absl::Duration kDefaultAbortDelay = absl::Seconds(10);
+
 struct Threshold {
   ThresholdMetric metric = ThresholdMetric::kP95;
   // Latency metrics: microseconds. error_rate: fraction. rps: requests/s.
@@ -95,7 +100,18 @@ struct Threshold {
   bool whole_run = true;          // false: sliding window of `window`
   absl::Duration window;
   bool abort = false;             // failing stops the run at once
+  // The abort's grace (abort thresholds only; k6's delayAbortEval): a
+  // failure stops the run only once the threshold's requests (whole run) are
+  // at least `min_requests` and the run time is at least `delay`, each when
+  // given. With neither given the grace is kDefaultAbortMinRequests requests
+  // or kDefaultAbortDelay, whichever comes first. See AbortGraceOver().
+  std::optional<int64_t> min_requests;
+  std::optional<absl::Duration> delay;
   SourceLocation location;
+
+  // Whether an abort may fire after `requests` results of the threshold's
+  // scope at run time `elapsed`.
+  bool AbortGraceOver(uint64_t requests, absl::Duration elapsed) const;
 
   // "p95 < 200ms (critical-runbook)", "error_rate < 1% over 1m",
   // "rps > 8/s".

@@ -259,6 +259,14 @@ void Checker::CheckThreshold(const Threshold& t, const std::string& path,
   if (!t.whole_run) {
     WireDuration(path + ".window", t.window, /*zero_ok=*/false);
   }
+  if (t.min_requests.has_value()) {
+    if (!t.abort) Problem(path + ".min_requests", "applies only with abort: true");
+    InRange(path + ".min_requests", *t.min_requests, 0, kMaxAbortMinRequests);
+  }
+  if (t.delay.has_value()) {
+    if (!t.abort) Problem(path + ".delay", "applies only with abort: true");
+    WireDuration(path + ".delay", *t.delay, /*zero_ok=*/true);
+  }
 }
 
 std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {

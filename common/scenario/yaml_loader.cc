@@ -537,7 +537,8 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   Note(path, n);
   out.location = LocationOf(n);
   if (!CheckMap(n, path,
-                {"metric", "below", "above", "request", "window", "abort"})) {
+                {"metric", "below", "above", "request", "window", "abort",
+                 "min_requests", "delay"})) {
     return;
   }
   Required(n, path, "metric");
@@ -582,6 +583,14 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   }
   if (n["abort"]) {
     if (auto b = Bool(n["abort"], path + ".abort")) out.abort = *b;
+  }
+  if (n["min_requests"]) {
+    if (auto v = Int(n["min_requests"], path + ".min_requests", 0, kMaxAbortMinRequests)) {
+      out.min_requests = *v;
+    }
+  }
+  if (n["delay"]) {
+    if (auto d = Dur(n["delay"], path + ".delay")) out.delay = *d;
   }
 }
 

@@ -15,6 +15,7 @@ enum ExitCode : int {
   kExitUsage = 2,          // bad usage or invalid scenario
   kExitCannotStart = 3,    // controller unreachable, too few agents
   kExitAborted = 4,        // abort threshold, agent loss with abort, stop
+  kExitControllerLost = 5,  // the controller went away during the run
   kExitThresholdFailed = 99,
   kExitInterrupted = 130,  // a third Ctrl-C: exit at once (128 + SIGINT)
 };

@@ -66,7 +66,7 @@ constexpr Command kCommands[] = {
     {"stop", "[RUN]", "stop the active run (gracefully, or at once with --now)",
      CommandStop},
     {"runs", "", "the runs the controller keeps (its --data)", CommandRuns},
-    {"report", "RUN", "a kept run's result JSON", CommandReport},
+    {"report", "RUN", "a kept run's summary (or its result JSON)", CommandReport},
     {"validate", "FILE...", "check scenario files; print each normalized plan",
      RunValidate},
     {"plan", "FILE", "print how the load splits across agents", RunPlan},
@@ -99,7 +99,7 @@ std::string Overview() {
       "127.0.0.1:7400.\n\n"
       "exit codes: 0 passed, 99 a threshold failed, 2 bad usage or invalid "
       "scenario,\n  3 could not start, 4 aborted (abort threshold or Ctrl-C), "
-      "1 internal error\n");
+      "5 lost the controller\n  during the run, 1 internal error\n");
   return out;
 }
 

@@ -43,7 +43,13 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     agents.push_back(std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), controller.clock()));
     threads.emplace_back([d = agents.back().get()] { d->Run(); });
   }
-  // The plan needs every local agent; wait for them briefly.
+  // The plan needs every local agent; wait for them briefly. A scenario
+  // asking for more agents than --local gives is run on what it gives, and
+  // says so.
+  if (scenario.agents.min > local.agents) {
+    err << "note: --local " << local.agents << " overrides agents.min "
+        << scenario.agents.min << "\n";
+  }
   Scenario s = scenario;
   s.agents.min = local.agents;
   s.agents.wait = absl::Seconds(10);

@@ -20,7 +20,10 @@
 #include "barrage/v1/control.grpc.pb.h"
 #include "common/util/exit_codes.h"
 #include "common/util/host_port.h"
+#include "common/util/json_writer.h"
 #include "common/scenario/codec.h"
+#include "controller/cli/progress_line.h"
+#include "controller/cli/report_text.h"
 
 namespace barrage {
 namespace {
@@ -87,13 +90,43 @@ int Call(const RemoteOptions& options, const char* command,
   return kExitPassed;
 }
 
-std::string ProgressLine(const v1::Progress& p) {
-  return absl::StrFormat(
-      "%6.1fs/%.0fs  target %.1f/s  achieved %.1f/s  p50 %.2f  p95 %.2f  p99 %.2f ms (10 s)  "
-      "requests %d  errors %d  dropped %d  agents %d%s",
-      p.elapsed_s(), p.total_s(), p.target_rps(), p.achieved_rps(), p.p50_ms_10s(),
-      p.p95_ms_10s(), p.p99_ms_10s(), p.requests(), p.errors(), p.dropped(), p.agents(),
-      p.active_vus() > 0 ? absl::StrCat("  VUs ", p.active_vus()) : "");
+// The result JSON the CLI can still write when it lost the controller
+// mid-run: what the last progress said, marked incomplete (README "Result
+// JSON").
+std::string IncompleteResultJson(const std::string& run_id, const Scenario& scenario,
+                                 const v1::Progress* last, const std::string& why) {
+  JsonWriter j;
+  j.BeginObject();
+  j.Key("version").Int(1);
+  j.Key("run").String(run_id);
+  j.Key("scenario").String(scenario.name);
+  j.Key("status").String("incomplete");
+  j.Key("incomplete").Bool(true);
+  j.Key("error").String(why);
+  j.Key("duration_s").Double(last != nullptr ? last->elapsed_s() : 0, 3);
+  if (last != nullptr) {
+    const double rate = last->requests() == 0 ? 0
+                                              : static_cast<double>(last->errors()) /
+                                                    static_cast<double>(last->requests());
+    j.Key("totals").BeginObject();
+    j.Key("requests").Uint(last->requests());
+    j.Key("errors").Uint(last->errors());
+    j.Key("error_rate").Double(rate, 6);
+    j.Key("dropped").Uint(last->dropped());
+    j.EndObject();
+    j.Key("last_progress").BeginObject();
+    j.Key("elapsed_s").Double(last->elapsed_s(), 3);
+    j.Key("total_s").Double(last->total_s(), 3);
+    j.Key("target_rps").Double(last->target_rps(), 3);
+    j.Key("achieved_rps").Double(last->achieved_rps(), 3);
+    j.Key("p50_ms_10s").Double(last->p50_ms_10s(), 3);
+    j.Key("p95_ms_10s").Double(last->p95_ms_10s(), 3);
+    j.Key("p99_ms_10s").Double(last->p99_ms_10s(), 3);
+    j.Key("agents").Int(last->agents());
+    j.EndObject();
+  }
+  j.EndObject();
+  return j.text() + "\n";
 }
 
 // A run's event stream, read on its own thread (Read() blocks) and handed
@@ -170,9 +203,13 @@ int RunRemote(const Scenario& scenario, const std::string& file,
   int handled = options.interrupt ? options.interrupt->load() : 0;
   std::string run_id;
   const bool tty = isatty(STDOUT_FILENO) != 0;
+  // On a terminal the line is rewritten in place, so it must not wrap.
+  const int columns = TerminalColumns();
   int code = kExitInternal;
   bool have_result = false;
   bool in_line = false;
+  v1::Progress last_progress;
+  bool have_progress = false;
   std::vector<v1::RunEvent> events;
   while (stream.Next(absl::Milliseconds(50), events)) {
     if (options.interrupt != nullptr && options.interrupt->load() > handled) {
@@ -199,13 +236,18 @@ int RunRemote(const Scenario& scenario, const std::string& file,
         run_id = e.accepted().run_id();
         if (!options.quiet) {
           out << "barrage run " << e.accepted().run_id() << ": " << scenario.name << " -> "
-              << scenario.target.url << " on " << e.accepted().agents_size() << " agent(s), "
+              << scenario.target.url
+              << (options.target_source.empty() ? ""
+                                                : absl::StrCat(" (", options.target_source, ")"))
+              << " on " << e.accepted().agents_size() << " agent(s), "
               << HumanDuration(scenario.TotalDuration()) << "\n";
           out.flush();
         }
       } else if (e.has_progress()) {
+        last_progress = e.progress();
+        have_progress = true;
         if (!options.quiet) {
-          out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress()) << (tty ? "" : "\n");
+          out << (tty ? "\r\033[K" : "") << ProgressLine(e.progress(), columns) << (tty ? "" : "\n");
           in_line = tty;
           out.flush();
         }
@@ -237,6 +279,28 @@ int RunRemote(const Scenario& scenario, const std::string& file,
     }
   }
   const grpc::Status status = stream.Finish();
+  if (in_line) out << "\n";
+  if (!status.ok() && !run_id.empty() && !have_result) {
+    // The run was accepted, then the stream broke: the controller died or
+    // the network went. The run's last checkpoint is in its store.
+    err << "barrage run: lost the controller at " << options.controller << " during run "
+        << run_id << " (" << status.error_message() << ")\n"
+        << "  the run's last checkpoint is in the controller's store: once it is back "
+           "(on the same --data), 'barrage report "
+        << run_id << "' shows it\n";
+    if (!options.json_out.empty()) {
+      std::ofstream f(options.json_out);
+      f << IncompleteResultJson(run_id, scenario, have_progress ? &last_progress : nullptr,
+                                absl::StrCat("lost the controller: ", status.error_message()));
+      if (!f) {
+        err << "barrage run: cannot write " << options.json_out << "\n";
+      } else {
+        err << "  wrote what the last progress said to " << options.json_out
+            << " (status incomplete)\n";
+      }
+    }
+    return kExitControllerLost;
+  }
   if (!status.ok()) {
     err << "barrage run: " << status.error_message() << "\n";
     return CodeFor(status);
@@ -276,7 +340,7 @@ int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err
     return kExitPassed;
   }
   out << status.run_id() << "  " << status.scenario() << "  " << status.state() << "\n";
-  if (status.has_progress()) out << ProgressLine(status.progress()) << "\n";
+  if (status.has_progress()) out << ProgressLine(status.progress(), TerminalColumns()) << "\n";
   return kExitPassed;
 }
 
@@ -303,16 +367,18 @@ int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err) 
       code != kExitPassed) {
     return code;
   }
-  out << absl::StrFormat("%-18s %-12s %-24s %-21s\n", "RUN", "STATUS", "SCENARIO", "STARTED");
+  out << absl::StrFormat("%-18s %-12s %-24s %-21s %9s %10s %8s %9s\n", "RUN", "STATUS",
+                         "SCENARIO", "STARTED", "DURATION", "REQUESTS", "ERRORS", "P95");
   for (const auto& r : response.runs()) {
-    out << absl::StrFormat("%-18s %-12s %-24s %-21s\n", r.run_id(), r.status(), r.scenario(),
-                           r.started_at());
+    out << absl::StrFormat("%-18s %-12s %-24s %-21s %8.1fs %10d %7.2f%% %7.2fms\n", r.run_id(),
+                           r.status(), r.scenario(), r.started_at(), r.duration_s(),
+                           r.requests(), 100.0 * r.error_rate(), r.p95_ms());
   }
   return kExitPassed;
 }
 
-int ShowReport(const RemoteOptions& options, const std::string& run_id, std::ostream& out,
-              std::ostream& err) {
+int ShowReport(const RemoteOptions& options, const std::string& run_id, bool json,
+               std::ostream& out, std::ostream& err) {
   v1::GetRunRequest request;
   request.set_run_id(run_id);
   v1::StoredRun run;
@@ -321,7 +387,17 @@ int ShowReport(const RemoteOptions& options, const std::string& run_id, std::ost
       code != kExitPassed) {
     return code;
   }
-  out << run.result_json();
+  if (json) {
+    out << run.result_json();
+    return kExitPassed;
+  }
+  absl::StatusOr<std::string> text = SummaryTextFromJson(run.result_json());
+  if (!text.ok()) {
+    err << "barrage report: " << run_id << ": " << text.status().message()
+        << " (try --format json)\n";
+    return kExitInternal;
+  }
+  out << *text;
   return kExitPassed;
 }
 

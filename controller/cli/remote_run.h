@@ -22,6 +22,9 @@ struct RemoteOptions {
   bool insecure = false;      // allow plaintext to a non-loopback controller
   std::string json_out;       // --out json=FILE
   bool quiet = false;
+  // Where the scenario's target came from when not from its file
+  // ("--target", "$BARRAGE_TARGET"); the run header says so. "": the file.
+  std::string target_source;
   const std::atomic<int>* interrupt = nullptr;  // Ctrl-C count
 };
 
@@ -34,9 +37,10 @@ int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err
 int RunStop(const RemoteOptions& options, const std::string& run_id,
             bool immediate, std::ostream& out, std::ostream& err);
 int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err);
-// Prints a stored run's result JSON.
+// Prints a stored run's summary (report_text.h), or its result JSON when
+// `json`.
 int ShowReport(const RemoteOptions& options, const std::string& run_id,
-               std::ostream& out, std::ostream& err);
+               bool json, std::ostream& out, std::ostream& err);
 
 }  // namespace barrage
 

@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/scenario/fields.h"
+#include "common/scenario/validator.h"
 #include "common/scenario/yaml_loader.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
@@ -41,6 +43,28 @@ void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f,
   flags.String("tls-ca", &f.tls_ca, "", "FILE",
                "PEM CA to verify the controller with (turns on TLS)");
   flags.Bool("insecure", &f.insecure, insecure_help);
+}
+
+std::string DefaultTarget() {
+  const char* env = std::getenv("BARRAGE_TARGET");
+  return env != nullptr ? env : "";
+}
+
+// Replaces the scenario's target with `url` (from --target or
+// $BARRAGE_TARGET), checked as the file's target is; InvalidArgument naming
+// `source` otherwise.
+absl::Status OverrideTarget(const std::string& url, absl::string_view source,
+                            Scenario& scenario) {
+  absl::StatusOr<Target> target = ParseTargetField(url);
+  if (!target.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": ", target.status().message()));
+  }
+  scenario.target = *std::move(target);
+  if (absl::Status s = ValidateScenario(scenario); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
+  }
+  return absl::OkStatus();
 }
 
 // Copies the flags into `remote`, reading the files they name.
@@ -82,6 +106,10 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   DefineRemoteFlags(flags, remote_flags,
                     "allow plaintext to a non-loopback controller; with "
                     "--local: https targets without certificate checks");
+  std::string target_url;
+  flags.String("target", &target_url, DefaultTarget(), "URL",
+               "run against URL instead of the scenario's target; "
+               "$BARRAGE_TARGET sets the default");
   flags.String("out", &out_spec, "", "json=FILE", "also write the result JSON to FILE");
   flags.Bool("quiet", &remote.quiet, "no live progress; the summary and the exit code only");
   flags.Short('q', "quiet");
@@ -120,6 +148,14 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
     err << scenario.status().message() << "\n";
     return kExitUsage;
   }
+  if (!target_url.empty()) {
+    const char* source = flags.Given("target") ? "--target" : "$BARRAGE_TARGET";
+    if (absl::Status s = OverrideTarget(target_url, source, *scenario); !s.ok()) {
+      err << "barrage run: " << s.message() << "\n";
+      return kExitUsage;
+    }
+    remote.target_source = source;
+  }
   if (is_local) return RunLocal(*scenario, file, local, remote, out, err);
   return RunRemote(*scenario, file, remote, out, err);
 }
@@ -133,7 +169,10 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   std::string format;
   const bool takes_run = command == "stop" || command == "report";
   if (command == "stop") flags.Bool("now", &now, "stop at once: abandon in-flight requests");
-  if (command == "report") flags.String("format", &format, "json", "json", "output format");
+  if (command == "report") {
+    flags.String("format", &format, "text", "text|json",
+                 "the summary as at the end of a run, or the result JSON");
+  }
   const ParsedCommand parsed = ParseCommand(command, flags, args, out, err);
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.positional.size() > (takes_run ? 1 : 0)) {
@@ -142,9 +181,9 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
                       err);
   }
   const std::string run_id = parsed.positional.empty() ? "" : parsed.positional[0];
-  if (command == "report" && format != "json") {
-    return UsageError(
-        command, absl::StrCat("--format ", format, " is not supported yet (json)"), err);
+  if (command == "report" && format != "json" && format != "text") {
+    return UsageError(command, absl::StrCat("--format: '", format, "' is not text or json"),
+                      err);
   }
   if (command == "report" && run_id.empty()) {
     return UsageError(command, "give a run id (see barrage runs)", err);
@@ -157,7 +196,7 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
   if (command == "runs") return RunRuns(remote, out, err);
-  if (command == "report") return ShowReport(remote, run_id, out, err);
+  if (command == "report") return ShowReport(remote, run_id, format == "json", out, err);
   return RunStop(remote, run_id, now, out, err);
 }
 

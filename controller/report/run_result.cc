@@ -134,6 +134,12 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     } else {
       j.Double(r.value, 6);
     }
+    if (r.has_worst) {  // windowed: the worst window, in the value's units
+      j.Key("worst").BeginObject();
+      j.Key("value").Double(r.worst_value, 6);
+      j.Key("at_s").Double(r.worst_at_s, 3);
+      j.EndObject();
+    }
     j.EndObject();
   }
   j.EndArray();
@@ -179,14 +185,20 @@ std::string SummaryText(const RunReport& report, const Scenario& scenario,
       const ThresholdResult& r = report.thresholds[i];
       const bool latency = i < scenario.thresholds.size() &&
                            IsLatencyMetric(scenario.thresholds[i].metric);
-      std::string value = r.no_data ? "no data"
-                          : latency ? absl::StrFormat("%.2f ms", r.value)
-                          : (i < scenario.thresholds.size() &&
-                             scenario.thresholds[i].metric == ThresholdMetric::kErrorRate)
-                              ? absl::StrFormat("%.3f%%", r.value * 100)
-                              : absl::StrFormat("%.2f/s", r.value);
+      const bool error_rate = i < scenario.thresholds.size() &&
+                              scenario.thresholds[i].metric == ThresholdMetric::kErrorRate;
+      auto format = [&](double v) {
+        return latency      ? absl::StrFormat("%.2f ms", v)
+               : error_rate ? absl::StrFormat("%.3f%%", v * 100)
+                            : absl::StrFormat("%.2f/s", v);
+      };
+      std::string value = r.no_data ? "no data" : format(r.value);
       absl::StrAppend(&out, "  ", r.passed ? "ok  " : "FAIL", "  ", r.expression,
-                      "  (", value, ")\n");
+                      "  (", value, ")",
+                      r.has_worst ? absl::StrFormat("  worst %s at %.0f s",
+                                                    format(r.worst_value), r.worst_at_s)
+                                  : "",
+                      "\n");
     }
   }
   if (!report.error.empty()) absl::StrAppend(&out, "\nerror: ", report.error, "\n");

@@ -425,10 +425,19 @@ void RunCoordinator::Tick() {
   }
 }
 
+std::optional<double> AchievedRps(uint64_t requests, int64_t first, int64_t last,
+                                  int64_t interval_ns, int64_t end_ns) {
+  const int64_t from_ns = first * interval_ns;
+  const int64_t to_ns = std::min((last + 1) * interval_ns, end_ns);
+  if (to_ns <= from_ns) return std::nullopt;
+  return static_cast<double>(requests) * 1e9 / static_cast<double>(to_ns - from_ns);
+}
+
 void RunCoordinator::OnIntervalsClosed() {
   RunMerger& m = *run_->merger;
   const Scenario& s = run_->scenario;
   const int64_t interval_ns = m.interval_ns();
+  const int64_t k_closed = m.closed_through();
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
     const Threshold& t = s.thresholds[i];
     const size_t request = m.RequestIndex(t.request);
@@ -444,11 +453,27 @@ void RunCoordinator::OnIntervalsClosed() {
     ThresholdResult r = EvaluateThreshold(t, view);
     if (r.no_data) continue;
     ThresholdResult& live = run_->live_thresholds[i];
+    // An abort waits for its grace (Threshold::AbortGraceOver).
+    const bool abort_now =
+        !r.passed && t.abort &&
+        t.AbortGraceOver(m.Requests(request), absl::Seconds(std::max(0.0, ElapsedS())));
     if (!r.passed && (live.passed || live.no_data)) {
-      Notice("threshold_failed", "", absl::StrCat(r.expression, t.abort ? ": aborting" : ""));
+      Notice("threshold_failed", "",
+             absl::StrCat(r.expression, !t.abort   ? ""
+                                        : abort_now ? ": aborting"
+                                                    : ": aborting once its grace is over"));
     }
-    if (live.passed || live.no_data) live = r;  // keep the first failure
-    if (!r.passed && t.abort) Apply(RunEventKind::kAbortThreshold);
+    if (!t.whole_run) {
+      TrackWorstWindow(t, r, static_cast<double>(k_closed + 1) * interval_ns / 1e9, live);
+    }
+    if (live.passed || live.no_data) {  // keep the first failure, and the worst window
+      ThresholdResult worst = live;
+      live = r;
+      live.has_worst = worst.has_worst;
+      live.worst_value = worst.worst_value;
+      live.worst_at_s = worst.worst_at_s;
+    }
+    if (abort_now) Apply(RunEventKind::kAbortThreshold);
   }
   // Progress over the last closed interval and the last 10 s.
   const int64_t k = m.closed_through();
@@ -457,7 +482,17 @@ void RunCoordinator::OnIntervalsClosed() {
   p.set_total_s(absl::ToDoubleSeconds(s.TotalDuration()));
   p.set_stage(StageAt(s, absl::Nanoseconds(k * interval_ns)));
   p.set_target_rps(PlanRateAt(s, absl::Nanoseconds(k * interval_ns + interval_ns / 2)));
-  p.set_achieved_rps(static_cast<double>(m.IntervalRequests(k)) * 1e9 / interval_ns);
+  // Every interval closed since the last progress (Finish closes the last
+  // ones together), not only the newest, which may hold just the requests
+  // that completed after the load ended.
+  const int64_t first = std::max(run_->progress_through + 1, k - 599);
+  uint64_t closed_requests = 0;
+  for (int64_t j = first; j <= k; ++j) closed_requests += m.IntervalRequests(j);
+  int64_t end_ns = absl::ToInt64Nanoseconds(s.TotalDuration());
+  if (run_->stop_ns > 0) end_ns = std::min(end_ns, run_->stop_ns - run_->zero_ns);
+  if (std::optional<double> rps = AchievedRps(closed_requests, first, k, interval_ns, end_ns)) {
+    p.set_achieved_rps(*rps);
+  }
   const MetricView ten = m.Window(kAllRequests, (10'000'000'000 + interval_ns - 1) / interval_ns);
   p.set_p50_ms_10s(ten.responses.Quantile(0.5) / 1000.0);
   p.set_p95_ms_10s(ten.responses.Quantile(0.95) / 1000.0);

@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -75,6 +76,16 @@ struct RunStatusView {
   std::string state;
   v1::Progress progress;
 };
+
+// The achieved rate (requests/s) of the progress line over the intervals
+// `first`..`last` (each `interval_ns` long, closed together), which hold
+// `requests` results: the requests over the part of those intervals that
+// lies before `end_ns` (run time where the load ends: the plan's end, or the
+// stop). An interval past the end holds only late completions of requests
+// sent before it: they count, their time does not. nullopt when the
+// intervals lie wholly past the end (keep the last rate).
+std::optional<double> AchievedRps(uint64_t requests, int64_t first, int64_t last,
+                                  int64_t interval_ns, int64_t end_ns);
 
 class RunCoordinator {
  public:

@@ -44,4 +44,15 @@ ThresholdResult EvaluateThreshold(const Threshold& t, const MetricView& view) {
   return r;
 }
 
+void TrackWorstWindow(const Threshold& t, const ThresholdResult& window, double at_s,
+                      ThresholdResult& kept) {
+  if (window.no_data) return;
+  const bool worse = !kept.has_worst || (t.above ? window.value < kept.worst_value
+                                                 : window.value > kept.worst_value);
+  if (!worse) return;
+  kept.has_worst = true;
+  kept.worst_value = window.value;
+  kept.worst_at_s = at_s;
+}
+
 }  // namespace barrage

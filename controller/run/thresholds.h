@@ -35,6 +35,13 @@ struct ThresholdResult {
   // Latency metrics: milliseconds; error_rate: fraction; rps: per second.
   double value = 0;
   bool abort = false;
+  // Windowed thresholds: the worst window value seen during the run (the
+  // highest for `below`, the lowest for `above`; units of `value`) and the
+  // run time in seconds at the end of that window. Unset for whole-run
+  // thresholds and before the first window with data.
+  bool has_worst = false;
+  double worst_value = 0;
+  double worst_at_s = 0;
 };
 
 // The metric's value in the threshold's units (latency: microseconds).
@@ -43,6 +50,12 @@ std::optional<double> MetricValue(ThresholdMetric metric, const MetricView& view
 
 ThresholdResult EvaluateThreshold(const Threshold& threshold,
                                   const MetricView& view);
+
+// Records `window` (an evaluation of `threshold` over a window ending at run
+// time `at_s`) as `kept`'s worst window when it is worse than the worst so
+// far; windows without data are ignored.
+void TrackWorstWindow(const Threshold& threshold, const ThresholdResult& window,
+                      double at_s, ThresholdResult& kept);
 
 }  // namespace barrage
 

@@ -20,7 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The example aims at 127.0.0.1:8080; use the first free port from there.
+# The example aims at 127.0.0.1:8080; use the first free port from there
+# (--target points the run at it).
 SCENARIO=deploy/examples/demo.yaml
 for port in $(seq 8080 8099); do
   "$BARRAGE" target --listen "127.0.0.1:$port" --delay 10ms --jitter 2ms > "$WORK/target.log" 2>&1 &
@@ -35,13 +36,9 @@ for port in $(seq 8080 8099); do
   TARGET_PID=
 done
 [ -n "$TARGET_PID" ] || { echo "demo: no free port in 8080-8099 for barrage target" >&2; exit 3; }
-if [ "$port" != 8080 ]; then
-  sed "s|127.0.0.1:8080|127.0.0.1:$port|" "$SCENARIO" > "$WORK/demo.yaml"
-  SCENARIO="$WORK/demo.yaml"
-fi
 echo "== barrage target on 127.0.0.1:$port (10 ms +- 2 ms); running $SCENARIO with 2 local agents"
 set +e
-"$BARRAGE" run "$SCENARIO" --local 2 --out "json=$WORK/result.json"
+"$BARRAGE" run "$SCENARIO" --local 2 --target "http://127.0.0.1:$port" --out "json=$WORK/result.json"
 code=$?
 set -e
 kill -TERM "$TARGET_PID"

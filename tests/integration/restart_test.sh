@@ -35,7 +35,7 @@ stages: [{duration: 2s, rate: 50/s}]
 YAML
 "$BARRAGE" run "$WORK/short.yaml" -q --out "json=$WORK/short.json" > "$WORK/short.log" 2>&1 || fail "short run"
 SHORT=$(python3 -c "import json; print(json.load(open('$WORK/short.json'))['run'])")
-"$BARRAGE" report "$SHORT" > "$WORK/before.json" || fail "report before restart"
+"$BARRAGE" report "$SHORT" --format json > "$WORK/before.json" || fail "report before restart"
 cmp -s "$WORK/before.json" "$WORK/short.json" || fail "the stored result differs from the CLI's"
 
 cat > "$WORK/long.yaml" <<YAML
@@ -56,14 +56,14 @@ grep -q "1 run(s) were interrupted" "$WORK/controller2.log" || fail "the restart
 grep -q "interrupted .*interrupted" "$WORK/runs.txt" || fail "no interrupted run listed: $(cat "$WORK/runs.txt")"
 grep -q "^$SHORT .*passed" "$WORK/runs.txt" || fail "the finished run is not listed"
 LONG=$(awk '$2 == "interrupted" {print $1; exit}' "$WORK/runs.txt")
-"$BARRAGE" report "$LONG" > "$WORK/long.json" || fail "report of the interrupted run"
+"$BARRAGE" report "$LONG" --format json > "$WORK/long.json" || fail "report of the interrupted run"
 python3 - "$WORK/long.json" <<'PY' || fail "interrupted run's partial results"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["status"] == "interrupted", r["status"]
 assert r["totals"]["requests"] >= 200, r["totals"]   # ~5 s at 50/s
 PY
-"$BARRAGE" report "$SHORT" > "$WORK/after.json" || fail "report after restart"
+"$BARRAGE" report "$SHORT" --format json > "$WORK/after.json" || fail "report after restart"
 cmp -s "$WORK/before.json" "$WORK/after.json" || fail "the finished run's result changed across the restart"
 echo "ok: after SIGKILL and restart, the interrupted run and its partial results are listed; the finished run is byte-identical"
 

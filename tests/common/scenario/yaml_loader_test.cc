@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/scenario/codec.h"
 
 namespace barrage {
 namespace {
@@ -188,6 +189,52 @@ TEST_CASE("a missing file is a clear error") {
   CHECK(s.status().code() == absl::StatusCode::kNotFound);
   CHECK_THAT(std::string(s.status().message()),
              ContainsSubstring("/nonexistent/x.yaml"));
+}
+
+}  // namespace
+}  // namespace barrage
+
+namespace barrage {
+namespace {
+
+TEST_CASE("an abort threshold takes min_requests and delay as its grace") {
+  const std::string head = R"(name: grace
+target: http://127.0.0.1:8080
+requests: [{name: a, path: /}]
+stages: [{duration: 1m, rate: 10/s}]
+thresholds:
+)";
+  absl::StatusOr<Scenario> s = LoadScenarioYaml(
+      head + "  - {metric: error_rate, below: 1%, abort: true, min_requests: 50, delay: 5s}\n"
+             "  - {metric: p95, below: 1s, abort: true}\n",
+      "g.yaml");
+  REQUIRE(s.ok());
+  CHECK(s->thresholds[0].min_requests == 50);
+  CHECK(s->thresholds[0].delay == absl::Seconds(5));
+  CHECK(!s->thresholds[1].min_requests.has_value());
+  // Both given: both must hold.
+  CHECK(!s->thresholds[0].AbortGraceOver(49, absl::Seconds(9)));
+  CHECK(!s->thresholds[0].AbortGraceOver(500, absl::Seconds(4)));
+  CHECK(s->thresholds[0].AbortGraceOver(50, absl::Seconds(5)));
+  // Neither: 100 requests or 10 s, whichever first.
+  CHECK(!s->thresholds[1].AbortGraceOver(99, absl::Seconds(9)));
+  CHECK(s->thresholds[1].AbortGraceOver(100, absl::Seconds(1)));
+  CHECK(s->thresholds[1].AbortGraceOver(1, absl::Seconds(10)));
+  // They survive the wire.
+  absl::StatusOr<Scenario> back = ScenarioFromProto(ScenarioToProto(*s));
+  REQUIRE(back.ok());
+  CHECK(back->thresholds[0].min_requests == 50);
+  CHECK(back->thresholds[0].delay == absl::Seconds(5));
+  CHECK(!back->thresholds[1].delay.has_value());
+
+  absl::StatusOr<Scenario> bad = LoadScenarioYaml(
+      head + "  - {metric: error_rate, below: 1%, delay: 5s}\n"
+             "  - {metric: error_rate, below: 1%, abort: true, min_requests: -1}\n",
+      "b.yaml");
+  REQUIRE(!bad.ok());
+  CHECK_THAT(std::string(bad.status().message()),
+             ContainsSubstring("thresholds[0].delay: applies only with abort: true"));
+  CHECK_THAT(std::string(bad.status().message()), ContainsSubstring("thresholds[1].min_requests"));
 }
 
 }  // namespace

@@ -120,7 +120,7 @@ TEST_CASE("bad flag values and arguments exit 2 naming the flag") {
   CHECK_THAT(r.err, ContainsSubstring("unexpected argument 'run-2'"));
   r = Cli({"report", "run-1", "--format", "html"});
   CHECK(r.code == kExitUsage);
-  CHECK_THAT(r.err, ContainsSubstring("--format html is not supported yet"));
+  CHECK_THAT(r.err, ContainsSubstring("--format: 'html' is not text or json"));
   r = Cli({"run", "x.yaml", "--token-file", "/nonexistent/token"});
   CHECK(r.code == kExitUsage);
   CHECK_THAT(r.err, ContainsSubstring("barrage run: --token-file"));

@@ -244,7 +244,9 @@ TEST_CASE("an abort threshold stops every agent at once") {
   Fixture f;
   f.Connect();
   auto events = f.coordinator.StartRun(
-      Plan("thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true}]"), "c.yaml");
+      Plan("thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true,"
+           " min_requests: 0}]"),
+      "c.yaml");
   REQUIRE(events.ok());
   const std::string run = f.a->sent()[0].start_run().run_id();
   f.coordinator.OnAccepted("a", run);
@@ -285,6 +287,196 @@ TEST_CASE("a user stop before agents come ends the run as aborted") {
   REQUIRE(result.has_value());
   CHECK(result->exit_code() == 4);
   CHECK(f.coordinator.StopRun("", false).code() == absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace barrage
+
+namespace barrage {
+namespace {
+
+// Interval `k` of agent `agent`: `ok` fine results and `failed` timeouts.
+v1::StatsReport Mixed(const std::string& run, const std::string& agent, int64_t k,
+                      uint64_t ok, uint64_t failed) {
+  v1::StatsReport r = Report(run, agent, static_cast<uint64_t>(k + 1), k, ok, 1000);
+  if (failed > 0) {
+    v1::SeriesDelta* e = r.add_series();
+    e->set_request("a");
+    e->set_outcome(v1::OUTCOME_TIMEOUT);
+    Histogram h;
+    h.RecordN(5'000'000, failed);
+    EncodeHistogram(h, e->mutable_response());
+    EncodeHistogram(h, e->mutable_service());
+  }
+  return r;
+}
+
+// A 30 s run of two agents whose interval `k` has `ok` + `failed` results
+// per agent as `per_interval(k)` says; steps one interval at a time and
+// returns the interval after which the run was aborting, or -1.
+template <typename PerInterval>
+int64_t AbortedAfter(Fixture& f, const std::string& thresholds, PerInterval per_interval,
+                     std::shared_ptr<EventQueue>* queue = nullptr) {
+  auto events = f.coordinator.StartRun(
+      [&] {
+        absl::StatusOr<Scenario> s = LoadScenarioYaml(
+            "name: c\ntarget: http://127.0.0.1:9\nrequests: [{name: a, path: /}]\n"
+            "stages: [{duration: 30s, rate: 10/s}]\n" + thresholds,
+            "c.yaml");
+        REQUIRE(s.ok());
+        return *s;
+      }(),
+      "c.yaml");
+  REQUIRE(events.ok());
+  if (queue != nullptr) *queue = *events;
+  const std::string run = f.a->sent()[0].start_run().run_id();
+  f.coordinator.OnAccepted("a", run);
+  f.coordinator.OnAccepted("b", run);
+  f.Advance(500'000'000);
+  for (int64_t k = 0; k < 30; ++k) {
+    const auto [ok, failed] = per_interval(k);
+    f.coordinator.OnStats(Mixed(run, "a", k, ok, failed));
+    f.coordinator.OnStats(Mixed(run, "b", k, ok, failed));
+    f.Advance(kSecond);
+    if (f.coordinator.Status().state == "aborting") return k;
+  }
+  return -1;
+}
+
+std::pair<uint64_t, uint64_t> AllFail(int64_t) { return {0, 5}; }  // 10 per interval
+
+TEST_CASE("an abort threshold waits for its default grace: 100 requests or 10 s") {
+  SECTION("10 failing requests a second: 100 requests after 10 intervals") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f, "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true}]", AllFail);
+    // Interval 9 closes at run time 10 s with the 100th request: not before.
+    CHECK(k == 9);
+  }
+  SECTION("a slow run reaches 10 s first") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f, "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true}]",
+        [](int64_t) { return std::pair<uint64_t, uint64_t>{0, 1}; });  // 2/s
+    CHECK(k == 9);  // run time 10 s, 20 requests
+  }
+  SECTION("many requests a second: 100 requests come first") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f, "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true}]",
+        [](int64_t) { return std::pair<uint64_t, uint64_t>{0, 30}; });  // 60/s
+    CHECK(k == 1);  // 120 requests after 2 intervals
+  }
+}
+
+TEST_CASE("an abort threshold's min_requests and delay are its grace") {
+  SECTION("delay alone") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f, "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true, delay: 4s}]",
+        [](int64_t) { return std::pair<uint64_t, uint64_t>{0, 30}; });
+    CHECK(k == 3);  // 60/s would have aborted after 2 intervals by default
+  }
+  SECTION("min_requests alone") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f,
+        "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true,"
+        " min_requests: 150}]",
+        AllFail);
+    CHECK(k == 14);  // 150 requests at 10/s; no 10 s default
+  }
+  SECTION("both must hold") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f,
+        "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true,"
+        " min_requests: 20, delay: 6s}]",
+        AllFail);
+    CHECK(k == 5);
+  }
+  SECTION("a failure that recovers within the grace does not abort") {
+    Fixture f;
+    f.Connect();
+    const int64_t k = AbortedAfter(
+        f, "thresholds: [{metric: error_rate, below: 1%, window: 1s, abort: true}]",
+        [](int64_t i) { return std::pair<uint64_t, uint64_t>{i < 3 ? 0 : 5, i < 3 ? 5 : 0}; });
+    CHECK(k == -1);
+  }
+}
+
+TEST_CASE("a windowed threshold reports its worst window and when it was") {
+  Fixture f;
+  f.Connect();
+  std::shared_ptr<EventQueue> queue;
+  // Error rate per 1 s window: 0% except interval 12 (20%) and 20 (10%).
+  const int64_t k = AbortedAfter(
+      f, "thresholds: [{metric: error_rate, below: 50%, window: 1s}]",
+      [](int64_t i) {
+        return std::pair<uint64_t, uint64_t>{i == 12 ? 4 : i == 20 ? 9 : 10,
+                                             i == 12 ? 1 : i == 20 ? 1 : 0};
+      },
+      &queue);
+  CHECK(k == -1);
+  for (int i = 0; i < 12; ++i) f.Advance(kSecond);  // the drain times out
+  std::optional<v1::RunResult> result = ResultIn(*queue);
+  REQUIRE(result.has_value());
+  CHECK(result->status() == "passed");
+  // Interval 12 ends at run time 13 s.
+  CHECK_THAT(result->summary_json(),
+             ContainsSubstring("\"worst\":{\"value\":0.2,\"at_s\":13}"));
+  CHECK_THAT(result->summary_text(), ContainsSubstring("worst 20.000% at 13 s"));
+}
+
+TEST_CASE("the achieved rate spans every interval closed at once, up to the load's end") {
+  // One interval.
+  CHECK(*AchievedRps(62'000, 5, 5, kSecond, 20 * kSecond) == 62'000.0);
+  // Finish closes the plan's last interval and the one after it (requests
+  // that completed after the end) together: 2 s of requests over 1 s of load.
+  CHECK(*AchievedRps(62'000 + 1'880, 19, 20, kSecond, 20 * kSecond) == 63'880.0);
+  // Two whole intervals closed together.
+  CHECK(*AchievedRps(124'000, 17, 18, kSecond, 20 * kSecond) == 62'000.0);
+  // Only late completions: no time to divide by.
+  CHECK(!AchievedRps(1'880, 20, 20, kSecond, 20 * kSecond).has_value());
+  // A partial last interval (a 19.5 s plan).
+  CHECK(*AchievedRps(31'000, 19, 19, kSecond, 19'500'000'000) == 62'000.0);
+}
+
+TEST_CASE("the last progress line's achieved rate is not the tail's") {
+  Fixture f;
+  f.Connect();
+  auto events = f.coordinator.StartRun(Plan(), "c.yaml");  // 3 s at 10/s
+  REQUIRE(events.ok());
+  const std::string run = f.a->sent()[0].start_run().run_id();
+  f.coordinator.OnAccepted("a", run);
+  f.coordinator.OnAccepted("b", run);
+  f.Advance(500'000'000);
+  for (int64_t k = 0; k < 2; ++k) {
+    f.coordinator.OnStats(Report(run, "a", static_cast<uint64_t>(k + 1), k, 5, 1000));
+    f.coordinator.OnStats(Report(run, "b", static_cast<uint64_t>(k + 1), k, 5, 1000));
+    f.Advance(kSecond);
+  }
+  // Interval 2 and a late completion in interval 3 arrive with the finals.
+  f.coordinator.OnStats(Report(run, "a", 3, 2, 5, 1000));
+  f.coordinator.OnStats(Report(run, "a", 4, 3, 1, 1000, /*final=*/true));
+  f.coordinator.OnStats(Report(run, "b", 3, 2, 5, 1000, /*final=*/true));
+  f.Advance(kSecond);
+  const std::vector<v1::RunEvent> all = Drain(**events);
+  const v1::Progress* last = nullptr;
+  for (const auto& e : all) {
+    if (e.has_progress()) last = &e.progress();
+  }
+  REQUIRE(last != nullptr);
+  CHECK(last->requests() == 31);
+  // Interval 3 (past the plan's end) holds only the late completion: the
+  // last line keeps interval 2's rate (it showed the tail's 1/s before).
+  CHECK(last->achieved_rps() == 10.0);
 }
 
 }  // namespace
