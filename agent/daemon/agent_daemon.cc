@@ -38,7 +38,8 @@ AgentDaemon::AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStre
 AgentDaemon::AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStreamDialer> dialer,
                          Clock& clock, std::unique_ptr<Waiter> own_waiter, Waiter* waiter)
     : options_(std::move(options)),
-      policy_(options_.allow_targets, options_.max_rate_per_s),
+      policy_(options_.allow_targets, options_.max_rate_per_s,
+              TlsRule{options_.require_tls_verify, options_.insecure_targets}),
       dialer_(std::move(dialer)),
       clock_(clock),
       own_waiter_(std::move(own_waiter)),
@@ -117,7 +118,8 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.workers = options_.workers > 0 ? options_.workers : Cores();
   config.max_in_flight = options_.max_in_flight;
   config.http.http = config.scenario.http;
-  config.http.insecure = options_.insecure_targets;
+  config.http.insecure = !config.scenario.tls.verify;
+  config.http.ca_pem = config.scenario.tls.ca_pem;
   config.http.engine = options_.http_engine;
   ClientFactory clients = HttpClients(config);
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
@@ -259,21 +261,33 @@ v1::AgentMessage AgentDaemon::Hello() const {
   h->set_histogram_digits(3);
   h->set_max_rate_per_s(options_.max_rate_per_s);
   for (const std::string& p : options_.allow_targets) h->add_allow_targets(p);
+  for (const auto& [k, v] : options_.labels) (*h->mutable_labels())[k] = v;
+  h->set_require_tls_verify(options_.require_tls_verify);
   return hello;
 }
 
-void AgentDaemon::Session() {
+namespace {
+
+// Codes of a handshake refusal that retrying cannot fix (agent.proto).
+bool IsPermanentRefusal(const absl::Status& status) {
+  return absl::IsInvalidArgument(status) || absl::IsFailedPrecondition(status) ||
+         absl::IsPermissionDenied(status) || absl::IsUnauthenticated(status);
+}
+
+}  // namespace
+
+absl::Status AgentDaemon::Session() {
   absl::StatusOr<std::unique_ptr<ControlStream>> dialed = dialer_->Dial();
   if (!dialed.ok()) {
     if (options_.log) {
       options_.log(absl::StrCat("cannot dial the controller: ", dialed.status().message()));
     }
-    return;
+    return absl::OkStatus();
   }
   ControlStream& stream = **dialed;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return;
+    if (stopping_) return absl::OkStatus();
     stream_ = &stream;
   }
   // Before the writer thread exists, this thread is the stream's writer.
@@ -329,12 +343,14 @@ void AgentDaemon::Session() {
     absl::MutexLock lock(&mu_);
     stopping = stopping_;
   }
-  if (options_.log && !status.ok() && !stopping && !absl::IsCancelled(status)) {
-    options_.log(absl::StrCat("controller link closed: ", status.message()));
-  }
+  if (stopping || status.ok() || absl::IsCancelled(status)) return absl::OkStatus();
+  const bool refused = !(welcome && welcome->has_welcome());
+  if (options_.log) options_.log(absl::StrCat("controller link closed: ", status.message()));
+  // Only the handshake's refusal says something about this agent itself.
+  return refused ? status : absl::OkStatus();
 }
 
-void AgentDaemon::Run() {
+absl::Status AgentDaemon::Serve() {
   std::mt19937_64 rng(std::hash<std::string>()(options_.id) ^
                       static_cast<uint64_t>(clock_.NowNs()));
   int64_t backoff_ms = options_.backoff_initial_ms;
@@ -344,16 +360,23 @@ void AgentDaemon::Run() {
       if (stopping_) break;
     }
     const int64_t began = clock_.NowNs();
-    Session();
+    const absl::Status refused = Session();
+    if (IsPermanentRefusal(refused)) {
+      return absl::Status(refused.code(),
+                          absl::StrCat("the controller refused this agent: ", refused.message()));
+    }
     absl::MutexLock lock(&mu_);
     if (stopping_) break;
-    // A session that lasted resets the backoff; quick failures grow it.
+    // A session that lasted resets the backoff; quick failures grow it. A
+    // duplicate id waits the longest: the other agent may be there for good.
     if (clock_.NowNs() - began > kLongSessionNs) backoff_ms = options_.backoff_initial_ms;
+    if (absl::IsAlreadyExists(refused)) backoff_ms = options_.backoff_max_ms;
     const int64_t wait_ms =
         backoff_ms / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff_ms / 2 + 1));
     waiter_.AwaitUntil(mu_, absl::Condition(&stopping_), clock_.NowNs() + wait_ms * 1'000'000);
     backoff_ms = std::min(backoff_ms * 2, options_.backoff_max_ms);
   }
+  return absl::OkStatus();
 }
 
 }  // namespace barrage

@@ -10,7 +10,8 @@
 // Dead-man switch: when the stream breaks, or nothing is heard from the
 // controller for the lease (Welcome.lease_ms, on the Clock), the agent stops
 // its run at once (abandoning in-flight requests) and never resumes it on
-// its own. It reconnects with jittered exponential backoff: the n-th quick
+// its own. (A refused handshake: see Run().) It reconnects with jittered
+// exponential backoff: the n-th quick
 // failure waits a uniform time in [b/2, b], b = min(initial * 2^n, max); a
 // session that lasted over 10 s resets b to the initial value.
 //
@@ -34,11 +35,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/daemon/agent_metrics.h"
 #include "agent/daemon/assignment_policy.h"
@@ -59,7 +62,11 @@ struct AgentDaemonOptions {
   size_t max_in_flight = 1000;
   double max_rate_per_s = 0;             // 0: no cap
   std::vector<std::string> allow_targets;  // globs or CIDRs; empty: any
-  bool insecure_targets = false;         // https targets without verification
+  // Deprecated --insecure-targets: the scenario's defaults.tls decides;
+  // this only refuses a scenario that verifies (AssignmentPolicy).
+  bool insecure_targets = false;
+  bool require_tls_verify = false;       // refuse defaults.tls.verify: false
+  std::map<std::string, std::string> labels;  // --label k=v, sent in Hello
   HttpEngine http_engine = HttpEngine::kAuto;
   // TLS to the controller (PEM contents), for the gRPC dialer: the CA that
   // signed the controller's certificate, and this agent's certificate
@@ -90,8 +97,16 @@ class AgentDaemon {
   AgentDaemon(const AgentDaemon&) = delete;
   AgentDaemon& operator=(const AgentDaemon&) = delete;
 
-  // Connects and serves, session after session, until Shutdown().
-  void Run();
+  // Connects and serves, session after session, until Shutdown() (OK) or
+  // a permanent refusal of the handshake (the error, naming the reason: a
+  // malformed id, a certificate that does not match it, a layout the
+  // controller cannot merge). A duplicate id (AlreadyExists: another agent
+  // with this id is connected) is not permanent, as that agent may go: it
+  // is logged with its hint each time and retried after the longest
+  // backoff.
+  absl::Status Serve();
+  // Serve(), for embedders that need no reason (run --local).
+  void Run() { Serve().IgnoreError(); }
   // Ends Run() promptly: cancels the stream, stops any run, cuts the
   // backoff short. Idempotent; any thread.
   void Shutdown();
@@ -107,7 +122,8 @@ class AgentDaemon {
   AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStreamDialer> dialer,
               Clock& clock, std::unique_ptr<Waiter> own_waiter, Waiter* waiter);
 
-  void Session();
+  // One session; the controller's refusal of its handshake, else OK.
+  absl::Status Session();
   v1::AgentMessage Hello() const;
   void WriteLoop(ControlStream& stream);
   void HeartbeatLoop(ControlStream& stream, int64_t lease_ns, int64_t heartbeat_ns);

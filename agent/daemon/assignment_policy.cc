@@ -25,8 +25,8 @@ absl::Status Malformed(absl::string_view why) {
 }  // namespace
 
 AssignmentPolicy::AssignmentPolicy(std::vector<std::string> allow_targets,
-                                   double max_rate_per_s)
-    : allow_targets_(std::move(allow_targets)), max_rate_per_s_(max_rate_per_s) {}
+                                   double max_rate_per_s, TlsRule tls)
+    : allow_targets_(std::move(allow_targets)), max_rate_per_s_(max_rate_per_s), tls_(tls) {}
 
 absl::Status CheckShare(int64_t period, const std::vector<int64_t>& slots) {
   if (period <= 0 || period > kMaxPeriod) {
@@ -48,6 +48,18 @@ absl::Status AssignmentPolicy::CheckLimits(const Scenario& scenario, double shar
     if (!allowed) {
       return absl::PermissionDeniedError(absl::StrCat(
           "target host ", scenario.target.host, " is not allowed by this agent's --allow-target"));
+    }
+  }
+  if (scenario.target.scheme == "https") {
+    if (tls_.require_verify && !scenario.tls.verify) {
+      return absl::FailedPreconditionError(
+          "the scenario turns TLS verification off (defaults.tls.verify: false) and this "
+          "agent has --require-tls-verify");
+    }
+    if (tls_.legacy_insecure && scenario.tls.verify) {
+      return absl::FailedPreconditionError(
+          "this agent's --insecure-targets (deprecated) disagrees with the scenario, which "
+          "verifies TLS: set defaults.tls.verify: false in the scenario and drop the flag");
     }
   }
   if (max_rate_per_s_ > 0) {

@@ -6,10 +6,15 @@
 //   - shape: an assignment (period, slots, start delay, from time) the
 //     schedule can run (common/scenario/schedule.h): 1 <= period <= 2^20,
 //     slots non-empty, sorted and in [0, period), delays in range;
-//   - limits: the agent's own --allow-target patterns and --max-rate cap.
+//   - limits: the agent's own --allow-target patterns and --max-rate cap,
+//     and its TLS rule: with --require-tls-verify it refuses an https
+//     scenario with defaults.tls.verify: false; with the deprecated
+//     --insecure-targets it refuses one that verifies (the flag disagrees
+//     with the scenario, which decides).
 // A refusal is an absl::Status whose message is the reason sent back in
 // RunRefused: InvalidArgument (malformed), PermissionDenied (a target the
-// allow-list does not cover), ResourceExhausted (a share above the cap).
+// allow-list does not cover), ResourceExhausted (a share above the cap),
+// FailedPrecondition (the TLS rule).
 //
 // Thread safety: immutable after construction; any thread.
 #ifndef BARRAGE_AGENT_DAEMON_ASSIGNMENT_POLICY_H_
@@ -35,11 +40,18 @@ struct AcceptedAssignment {
   int64_t start_delay_ns = 0;
 };
 
+// The agent's own rule on verifying https targets.
+struct TlsRule {
+  bool require_verify = false;    // --require-tls-verify
+  bool legacy_insecure = false;   // --insecure-targets (deprecated)
+};
+
 class AssignmentPolicy {
  public:
   // `allow_targets`: globs or CIDRs (TargetAllowed); empty: any target.
   // `max_rate_per_s`: cap on this agent's share's peak rate; 0: none.
-  AssignmentPolicy(std::vector<std::string> allow_targets, double max_rate_per_s);
+  AssignmentPolicy(std::vector<std::string> allow_targets, double max_rate_per_s,
+                   TlsRule tls = {});
 
   // The limits: `scenario`'s target against the allow-list, and its peak
   // rate times `share` (this agent's fraction of the load) against the cap.
@@ -57,6 +69,7 @@ class AssignmentPolicy {
  private:
   const std::vector<std::string> allow_targets_;
   const double max_rate_per_s_;
+  const TlsRule tls_;
 };
 
 // The shape of a share: OK when 1 <= period <= 2^20 and `slots` is

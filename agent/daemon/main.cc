@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "agent/daemon/agent_daemon.h"
 #include "agent/daemon/grpc_control_stream.h"
+#include "common/scenario/fields.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
 #include "common/util/flags.h"
@@ -42,6 +43,8 @@ struct Flags {
   std::vector<std::string> allow_targets;
   std::string max_rate;
   bool insecure_targets = false;
+  bool require_tls_verify = false;
+  std::vector<std::string> labels;
   std::string http_engine;
   std::string tls_cert;
   std::string tls_key;
@@ -63,7 +66,11 @@ void DefineFlags(barrage::FlagSet& flags, Flags& f) {
                  "allow only targets matching this host glob or CIDR (none: any)");
   flags.String("max-rate", &f.max_rate, "", "N/s", "cap on this agent's share, like 500/s");
   flags.Bool("insecure-targets", &f.insecure_targets,
-             "https targets without certificate checks");
+             "deprecated: the scenario's defaults.tls.verify decides; refuses runs that verify");
+  flags.Bool("require-tls-verify", &f.require_tls_verify,
+             "refuse runs whose scenario turns TLS verification off");
+  flags.Repeated("label", &f.labels, "KEY=VALUE",
+                 "a label for the scenario's agents.select (like zone=a)");
   flags.String("http-engine", &f.http_engine, "auto", "auto|curl",
                "auto: native HTTP/1.1 for http:// targets, libcurl otherwise; curl: libcurl");
   flags.String("tls-cert", &f.tls_cert, "", "FILE", "PEM certificate of this agent (CN = --id)");
@@ -136,6 +143,26 @@ int main(int argc, char** argv) {
   options.capacity = static_cast<int>(f.capacity);
   options.allow_targets = f.allow_targets;
   options.insecure_targets = f.insecure_targets;
+  if (f.insecure_targets) {
+    std::cerr << "barrage-agent: --insecure-targets is deprecated: the scenario's "
+                 "defaults.tls.verify decides (this agent refuses runs that verify)\n";
+  }
+  if (f.insecure_targets && f.require_tls_verify) {
+    std::cerr << "barrage-agent: --insecure-targets and --require-tls-verify disagree\n";
+    return barrage::kExitUsage;
+  }
+  options.require_tls_verify = f.require_tls_verify;
+  for (const std::string& label : f.labels) {
+    const size_t eq = label.find('=');
+    const std::string key = label.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : label.substr(eq + 1);
+    if (eq == std::string::npos || !barrage::IsValidRequestName(key) ||
+        !barrage::IsValidRequestName(value) || !options.labels.emplace(key, value).second) {
+      std::cerr << "barrage-agent: --label: '" << label
+                << "' is not KEY=VALUE (1-64 of A-Z a-z 0-9 _ . - each, each key once)\n";
+      return barrage::kExitUsage;
+    }
+  }
   if (const std::string& e = f.http_engine;
       !barrage::ParseHttpEngine(e, &options.http_engine)) {
     std::cerr << "barrage-agent: --http-engine: '" << e << "' is not auto or curl\n";
@@ -182,10 +209,14 @@ int main(int argc, char** argv) {
     daemon.Shutdown();
   });
   std::cout << "barrage-agent " << options.id << " dialing " << options.controller << std::endl;
-  daemon.Run();
+  const absl::Status refused = daemon.Serve();
+  if (!refused.ok()) {
+    std::cerr << "barrage-agent: " << refused.message() << "; exiting\n";
+  }
   g_stop.store(true);
   stopper.join();
   http.stop();
   if (http_thread.joinable()) http_thread.join();
-  return barrage::kExitPassed;
+  // A permanent refusal is bad usage: retrying with these flags cannot help.
+  return refused.ok() ? barrage::kExitPassed : barrage::kExitUsage;
 }

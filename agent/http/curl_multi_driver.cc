@@ -150,6 +150,14 @@ void CurlMultiDriver::Configure(Transfer* transfer) {
   if (!options_.ca_file.empty()) {
     curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
   }
+  if (!options_.ca_pem.empty()) {
+    // The scenario's defaults.tls.ca, in memory (curl copies it).
+    curl_blob blob;
+    blob.data = const_cast<char*>(options_.ca_pem.data());
+    blob.len = options_.ca_pem.size();
+    blob.flags = CURL_BLOB_COPY;
+    curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+  }
 }
 
 void CurlMultiDriver::Start(size_t template_index, uint64_t token) {

@@ -51,6 +51,7 @@ struct HttpClientOptions {
   HttpEngine engine = HttpEngine::kAuto;
   bool insecure = false;      // https without certificate verification
   std::string ca_file;        // extra CA bundle for https; "" = system
+  std::string ca_pem;         // CA certificates (PEM) trusted instead; "" = none
   size_t max_in_flight = 1000;
 };
 

@@ -46,6 +46,11 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
   p.set_agents_wait_ms(absl::ToInt64Milliseconds(s.agents.wait));
   p.set_on_loss(OnLossName(s.agents.on_loss));
   p.set_http_version(s.http == HttpVersion::kHttp2 ? "2" : "1.1");
+  p.set_tls_skip_verify(!s.tls.verify);
+  p.set_tls_ca_pem(s.tls.ca_pem);
+  for (const auto& [name, value] : s.agents.select_labels) {
+    (*p.mutable_agent_labels())[name] = value;
+  }
   for (const RequestSpec& r : s.requests) {
     v1::RequestTemplate* t = p.add_requests();
     t->set_name(r.name);
@@ -119,6 +124,9 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
       bad("defaults.http", v.status().message());
     }
   }
+  s.tls.verify = !p.tls_skip_verify();
+  s.tls.ca_pem = p.tls_ca_pem();
+  s.agents.select_labels.insert(p.agent_labels().begin(), p.agent_labels().end());
   s.requests.reserve(p.requests_size());
   for (const v1::RequestTemplate& t : p.requests()) {
     RequestSpec r;

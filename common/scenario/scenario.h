@@ -13,6 +13,7 @@
 #define BARRAGE_COMMON_SCENARIO_SCENARIO_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -36,6 +37,17 @@ struct AgentsPolicy {
   int min = 1;                       // agents required before start
   absl::Duration wait = absl::Seconds(30);  // how long to wait for them
   OnLoss on_loss = OnLoss::kRedistribute;
+  // agents.select.labels: only agents whose --label set holds every one of
+  // these pairs take part (and count toward `min`); empty: every agent.
+  std::map<std::string, std::string> select_labels;
+};
+
+// defaults.tls: how https targets are verified. The scenario decides, so
+// every agent of a run checks certificates the same way.
+struct TlsPolicy {
+  bool verify = true;   // false: no certificate or host name checks
+  std::string ca_file;  // as written in the file; the CLI reads it into ca_pem
+  std::string ca_pem;   // trusted instead of the system store; "" = system
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -134,6 +146,7 @@ struct Scenario {
   absl::Duration default_timeout = absl::Seconds(5);
   HeaderList default_headers;
   HttpVersion http = HttpVersion::kHttp11;
+  TlsPolicy tls;
   std::vector<RequestSpec> requests;
   std::vector<Stage> stages;
   std::vector<Threshold> thresholds;

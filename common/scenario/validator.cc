@@ -74,6 +74,8 @@ class Checker {
   void WireDuration(const std::string& path, absl::Duration d, bool zero_ok);
 
   void CheckHeaders(const HeaderList& headers, const std::string& path);
+  void CheckSelect(const AgentsPolicy& agents);
+  void CheckTls(const TlsPolicy& tls);
   void CheckRequest(const RequestSpec& r, const std::string& path);
   void CheckStage(const Stage& st, const std::string& path);
   void CheckOpenStage(const Stage& st, const std::string& path);
@@ -111,6 +113,34 @@ void Checker::CheckHeaders(const HeaderList& headers, const std::string& path) {
     if (value.find_first_of("\r\n") != std::string::npos) {
       Problem(header_path, "header values may not contain newlines");
     }
+  }
+}
+
+void Checker::CheckSelect(const AgentsPolicy& agents) {
+  AtMost("agents.select.labels", static_cast<int64_t>(agents.select_labels.size()),
+         limits_.max_select_labels, "labels", "selection");
+  for (const auto& [name, value] : agents.select_labels) {
+    if (!IsValidRequestName(name) || !IsValidRequestName(value)) {
+      Problem(absl::StrCat("agents.select.labels.", name),
+              "label names and values must be 1-64 characters of A-Z a-z 0-9 _ . -");
+    }
+  }
+}
+
+void Checker::CheckTls(const TlsPolicy& tls) {
+  const bool has_ca = !tls.ca_file.empty() || !tls.ca_pem.empty();
+  if (!tls.verify && has_ca) {
+    Problem("defaults.tls.ca", "give verify: false or a CA to verify with, not both");
+  }
+  if (tls.ca_pem.size() > limits_.max_ca_pem_bytes) {
+    Problem("defaults.tls.ca",
+            absl::StrCat(Grouped(static_cast<int64_t>(tls.ca_pem.size())),
+                         " bytes is over the limit of ",
+                         Grouped(static_cast<int64_t>(limits_.max_ca_pem_bytes)),
+                         " per CA file"));
+  } else if (!tls.ca_pem.empty() &&
+             !absl::StrContains(tls.ca_pem, "-----BEGIN CERTIFICATE-----")) {
+    Problem("defaults.tls.ca", "is not a PEM certificate (no BEGIN CERTIFICATE line)");
   }
 }
 
@@ -285,6 +315,8 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
   WireDuration("agents.wait", s.agents.wait, /*zero_ok=*/true);
   WireDuration("defaults.timeout", s.default_timeout, /*zero_ok=*/false);
   CheckHeaders(s.default_headers, "defaults.headers");
+  CheckSelect(s.agents);
+  CheckTls(s.tls);
 
   if (s.requests.empty()) Problem("requests", "must hold at least one request");
   AtMost("requests", static_cast<int64_t>(s.requests.size()),

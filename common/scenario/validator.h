@@ -67,6 +67,10 @@ struct ScenarioLimits {
   int max_agents = 10'000;
   // Largest threshold limit in its unit (microseconds, fraction or /s).
   double max_threshold_limit = 1e15;
+  // Bytes of defaults.tls.ca's PEM (it travels in every StartRun).
+  size_t max_ca_pem_bytes = size_t{64} << 10;
+  // Pairs in agents.select.labels.
+  int max_select_labels = 32;
 };
 
 // One broken rule: "stages[2].duration" and "must be longer than zero".

@@ -118,6 +118,8 @@ class Loader {
 
   // --- sections ---
   void LoadAgents(const YAML::Node& n, AgentsPolicy& out);
+  void LoadSelect(const YAML::Node& n, AgentsPolicy& out);
+  void LoadTls(const YAML::Node& n, TlsPolicy& out);
   void LoadDefaults(const YAML::Node& n, Scenario& out);
   void LoadRequests(const YAML::Node& n, Scenario& out);
   void LoadRequest(const YAML::Node& n, const std::string& path,
@@ -306,7 +308,7 @@ std::optional<HeaderList> Loader::Headers(const YAML::Node& n,
 
 void Loader::LoadAgents(const YAML::Node& n, AgentsPolicy& out) {
   Note("agents", n);
-  if (!CheckMap(n, "agents", {"min", "wait", "on_loss"})) return;
+  if (!CheckMap(n, "agents", {"min", "wait", "on_loss", "select"})) return;
   if (n["min"]) {
     if (auto v = Int(n["min"], "agents.min", kIntMin, kIntMax)) {
       out.min = static_cast<int>(*v);
@@ -326,11 +328,46 @@ void Loader::LoadAgents(const YAML::Node& n, AgentsPolicy& out) {
       }
     }
   }
+  if (n["select"]) LoadSelect(n["select"], out);
+}
+
+void Loader::LoadSelect(const YAML::Node& n, AgentsPolicy& out) {
+  Note("agents.select", n);
+  if (!CheckMap(n, "agents.select", {"labels"}) || !n["labels"]) return;
+  const YAML::Node& labels = n["labels"];
+  Note("agents.select.labels", labels);
+  if (!labels.IsMap()) {
+    Error(labels, "agents.select.labels", "must be a mapping of label names to values");
+    return;
+  }
+  for (const auto& entry : labels) {
+    if (!entry.first.IsScalar()) {
+      Error(entry.first, "agents.select.labels", "keys must be plain names");
+      continue;
+    }
+    const std::string path = absl::StrCat("agents.select.labels.", entry.first.Scalar());
+    auto v = Str(entry.second, path);
+    if (v && !out.select_labels.emplace(entry.first.Scalar(), *v).second) {
+      Error(entry.first, path, "duplicate label");
+    }
+  }
+}
+
+void Loader::LoadTls(const YAML::Node& n, TlsPolicy& out) {
+  Note("defaults.tls", n);
+  if (!CheckMap(n, "defaults.tls", {"verify", "ca"})) return;
+  if (n["verify"]) {
+    if (auto b = Bool(n["verify"], "defaults.tls.verify")) out.verify = *b;
+  }
+  if (n["ca"]) {
+    if (auto s = Str(n["ca"], "defaults.tls.ca")) out.ca_file = *s;
+  }
 }
 
 void Loader::LoadDefaults(const YAML::Node& n, Scenario& out) {
   Note("defaults", n);
-  if (!CheckMap(n, "defaults", {"timeout", "headers", "http"})) return;
+  if (!CheckMap(n, "defaults", {"timeout", "headers", "http", "tls"})) return;
+  if (n["tls"]) LoadTls(n["tls"], out.tls);
   if (n["timeout"]) {
     if (auto d = Dur(n["timeout"], "defaults.timeout")) {
       out.default_timeout = *d;

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -319,10 +320,22 @@ int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err
       code != kExitPassed) {
     return code;
   }
-  out << absl::StrFormat("%-24s %-8s %-9s %-8s %s\n", "AGENT", "VERSION", "CAPACITY", "STATE", "RUN");
+  // One line per agent; LIMITS: --max-rate, --allow-target, --require-tls-verify.
+  out << absl::StrFormat("%-24s %-8s %-7s %-8s %-8s %-20s %-16s %s\n", "AGENT", "VERSION",
+                         "WORKERS", "CAPACITY", "STATE", "LABELS", "RUN", "LIMITS");
   for (const auto& a : response.agents()) {
-    out << absl::StrFormat("%-24s %-8s %-9d %-8s %s\n", a.id(), a.version(), a.capacity(),
-                           a.state(), a.run_id());
+    const std::map<std::string, std::string> labels(a.labels().begin(), a.labels().end());
+    std::vector<std::string> limits;
+    if (a.max_rate_per_s() > 0) limits.push_back(absl::StrCat("max-rate=", a.max_rate_per_s(), "/s"));
+    if (a.allow_targets_size() > 0) {
+      limits.push_back(absl::StrCat("allow-targets=", absl::StrJoin(a.allow_targets(), ",")));
+    }
+    if (a.require_tls_verify()) limits.push_back("require-tls-verify");
+    out << absl::StrFormat("%-24s %-8s %-7d %-8d %-8s %-20s %-16s %s\n", a.id(), a.version(),
+                           a.workers(), a.capacity(), a.state(),
+                           labels.empty() ? "-" : absl::StrJoin(labels, ",", absl::PairFormatter("=")),
+                           a.run_id().empty() ? "-" : a.run_id(),
+                           limits.empty() ? "-" : absl::StrJoin(limits, " "));
   }
   out << response.agents_size() << " agent(s)\n";
   return kExitPassed;

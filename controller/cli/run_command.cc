@@ -85,6 +85,27 @@ absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote) {
   return absl::OkStatus();
 }
 
+// Reads defaults.tls.ca (relative to the scenario file's folder) into the
+// scenario, whose PEM then travels to the agents, and checks it.
+absl::Status ReadTlsCa(const std::string& scenario_file, Scenario& scenario) {
+  if (scenario.tls.ca_file.empty()) return absl::OkStatus();
+  std::string path = scenario.tls.ca_file;
+  if (path[0] != '/') {
+    const size_t slash = scenario_file.find_last_of('/');
+    if (slash != std::string::npos) path = scenario_file.substr(0, slash + 1) + path;
+  }
+  absl::StatusOr<std::string> pem = ReadNonEmptyFile(path, /*strip_whitespace=*/false);
+  if (!pem.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(scenario_file, ": defaults.tls.ca: ", path, ": ", pem.status().message()));
+  }
+  scenario.tls.ca_pem = *std::move(pem);
+  if (absl::Status s = ValidateScenario(scenario); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(scenario_file, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
@@ -126,7 +147,6 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   LocalOptions local;
   local.agents = static_cast<int>(local_agents);
   local.workers_per_agent = static_cast<int>(workers);
-  local.insecure_targets = remote_flags.insecure;
   if (!ParseHttpEngine(http_engine, &local.http_engine)) {
     return UsageError(
         "run", absl::StrCat("--http-engine: '", http_engine, "' is not auto or curl"), err);
@@ -155,6 +175,16 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
       return kExitUsage;
     }
     remote.target_source = source;
+  }
+  if (is_local && remote_flags.insecure) {
+    // --local --insecure: the embedded agents skip certificate checks, as
+    // the scenario's defaults.tls.verify: false would say.
+    scenario->tls = TlsPolicy();
+    scenario->tls.verify = false;
+  }
+  if (absl::Status s = ReadTlsCa(file, *scenario); !s.ok()) {
+    err << s.message() << "\n";
+    return kExitUsage;
   }
   if (is_local) return RunLocal(*scenario, file, local, remote, out, err);
   return RunRemote(*scenario, file, remote, out, err);

@@ -2,6 +2,8 @@
 
 #include "controller/run/agent_registry.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/scenario/fields.h"
 
@@ -17,13 +19,29 @@ absl::Status AgentRegistry::Register(const v1::Hello& hello,
         "hello: agent_id must be 1-64 characters of A-Z a-z 0-9 _ . -");
   }
   if (hello.histogram_digits() != 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return absl::FailedPreconditionError(absl::StrCat(
         "hello: histogram layout of ", hello.histogram_digits(),
         " significant digits; this controller merges 3"));
+  }
+  for (const auto& [k, v] : hello.labels()) {
+    if (!IsValidRequestName(k) || !IsValidRequestName(v)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "hello: label '", k, "=", v,
+          "': names and values must be 1-64 characters of A-Z a-z 0-9 _ . -"));
+    }
   }
   std::shared_ptr<AgentHandle> replaced;
   {
     absl::MutexLock lock(&mu_);
+    const int64_t now = clock_.NowNs();
+    if (auto it = agents_.find(hello.agent_id());
+        it != agents_.end() && now - it->second.last_seen_ns <= expiry_ns_) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "agent id '", hello.agent_id(), "' is already connected (heard ",
+          (now - it->second.last_seen_ns) / 1'000'000,
+          " ms ago): another agent has this id; give each agent its own --id "
+          "(the default is the host name)"));
+    }
     AgentInfo& info = agents_[hello.agent_id()];
     replaced = std::move(info.handle);
     info = AgentInfo();  // a reconnecting agent starts idle: it never resumes a run
@@ -34,6 +52,8 @@ absl::Status AgentRegistry::Register(const v1::Hello& hello,
     info.max_rate_per_s = hello.max_rate_per_s();
     info.allow_targets.assign(hello.allow_targets().begin(),
                               hello.allow_targets().end());
+    info.labels.insert(hello.labels().begin(), hello.labels().end());
+    info.require_tls_verify = hello.require_tls_verify();
     info.handle = std::move(handle);
     info.connected_ns = info.last_seen_ns = clock_.NowNs();
   }
@@ -100,6 +120,29 @@ std::vector<AgentInfo> AgentRegistry::Idle() const {
   for (const auto& [id, info] : agents_) {
     if (info.run_id.empty()) out.push_back(info);
   }
+  return out;
+}
+
+std::vector<AgentInfo> AgentRegistry::IdleMatching(
+    const std::map<std::string, std::string>& select) const {
+  std::vector<AgentInfo> out = Idle();
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const AgentInfo& a) { return !MatchesSelection(a, select); }),
+            out.end());
+  return out;
+}
+
+bool MatchesSelection(const AgentInfo& agent, const std::map<std::string, std::string>& select) {
+  for (const auto& [k, v] : select) {
+    auto it = agent.labels.find(k);
+    if (it == agent.labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+std::string FormatLabels(const std::map<std::string, std::string>& labels) {
+  std::string out;
+  for (const auto& [k, v] : labels) absl::StrAppend(&out, out.empty() ? "" : ",", k, "=", v);
   return out;
 }
 

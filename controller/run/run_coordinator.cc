@@ -73,7 +73,8 @@ absl::StatusOr<std::shared_ptr<EventQueue>> RunCoordinator::StartRun(
   }
   std::shared_ptr<EventQueue> events = run_->events;
   // Start at once if enough agents are already here.
-  if (static_cast<int>(registry_.Idle().size()) >= run_->scenario.agents.min) {
+  if (static_cast<int>(registry_.IdleMatching(run_->scenario.agents.select_labels).size()) >=
+      run_->scenario.agents.min) {
     Apply(RunEventKind::kAgentsReady);
   }
   return events;
@@ -180,7 +181,7 @@ void RunCoordinator::Apply(RunEventKind event) {
 }
 
 void RunCoordinator::SplitAndStart() {
-  std::vector<AgentInfo> idle = registry_.Idle();
+  std::vector<AgentInfo> idle = registry_.IdleMatching(run_->scenario.agents.select_labels);
   std::vector<AgentCapacity> capacities;
   for (const AgentInfo& a : idle) capacities.push_back({a.id, a.capacity});
   absl::StatusOr<SplitPlan> plan = SplitLoad(run_->scenario, capacities);
@@ -246,9 +247,54 @@ void RunCoordinator::OnRefused(const std::string& agent, const std::string& run_
                                const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (!run_ || run_->id != run_id || !run_->live.count(agent)) return;
+  if (run_->state == RunState::kStarting) {
+    const absl::Status carried = LeaveOut(agent);
+    if (carried.ok()) {
+      Notice("agent_left_out", agent, reason);
+      if (run_->accepted.size() >= run_->live.size()) Apply(RunEventKind::kAllAccepted);
+      return;
+    }
+    Notice("agent_refused", agent, reason);
+    run_->error = absl::StrCat("agent ", agent, " refused the run: ", reason, "; ",
+                               carried.message());
+    Apply(RunEventKind::kAgentRefused);
+    return;
+  }
   Notice("agent_refused", agent, reason);
   run_->error = absl::StrCat("agent ", agent, " refused the run: ", reason);
   Apply(RunEventKind::kAgentRefused);
+}
+
+absl::Status RunCoordinator::LeaveOut(const std::string& agent) {
+  const int remaining = static_cast<int>(run_->live.size()) - 1;
+  if (remaining < std::max(1, run_->scenario.agents.min)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the other ", remaining, " agent(s) cannot carry it (agents.min: ",
+        run_->scenario.agents.min, ")"));
+  }
+  // The survivors' shares once the refused slots are dealt, within their caps.
+  std::map<std::string, std::vector<int64_t>> slots = run_->slots;
+  std::set<std::string> survivors = run_->live;
+  survivors.erase(agent);
+  DealSlots(agent, survivors, slots);
+  const double peak = run_->scenario.PeakRate().ToDouble();
+  for (const AgentInfo& info : registry_.Snapshot()) {
+    if (!survivors.count(info.id) || info.max_rate_per_s <= 0) continue;
+    const double share = peak * static_cast<double>(slots[info.id].size()) /
+                         static_cast<double>(run_->period);
+    if (share > info.max_rate_per_s) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "the other agents cannot carry it: %s would peak at %.6g requests/s, above its "
+          "--max-rate %.6g/s",
+          info.id, share, info.max_rate_per_s));
+    }
+  }
+  run_->live.erase(agent);
+  run_->agents.erase(std::remove(run_->agents.begin(), run_->agents.end(), agent),
+                     run_->agents.end());
+  registry_.SetRun(agent, "");
+  Redistribute(agent);
+  return absl::OkStatus();
 }
 
 void RunCoordinator::OnStats(const v1::StatsReport& report) {
@@ -306,18 +352,23 @@ void RunCoordinator::OnAgentGone(const std::string& agent) {
   }
 }
 
-void RunCoordinator::Redistribute(const std::string& lost) {
-  // Deal the lost slots one at a time to the survivor holding the fewest,
+void RunCoordinator::DealSlots(const std::string& lost, const std::set<std::string>& takers,
+                               std::map<std::string, std::vector<int64_t>>& slots) {
+  // Deal the lost slots one at a time to the taker holding the fewest,
   // so shares stay within one slot of each other.
-  std::vector<int64_t> orphaned = run_->slots[lost];
-  run_->slots.erase(lost);
+  std::vector<int64_t> orphaned = slots[lost];
+  slots.erase(lost);
   for (int64_t slot : orphaned) {
     std::string taker;
-    for (const std::string& id : run_->live) {
-      if (taker.empty() || run_->slots[id].size() < run_->slots[taker].size()) taker = id;
+    for (const std::string& id : takers) {
+      if (taker.empty() || slots[id].size() < slots[taker].size()) taker = id;
     }
-    run_->slots[taker].push_back(slot);
+    slots[taker].push_back(slot);
   }
+}
+
+void RunCoordinator::Redistribute(const std::string& lost) {
+  DealSlots(lost, run_->live, run_->slots);
   // Take over from the end of the lost agent's last reported interval: what
   // it fired after that was never counted, so its arrivals from there on are
   // fired again (late, and recorded as late) and the run's count stays
@@ -356,13 +407,16 @@ void RunCoordinator::Tick() {
   const int64_t now = clock_.NowNs();
   switch (run_->state) {
     case RunState::kWaitingForAgents: {
-      const size_t idle = registry_.Idle().size();
+      const std::map<std::string, std::string>& select = run_->scenario.agents.select_labels;
+      const size_t idle = registry_.IdleMatching(select).size();
       if (static_cast<int>(idle) >= run_->scenario.agents.min) {
         Apply(RunEventKind::kAgentsReady);
       } else if (now - run_->created_ns >= absl::ToInt64Nanoseconds(run_->scenario.agents.wait)) {
         run_->error = absl::StrCat("only ", idle, " of the ", run_->scenario.agents.min,
                                    " agents needed connected within ",
-                                   HumanDuration(run_->scenario.agents.wait));
+                                   HumanDuration(run_->scenario.agents.wait),
+                                   select.empty() ? "" : " matching agents.select labels ",
+                                   FormatLabels(select));
         Apply(RunEventKind::kWaitTimedOut);
       }
       return;

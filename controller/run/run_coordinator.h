@@ -7,6 +7,13 @@
 // transition says: split and start, merge, judge thresholds, stop agents,
 // finish and write the result.
 //
+// Agents: a run plans over the idle agents whose labels match the
+// scenario's agents.select.labels (agents.min counts those). An agent that
+// refuses its StartRun is left out, with an `agent_left_out` event naming it
+// and its reason, and its slots go to the others, when they still number
+// agents.min and stay within their --max-rate; else the run fails to start
+// with the agent's reason.
+//
 // Threads: entry points are thread-safe and serialized by one lock, taken
 // by gRPC reactor threads (agent reports, heartbeats), the CLI's stream
 // threads and the ticker. Nothing under it blocks or does I/O: agent
@@ -155,6 +162,15 @@ class RunCoordinator {
 
   // Deals a lost agent's slots to the survivors and tells them.
   void Redistribute(const std::string& lost) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Moves `lost`'s slots in `slots` to `takers`, each to the one holding
+  // the fewest.
+  static void DealSlots(const std::string& lost, const std::set<std::string>& takers,
+                        std::map<std::string, std::vector<int64_t>>& slots);
+  // A starting run goes on without `agent` (which refused it) when the
+  // others still number agents.min and can take its slots within their
+  // --max-rate: they are told (UpdateShare) and OK is returned. Otherwise
+  // why not, and nothing changes.
+  absl::Status LeaveOut(const std::string& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void Apply(RunEventKind event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SplitAndStart() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

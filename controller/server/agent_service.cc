@@ -52,7 +52,7 @@ class SessionHandle final : public AgentHandle {
     std::lock_guard<std::mutex> lock(mu_);
     if (session_ != nullptr) {
       session_->End(grpc::Status(grpc::StatusCode::ABORTED,
-                                 "replaced by a newer session of this agent"));
+                                 "session closed by the controller (silent past its expiry)"));
     }
   }
   void Detach() {
@@ -140,7 +140,8 @@ void AgentSession::Handle(const v1::AgentMessage& m) {
     const absl::Status s = service_.registry_.Register(m.hello(), handle_);
     if (!s.ok()) {
       ++service_.rejected_;
-      End(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(s.message())));
+      // The code tells the agent whether to retry (agent.proto).
+      End(grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message())));
       return;
     }
     agent_id_ = m.hello().agent_id();

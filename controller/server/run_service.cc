@@ -150,6 +150,11 @@ grpc::Status RunService::ListAgents(grpc::ServerContext* context,
     a->set_state(info.run_id.empty() ? "idle" : "running");
     a->set_run_id(info.run_id);
     a->set_cpu_ratio(info.cpu_ratio);
+    for (const auto& [k, v] : info.labels) (*a->mutable_labels())[k] = v;
+    a->set_workers(info.workers);
+    a->set_max_rate_per_s(info.max_rate_per_s);
+    for (const std::string& t : info.allow_targets) a->add_allow_targets(t);
+    a->set_require_tls_verify(info.require_tls_verify);
   }
   return grpc::Status::OK;
 }

@@ -60,3 +60,42 @@ TEST_CASE("a share must have a runnable shape") {
 
 }  // namespace
 }  // namespace barrage
+
+namespace barrage {
+namespace {
+
+Scenario Https(const std::string& tls) {
+  absl::StatusOr<Scenario> s = LoadScenarioYaml(
+      "name: p\ntarget: https://127.0.0.1:9\nrequests: [{name: a, path: /}]\n"
+      "stages: [{duration: 10s, rate: 10/s}]\n" + tls,
+      "p.yaml");
+  REQUIRE(s.ok());
+  return *s;
+}
+
+TEST_CASE("an agent's TLS rule refuses scenarios that disagree, saying why") {
+  const Scenario verify = Https("");
+  const Scenario unverified = Https("defaults: {tls: {verify: false}}\n");
+  const AssignmentPolicy any({}, 0);
+  CHECK(any.CheckLimits(verify, 1.0).ok());
+  CHECK(any.CheckLimits(unverified, 1.0).ok());
+  const AssignmentPolicy strict({}, 0, TlsRule{/*require_verify=*/true, false});
+  CHECK(strict.CheckLimits(verify, 1.0).ok());
+  const absl::Status refused = strict.CheckLimits(unverified, 1.0);
+  CHECK(absl::IsFailedPrecondition(refused));
+  CHECK_THAT(std::string(refused.message()), ContainsSubstring("--require-tls-verify"));
+  const AssignmentPolicy legacy({}, 0, TlsRule{false, /*legacy_insecure=*/true});
+  CHECK(legacy.CheckLimits(unverified, 1.0).ok());
+  CHECK_THAT(std::string(legacy.CheckLimits(verify, 1.0).message()),
+             ContainsSubstring("--insecure-targets (deprecated) disagrees"));
+  // Plain http has nothing to verify.
+  absl::StatusOr<Scenario> plain = LoadScenarioYaml(
+      "name: p\ntarget: http://127.0.0.1:9\nrequests: [{name: a, path: /}]\n"
+      "stages: [{duration: 10s, rate: 10/s}]\ndefaults: {tls: {verify: false}}\n",
+      "p.yaml");
+  REQUIRE(plain.ok());
+  CHECK(strict.CheckLimits(*plain, 1.0).ok());
+}
+
+}  // namespace
+}  // namespace barrage
