@@ -26,6 +26,7 @@
 #include "common/util/files.h"
 #include "common/util/flags.h"
 #include "common/util/host_port.h"
+#include "common/util/listen.h"
 #include "common/util/version.h"
 
 namespace {
@@ -196,9 +197,13 @@ int main(int argc, char** argv) {
     http.Get("/healthz", [&daemon](const httplib::Request&, httplib::Response& res) {
       res.set_content(daemon.connected() ? "ok: connected\n" : "ok: connecting\n", "text/plain");
     });
+    http.set_socket_options(barrage::SetListenSocketOptions);  // not httplib's SO_REUSEPORT
     if (!http.bind_to_port(listen->host, listen->port)) {
-      std::cerr << "barrage-agent: cannot listen on " << addr << "\n";
-      return barrage::kExitCannotStart;
+      // httplib does not say why; a probe of the same address does.
+      const absl::Status why = barrage::ProbeListen(listen->host, listen->port);
+      std::cerr << "barrage-agent: --http: "
+                << (why.ok() ? "cannot listen on " + addr : std::string(why.message())) << "\n";
+      return absl::IsFailedPrecondition(why) ? barrage::kExitUsage : barrage::kExitCannotStart;
     }
     http_thread = std::thread([&http] { http.listen_after_bind(); });
   }

@@ -62,6 +62,32 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) 
   return out;
 }
 
+absl::Status CheckWritableFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return OpenError(path, EISDIR);
+    if (access(path.c_str(), W_OK) != 0) return OpenError(path, errno);
+    return absl::OkStatus();
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return absl::NotFoundError(absl::StrCat(path, ": directory ", dir, " does not exist"));
+    }
+    return OpenError(dir, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", dir, " is not a directory"));
+  }
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": directory ", dir, " is not writable"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadNonEmptyFile(const std::string& path,
                                              bool strip_whitespace) {
   absl::StatusOr<std::string> text = ReadFile(path);

@@ -26,6 +26,15 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
 absl::StatusOr<std::string> ReadNonEmptyFile(const std::string& path,
                                              bool strip_whitespace);
 
+// Whether a file can later be written at `path` (created or replaced),
+// checked before work whose result goes there: `path` is not a directory,
+// its directory exists and is writable, and an existing file is writable.
+//   NotFound          "PATH: directory DIR does not exist"
+//   InvalidArgument   "PATH: is a directory, not a file" / "DIR is not a directory"
+//   PermissionDenied  "PATH: permission denied" / "directory DIR is not writable"
+// Nothing is created.
+absl::Status CheckWritableFile(const std::string& path);
+
 }  // namespace barrage
 
 #endif  // BARRAGE_COMMON_UTIL_FILES_H_

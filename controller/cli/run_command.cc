@@ -157,6 +157,11 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
       return UsageError("run", absl::StrCat("--out: '", out_spec, "' is not json=FILE"), err);
     }
     remote.json_out = std::string(spec);
+    // Before any load is sent: a result must not be lost at the end.
+    if (absl::Status s = CheckWritableFile(remote.json_out); !s.ok()) {
+      err << "barrage run: --out " << s.message() << "\n";
+      return kExitUsage;
+    }
   }
   if (absl::Status s = ApplyRemoteFlags(remote_flags, remote); !s.ok()) {
     err << "barrage run: " << s.message() << "\n";

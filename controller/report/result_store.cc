@@ -151,9 +151,16 @@ absl::Status SqliteStore::Save(
   if (absl::Status s = Exec("BEGIN IMMEDIATE;"); !s.ok()) return s;
   bool ok = true;
   {
+    // A new id is inserted; an existing row is updated only while it is
+    // running (the same run's checkpoints and its final result). A row
+    // that is finished or interrupted is never replaced.
     Statement put(db_,
-                  "INSERT OR REPLACE INTO runs (id, scenario, status, started_at, updated_at, "
-                  "result_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6);");
+                  "INSERT INTO runs (id, scenario, status, started_at, updated_at, "
+                  "result_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                  "ON CONFLICT (id) DO UPDATE SET scenario = excluded.scenario, "
+                  "status = excluded.status, started_at = excluded.started_at, "
+                  "updated_at = excluded.updated_at, result_json = excluded.result_json "
+                  "WHERE runs.status = 'running';");
     put.Text(1, run.id);
     put.Text(2, run.scenario);
     put.Text(3, run.status);
@@ -161,6 +168,11 @@ absl::Status SqliteStore::Save(
     put.Text(5, run.updated_at);
     put.Text(6, run.result_json);
     ok = put.ok() && sqlite3_step(put.get()) == SQLITE_DONE;
+    if (ok && sqlite3_changes(db_) == 0) {
+      (void)Exec("ROLLBACK;");
+      return absl::AlreadyExistsError(absl::StrCat(
+          "store: run ", run.id, " is already stored as finished; it is not replaced"));
+    }
   }
   for (const auto& [request, snapshot] : histograms) {
     if (!ok) break;

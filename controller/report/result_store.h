@@ -45,9 +45,12 @@ class ResultStore {
                                                            Clock& clock = SystemClock());
   virtual ~ResultStore() = default;
 
-  // Inserts or replaces a run (its `updated_at` as given) with its result
-  // JSON and merged histograms ((request name, serialized
-  // HistogramSnapshot) pairs). May block on I/O.
+  // Inserts a run (its `updated_at` as given) with its result JSON and
+  // merged histograms ((request name, serialized HistogramSnapshot) pairs),
+  // or updates a stored run that is still "running" (its checkpoints, then
+  // its final result). A stored run in any other status is never replaced:
+  // saving its id again is AlreadyExists and changes nothing. May block on
+  // I/O.
   virtual absl::Status Save(
       const StoredRun& run,
       const std::vector<std::pair<std::string, std::string>>& histograms) = 0;

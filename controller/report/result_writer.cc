@@ -2,12 +2,45 @@
 
 #include "controller/report/result_writer.h"
 
+#include <errno.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 
 namespace barrage {
+namespace {
+
+// Writes `text` to `path` unless `path` exists: into a temporary file next
+// to it, then link(2), which never replaces an existing name, so a stored
+// result is never overwritten, not even by a colliding run id, and a
+// reader never sees half a file.
+absl::Status WriteNewFile(const std::string& path, const std::string& text) {
+  const std::string temp = absl::StrCat(path, ".tmp-", ::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      ::unlink(temp.c_str());
+      return absl::UnavailableError(absl::StrCat("cannot write ", temp));
+    }
+  }
+  const int linked = ::link(temp.c_str(), path.c_str());
+  const int error = errno;
+  ::unlink(temp.c_str());
+  if (linked == 0) return absl::OkStatus();
+  if (error == EEXIST) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(path, " already exists; the stored result is not replaced"));
+  }
+  return absl::UnavailableError(absl::StrCat("cannot write ", path, ": ", std::strerror(error)));
+}
+
+}  // namespace
 
 ResultWriter::ResultWriter(ResultStore* store, std::string data_dir)
     : store_(store), data_dir_(std::move(data_dir)), thread_([this] { Loop(); }) {}
@@ -84,12 +117,8 @@ absl::Status ResultWriter::Write(const ResultWrite& write) {
     const std::string path = dir + "/" + write.run.id + ".json";
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    std::ofstream out(path);
-    out << write.run.result_json;
-    out.close();
-    if (!out && status.ok()) {
-      status = absl::UnavailableError(absl::StrCat("cannot write ", path));
-    }
+    absl::Status file = WriteNewFile(path, write.run.result_json);
+    if (status.ok()) status = std::move(file);
   }
   return status;
 }

@@ -4,7 +4,8 @@
 // whoever builds a record (the coordinator, under its lock) never waits on
 // SQLite or the file system. Each write is a StoredRun with its histograms
 // for the ResultStore and, for a finished run, also the result JSON file
-// DATA_DIR/runs/RUN.json.
+// DATA_DIR/runs/RUN.json. That file is created, never replaced: if it
+// exists already the write's status is AlreadyExists and the file is kept.
 //
 // Writes happen one at a time, in the order they were queued. A queued
 // checkpoint (final = false) that has not begun is replaced by a newer

@@ -3,6 +3,7 @@
 #include "controller/run/run_coordinator.h"
 
 #include <algorithm>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -43,13 +44,17 @@ void RunCoordinator::Shutdown() {
 }
 
 std::string RunCoordinator::NewRunId() {
-  const std::string day =
-      absl::FormatTime("%Y%m%d", clock_.WallTime(), absl::UTCTimeZone());
-  if (day != last_day_) {
-    last_day_ = day;
-    run_counter_ = 0;
-  }
-  return absl::StrFormat("r-%s-%04d", day, ++run_counter_);
+  const std::string when =
+      absl::FormatTime("%Y%m%d-%H%M%S", clock_.WallTime(), absl::UTCTimeZone());
+  // The random part comes from the OS (not the Clock), so two controllers,
+  // or one before and after a restart, do not repeat each other's ids.
+  std::random_device random;
+  std::string id;
+  do {
+    id = absl::StrFormat("r-%s-%08x", when, static_cast<uint32_t>(random()));
+  } while (id == last_run_id_);
+  last_run_id_ = id;
+  return id;
 }
 
 absl::StatusOr<std::shared_ptr<EventQueue>> RunCoordinator::StartRun(

@@ -189,6 +189,9 @@ class RunCoordinator {
   void Notice(const std::string& kind, const std::string& agent,
               const std::string& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   double ElapsedS() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "r-YYYYMMDD-HHMMSS-XXXXXXXX": the Clock's wall time (UTC, so ids sort
+  // by start time) and 32 random bits (so ids do not repeat after a restart
+  // or on another host).
   std::string NewRunId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   AgentRegistry& registry_;
@@ -205,8 +208,7 @@ class RunCoordinator {
 
   absl::Mutex mu_;
   std::unique_ptr<Active> run_ ABSL_GUARDED_BY(mu_);
-  int run_counter_ ABSL_GUARDED_BY(mu_) = 0;
-  std::string last_day_ ABSL_GUARDED_BY(mu_);
+  std::string last_run_id_ ABSL_GUARDED_BY(mu_);
   uint64_t rejected_total_ ABSL_GUARDED_BY(mu_) = 0;
   // Finished runs whose series are removed after the grace period.
   std::vector<std::pair<std::string, int64_t>> expiring_ ABSL_GUARDED_BY(mu_);

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/prometheus_text.h"
 #include "common/util/host_port.h"
+#include "common/util/listen.h"
 #include "controller/report/run_metrics.h"
 
 namespace barrage {
@@ -67,16 +68,29 @@ absl::Status ControllerServer::Start() {
     ssl.pem_key_cert_pairs.push_back({options_.tls_key_pem, options_.tls_cert_pem});
     credentials = grpc::SslServerCredentials(ssl);
   }
+  absl::StatusOr<HostPort> grpc_address = ParseHostPort(options_.grpc_address);
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default: a second controller would bind the
+  // same port and take half the connections. Refuse a busy port instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options_.grpc_address, credentials, &grpc_port_);
   builder.RegisterService(&agent_service_);
   builder.RegisterService(&run_service_);
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
   grpc_ = builder.BuildAndStart();
   if (!grpc_ || grpc_port_ == 0) {
+    grpc_.reset();
+    if (grpc_address.ok()) {
+      // gRPC does not say why; a probe of the same address does.
+      if (absl::Status why = ProbeListen(grpc_address->host, grpc_address->port); !why.ok()) {
+        return absl::Status(why.code(), absl::StrCat("--grpc: ", why.message()));
+      }
+    }
     return absl::UnavailableError(
-        absl::StrCat("cannot listen for gRPC on ", options_.grpc_address));
+        absl::StrCat("--grpc: cannot listen on ", options_.grpc_address));
   }
+  grpc_address_ = grpc_address.ok() ? FormatHostPort(grpc_address->host, grpc_port_)
+                                    : options_.grpc_address;
   if (!options_.http_address.empty()) {
     absl::StatusOr<HostPort> address = ParseHostPort(options_.http_address);
     if (!address.ok()) {
@@ -85,6 +99,7 @@ absl::Status ControllerServer::Start() {
     const std::string& host = address->host;
     const int port = address->port;
     http_ = std::make_unique<httplib::Server>();
+    http_->set_socket_options(SetListenSocketOptions);  // not httplib's SO_REUSEPORT
     http_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("ok\n", "text/plain");
     });
@@ -98,9 +113,13 @@ absl::Status ControllerServer::Start() {
     });
     http_port_ = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
     if (http_port_ <= 0) {
+      if (absl::Status why = ProbeListen(host, port); !why.ok()) {
+        return absl::Status(why.code(), absl::StrCat("--http: ", why.message()));
+      }
       return absl::UnavailableError(
-          absl::StrCat("cannot listen for HTTP on ", options_.http_address));
+          absl::StrCat("--http: cannot listen on ", options_.http_address));
     }
+    http_address_ = FormatHostPort(host, http_port_);
     http_thread_ = std::thread([this] { http_->listen_after_bind(); });
   }
   ticker_ = std::thread([this] {

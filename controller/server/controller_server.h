@@ -62,6 +62,9 @@ class ControllerServer {
   ControllerServer(const ControllerServer&) = delete;
   ControllerServer& operator=(const ControllerServer&) = delete;
 
+  // Listens and starts serving. A listen address another process holds is
+  // refused (never shared): FailedPrecondition "--grpc: cannot listen on
+  // HOST:PORT: address already in use" (or --http).
   absl::Status Start();
   // Stops the ticker, gRPC (within 500 ms) and HTTP, then waits for the
   // coordinator's queued result writes. Idempotent.
@@ -70,6 +73,10 @@ class ControllerServer {
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
   std::string grpc_target() const;  // "127.0.0.1:PORT"
+  // Where it listens, after Start(): the host as given (IPv6 bracketed) and
+  // the bound port, e.g. "[::1]:7400"; http_address() is "" without HTTP.
+  const std::string& grpc_address() const { return grpc_address_; }
+  const std::string& http_address() const { return http_address_; }
   AgentRegistry& registry() { return registry_; }
   MetricsRegistry& metrics() { return metrics_; }
   RunCoordinator& coordinator() { return coordinator_; }
@@ -92,6 +99,8 @@ class ControllerServer {
   std::atomic<bool> ready_{false};
   int grpc_port_ = 0;
   int http_port_ = 0;
+  std::string grpc_address_;
+  std::string http_address_;
 };
 
 }  // namespace barrage

@@ -133,8 +133,8 @@ int main(int argc, char** argv) {
                ? barrage::kExitUsage
                : barrage::kExitCannotStart;
   }
-  std::cout << "barrage-controller listening: grpc 127.0.0.1:" << server.grpc_port()
-            << (server.http_port() > 0 ? ", http port " + std::to_string(server.http_port()) : "")
+  std::cout << "barrage-controller listening: grpc " << server.grpc_address()
+            << (server.http_address().empty() ? "" : ", http " + server.http_address())
             << std::endl;
   signal(SIGINT, OnSignal);
   signal(SIGTERM, OnSignal);

@@ -67,6 +67,22 @@ PY
 cmp -s "$WORK/before.json" "$WORK/after.json" || fail "the finished run's result changed across the restart"
 echo "ok: after SIGKILL and restart, the interrupted run and its partial results are listed; the finished run is byte-identical"
 
+# A run after the restart gets a new id: it is stored beside the earlier
+# ones and replaces neither the finished run's row nor its runs/RUN.json.
+sed 's/^name: finished-before/name: finished-after/' "$WORK/short.yaml" > "$WORK/again.yaml"
+"$BARRAGE" run "$WORK/again.yaml" -q --out "json=$WORK/again.json" > "$WORK/again.log" 2>&1 || fail "run after restart"
+AGAIN=$(json "$WORK/again.json" "r['run']")
+[ "$AGAIN" != "$SHORT" ] && [ "$AGAIN" != "$LONG" ] || fail "the run after the restart reused id $AGAIN"
+"$BARRAGE" runs > "$WORK/runs2.txt" || fail "barrage runs after the second run"
+for id in "$SHORT" "$LONG" "$AGAIN"; do
+  grep -q "^$id " "$WORK/runs2.txt" || fail "run $id is not listed: $(cat "$WORK/runs2.txt")"
+done
+[ -f "$WORK/data/runs/$SHORT.json" ] && [ -f "$WORK/data/runs/$AGAIN.json" ] || fail "a result file is missing: $(ls "$WORK/data/runs")"
+cmp -s "$WORK/data/runs/$SHORT.json" "$WORK/data/runs/$AGAIN.json" && fail "the two result files are the same"
+cmp -s "$WORK/data/runs/$SHORT.json" "$WORK/short.json" || fail "the first run's result file changed"
+"$BARRAGE" report "$SHORT" | cmp -s - "$WORK/before.json" || fail "the first run's stored result changed"
+echo "ok: the run after the restart ($AGAIN) is kept beside $SHORT and $LONG"
+
 mkdir -p "$WORK/bad"
 head -c 8192 /dev/urandom > "$WORK/bad/barrage.db"
 set +e

@@ -69,6 +69,21 @@ TEST_CASE("a file that cannot be read says why") {
   }
 }
 
+TEST_CASE("an output path is checked before anything is written there") {
+  TempDir dir;
+  CHECK(CheckWritableFile(dir.path + "/new.json").ok());
+  CHECK(CheckWritableFile(dir.Write("old.json", "{}")).ok());
+  const absl::Status missing = CheckWritableFile(dir.path + "/no/x.json");
+  CHECK(absl::IsNotFound(missing));
+  CHECK_THAT(std::string(missing.message()),
+             ContainsSubstring("directory " + dir.path + "/no does not exist"));
+  CHECK_THAT(std::string(CheckWritableFile(dir.path).message()),
+             ContainsSubstring("is a directory"));
+  CHECK_THAT(std::string(CheckWritableFile(dir.Write("f", "") + "/x.json").message()),
+             ContainsSubstring("is not a directory"));
+  CHECK(access((dir.path + "/new.json").c_str(), F_OK) != 0);  // nothing created
+}
+
 TEST_CASE("tokens and PEM files must not be empty") {
   TempDir dir;
   absl::StatusOr<std::string> token = ReadNonEmptyFile(dir.Write("t", "  s3cret\n"), true);

@@ -2,7 +2,12 @@
 
 #include "controller/cli/commands.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <catch2/catch_test_macros.hpp>
@@ -69,6 +74,42 @@ TEST_CASE("validate checks several files and fails if any fails") {
   CHECK(r.code == 2);
   CHECK_THAT(r.out, ContainsSubstring("minimal.yaml: valid"));
   CHECK_THAT(r.err, ContainsSubstring("weight-zero.yaml"));
+}
+
+TEST_CASE("validate names why a file cannot be read") {
+  char tmpl[] = "/tmp/barrage-cli-test-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  SECTION("a directory") {
+    Result r = Cli({"validate", dir});
+    CHECK(r.code == 2);
+    CHECK(r.err == dir + ": is a directory, not a file\n");
+  }
+  SECTION("a missing file") {
+    Result r = Cli({"validate", dir + "/missing.yaml"});
+    CHECK(r.code == 2);
+    CHECK(r.err == dir + "/missing.yaml: no such file\n");
+  }
+  SECTION("an unreadable file") {
+    const std::string path = dir + "/secret.yaml";
+    std::ofstream(path) << "name: x\n";
+    chmod(path.c_str(), 0);
+    if (access(path.c_str(), R_OK) == 0) {
+      std::filesystem::remove_all(dir);
+      SKIP("running as root: permissions are not enforced");
+    }
+    Result r = Cli({"validate", path});
+    CHECK(r.code == 2);
+    CHECK(r.err == path + ": permission denied\n");
+  }
+  SECTION("a flag's file") {
+    Result r = Cli({"agents", "--token-file", dir});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, ContainsSubstring("--token-file " + dir + ": is a directory"));
+    r = Cli({"run", dir + "/s.yaml", "--tls-ca", dir + "/ca.pem"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, ContainsSubstring("--tls-ca " + dir + "/ca.pem: no such file"));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("plan prints the split across N agents") {

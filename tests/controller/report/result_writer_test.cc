@@ -102,5 +102,30 @@ TEST_CASE("a finished run's result is also written as DATA_DIR/runs/RUN.json") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a result file that exists is never overwritten") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("barrage-writer-keep-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  absl::Status second;
+  {
+    ResultWriter writer(nullptr, dir.string());
+    writer.Enqueue(Write("r1", "passed", true));
+    ResultWrite again = Write("r1", "failed", true);
+    again.done = [&second](const absl::Status& s) { second = s; };
+    writer.Enqueue(std::move(again));
+  }
+  CHECK(absl::IsAlreadyExists(second));
+  std::ifstream in(dir / "runs" / "r1.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == "{\"run\":\"r1\",\"status\":\"passed\"}");
+  // No temporary file is left behind.
+  const auto files = std::distance(std::filesystem::directory_iterator(dir / "runs"),
+                                   std::filesystem::directory_iterator());
+  CHECK(files == 1);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace barrage
