@@ -303,7 +303,9 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
   TargetServer server(options);
   if (absl::Status s = server.Start(); !s.ok()) {
     err << "barrage target: " << s.message() << "\n";
-    return absl::IsInvalidArgument(s) ? kExitUsage : kExitCannotStart;
+    // A bad flag or a busy or foreign address: the user must change it.
+    return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s) ? kExitUsage
+                                                                        : kExitCannotStart;
   }
   out << "barrage target listening on " << server.address() << std::endl;
   // main() counts SIGINT/SIGTERM; serve until the first one.

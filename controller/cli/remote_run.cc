@@ -380,10 +380,10 @@ int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err) 
       code != kExitPassed) {
     return code;
   }
-  out << absl::StrFormat("%-18s %-12s %-24s %-21s %9s %10s %8s %9s\n", "RUN", "STATUS",
+  out << absl::StrFormat("%-26s %-12s %-24s %-21s %9s %10s %8s %9s\n", "RUN", "STATUS",
                          "SCENARIO", "STARTED", "DURATION", "REQUESTS", "ERRORS", "P95");
   for (const auto& r : response.runs()) {
-    out << absl::StrFormat("%-18s %-12s %-24s %-21s %8.1fs %10d %7.2f%% %7.2fms\n", r.run_id(),
+    out << absl::StrFormat("%-26s %-12s %-24s %-21s %8.1fs %10d %7.2f%% %7.2fms\n", r.run_id(),
                            r.status(), r.scenario(), r.started_at(), r.duration_s(),
                            r.requests(), 100.0 * r.error_rate(), r.p95_ms());
   }

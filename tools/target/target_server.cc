@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/util/host_port.h"
+#include "common/util/listen.h"
 #include "tools/target/target_worker.h"
 
 namespace barrage {
@@ -101,8 +102,7 @@ absl::Status Listen(const TargetServer::Options& o, int* fd_out,
       listen(fd, SOMAXCONN) != 0) {
     const int error = errno;
     close(fd);
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", where, ": ", strerror(error)));
+    return ListenError(literal, o.port, error);
   }
   sockaddr_storage bound{};
   socklen_t bound_length = sizeof(bound);

@@ -657,9 +657,9 @@ TEST_CASE("target Start names the address it cannot bind and checks options") {
   options.port = first->port();
   TargetServer second(options);
   const absl::Status busy = second.Start();
-  CHECK(absl::IsUnavailable(busy));
+  CHECK(absl::IsFailedPrecondition(busy));
   CHECK_THAT(std::string(busy.message()),
-             ContainsSubstring(absl::StrCat("127.0.0.1:", first->port())));
+             ContainsSubstring(absl::StrCat("127.0.0.1:", first->port(), ": address already in use")));
 
   options.port = 0;
   options.error_rate = 1.5;
@@ -698,6 +698,10 @@ TEST_CASE("target command rejects bad flags with exit code 2") {
   CHECK(Target({"--listen"}).code == 2);
   CHECK(Target({"--bogus"}).code == 2);
   CHECK(Target({"extra"}).code == 2);
+  auto busy = StartServer({});
+  const CliResult taken = Target({"--listen", absl::StrCat("127.0.0.1:", busy->port())});
+  CHECK(taken.code == 2);
+  CHECK_THAT(taken.err, ContainsSubstring("address already in use"));
   const CliResult twice = Target({"--status", "200", "--status=201"});
   CHECK(twice.code == 2);
   CHECK_THAT(twice.err, ContainsSubstring("--status given twice"));
