@@ -80,7 +80,7 @@ done
 [ -f "$WORK/data/runs/$SHORT.json" ] && [ -f "$WORK/data/runs/$AGAIN.json" ] || fail "a result file is missing: $(ls "$WORK/data/runs")"
 cmp -s "$WORK/data/runs/$SHORT.json" "$WORK/data/runs/$AGAIN.json" && fail "the two result files are the same"
 cmp -s "$WORK/data/runs/$SHORT.json" "$WORK/short.json" || fail "the first run's result file changed"
-"$BARRAGE" report "$SHORT" | cmp -s - "$WORK/before.json" || fail "the first run's stored result changed"
+"$BARRAGE" report "$SHORT" --format json | cmp -s - "$WORK/before.json" || fail "the first run's stored result changed"
 echo "ok: the run after the restart ($AGAIN) is kept beside $SHORT and $LONG"
 
 mkdir -p "$WORK/bad"
