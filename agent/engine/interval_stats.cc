@@ -2,13 +2,27 @@
 
 #include "agent/engine/interval_stats.h"
 
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 #include "common/stats/histogram_codec.h"
 #include "common/stats/outcome_proto.h"
 
 namespace barrage {
 
 IntervalStats::IntervalStats(size_t templates)
-    : series_(templates * kOutcomeCount) {}
+    : series_(templates * kOutcomeCount), counts_(templates * kSlots, 0) {}
+
+uint64_t IntervalStats::StatusCount(size_t tpl, int status) const {
+  if (status < kFirstStatus || status >= kFirstStatus + static_cast<int>(kStatusSlots)) return 0;
+  return counts_[tpl * kSlots + kErrorReasonCount + static_cast<size_t>(status - kFirstStatus)];
+}
+
+uint64_t IntervalStats::ErrorCount(size_t tpl, ErrorReason reason) const {
+  return counts_[tpl * kSlots + static_cast<size_t>(reason)];
+}
 
 void IntervalStats::Merge(const IntervalStats& other) {
   if (series_.size() < other.series_.size()) series_.resize(other.series_.size());
@@ -18,6 +32,8 @@ void IntervalStats::Merge(const IntervalStats& other) {
     if (!series_[i]) series_[i] = std::make_unique<SeriesStats>();
     series_[i]->Merge(*theirs);
   }
+  if (counts_.size() < other.counts_.size()) counts_.resize(other.counts_.size(), 0);
+  for (size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
   (void)schedule_lag.Merge(other.schedule_lag);
   started += other.started;
   completed += other.completed;
@@ -32,6 +48,7 @@ void IntervalStats::Reset() {
   for (auto& s : series_) {
     if (s) s->Reset();
   }
+  std::fill(counts_.begin(), counts_.end(), 0);
   schedule_lag.Reset();
   started = completed = dropped = late = connections_opened = 0;
   in_flight = active_vus = 0;
@@ -48,7 +65,7 @@ uint64_t IntervalStats::Requests() const {
 uint64_t IntervalStats::Errors() const {
   uint64_t n = 0;
   for (size_t i = 0; i < series_.size(); ++i) {
-    if (series_[i] && i % kOutcomeCount != static_cast<size_t>(Outcome::kOk)) {
+    if (series_[i] && IsError(static_cast<Outcome>(i % kOutcomeCount))) {
       n += series_[i]->response.count();
     }
   }
@@ -68,6 +85,53 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
     delta->set_bytes_sent(s->bytes_sent);
     delta->set_bytes_received(s->bytes_received);
     for (uint64_t cumulative : s->LeCumulative()) delta->add_le_counts(cumulative);
+  }
+  const size_t with_counts = std::min(templates.size(), counts_.size() / kSlots);
+  std::vector<std::pair<uint64_t, std::string>> reasons;
+  for (size_t tpl = 0; tpl < with_counts; ++tpl) {
+    const uint64_t* counts = &counts_[tpl * kSlots];
+    reasons.clear();
+    for (size_t r = 1; r < kErrorReasonCount; ++r) {
+      if (counts[r] > 0) {
+        reasons.emplace_back(counts[r], ErrorReasonName(static_cast<ErrorReason>(r)));
+      }
+    }
+    for (size_t k = 0; k < kStatusSlots; ++k) {
+      const uint64_t n = counts[kErrorReasonCount + k];
+      if (n == 0) continue;
+      const int status = kFirstStatus + static_cast<int>(k);
+      v1::StatusCount* sc = report->add_statuses();
+      sc->set_request(templates[tpl].name);
+      sc->set_status(static_cast<uint32_t>(status));
+      sc->set_count(n);
+      if (!templates[tpl].Succeeded(status)) {
+        reasons.emplace_back(n, absl::StrCat("http: ", status));
+      }
+    }
+    // Top reasons first (ties by name, so reports are deterministic); past
+    // the cap, the rest go to "other".
+    std::sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    uint64_t other = 0;
+    size_t kept = 0;
+    for (const auto& [n, name] : reasons) {
+      if (name == "other" || kept >= kMaxReasonsPerRequest - 1) {
+        other += n;
+        continue;
+      }
+      ++kept;
+      v1::ErrorCount* e = report->add_errors();
+      e->set_request(templates[tpl].name);
+      e->set_reason(name);
+      e->set_count(n);
+    }
+    if (other > 0) {
+      v1::ErrorCount* e = report->add_errors();
+      e->set_request(templates[tpl].name);
+      e->set_reason("other");
+      e->set_count(other);
+    }
   }
   v1::AgentCounters* c = report->mutable_counters();
   c->set_dropped(dropped);

@@ -5,7 +5,9 @@
 // Series are (request template x outcome), each a SeriesStats
 // (common/stats/series_stats.h). A series is allocated the
 // first time it is used and kept (Reset() keeps allocations), so steady
-// recording allocates nothing.
+// recording allocates nothing. Beside them, counters allocated at
+// construction: failures per (template, reason) and responses per
+// (template, HTTP status 100..599).
 //
 // Thread safety: none; a worker owns its IntervalStats and hands intervals
 // over under its own lock (see Worker).
@@ -20,6 +22,7 @@
 #include "absl/status/status.h"
 #include "agent/http/http_client.h"
 #include "barrage/v1/stats.pb.h"
+#include "common/stats/error_reason.h"
 #include "common/stats/histogram.h"
 #include "common/stats/latency_buckets.h"
 #include "common/stats/series_stats.h"
@@ -48,6 +51,21 @@ class IntervalStats {
   }
   size_t templates() const { return series_.size() / kOutcomeCount; }
 
+  // A response with `status` (outcome ok or http_error); statuses outside
+  // 100..599 are not counted. Allocates nothing.
+  void RecordStatus(size_t tpl, int status) {
+    if (status < kFirstStatus || status >= kFirstStatus + static_cast<int>(kStatusSlots)) return;
+    ++counts_[tpl * kSlots + kErrorReasonCount + static_cast<size_t>(status - kFirstStatus)];
+  }
+  // A failure other than an HTTP error (timeout, connect, other), by
+  // cause; kNone counts as kOther. Allocates nothing.
+  void RecordError(size_t tpl, ErrorReason reason) {
+    if (reason == ErrorReason::kNone) reason = ErrorReason::kOther;
+    ++counts_[tpl * kSlots + static_cast<size_t>(reason)];
+  }
+  uint64_t StatusCount(size_t tpl, int status) const;
+  uint64_t ErrorCount(size_t tpl, ErrorReason reason) const;
+
   Histogram schedule_lag;       // us: actual send - intended send
   uint64_t started = 0;         // requests sent
   uint64_t completed = 0;       // results recorded
@@ -63,14 +81,27 @@ class IntervalStats {
   // Clears counts, keeps series allocations.
   void Reset();
   uint64_t Requests() const;  // results over all series
-  uint64_t Errors() const;    // results with an outcome other than ok
+  uint64_t Errors() const;    // results that are errors (IsError)
 
-  // The report's series and counters (not its identity fields).
+  // At most this many ErrorCount entries per request in a report; the
+  // smallest of the rest are summed into reason "other".
+  static constexpr size_t kMaxReasonsPerRequest = 16;
+
+  // The report's series, counters, errors by reason (timeouts, connect
+  // failures, ..., and HTTP errors as "http: <status>" by the template's
+  // expect) and statuses (not its identity fields).
   void ToReport(const std::vector<HttpRequestTemplate>& templates,
                 v1::StatsReport* report) const;
 
  private:
+  static constexpr int kFirstStatus = 100;
+  static constexpr size_t kStatusSlots = 500;  // 100..599
+  static constexpr size_t kSlots = kErrorReasonCount + kStatusSlots;
+
   std::vector<std::unique_ptr<SeriesStats>> series_;
+  // Per template: kErrorReasonCount failure counts, then kStatusSlots
+  // response counts.
+  std::vector<uint64_t> counts_;
 };
 
 }  // namespace barrage

@@ -221,6 +221,11 @@ void Worker::OnResult(const HttpResult& result, int64_t now) {
   current_.Series(slot.tpl, result.outcome)
       .Record(response_us, service_us, result.bytes_sent,
               result.bytes_received);
+  if (result.outcome == Outcome::kOk || result.outcome == Outcome::kHttpError) {
+    current_.RecordStatus(slot.tpl, result.status);
+  } else if (IsError(result.outcome)) {
+    current_.RecordError(slot.tpl, result.reason);
+  }
   ++current_.completed;
   if (slot.vu >= 0) {
     const uint32_t vu = static_cast<uint32_t>(slot.vu);
@@ -289,8 +294,10 @@ void Worker::Run(Clock& clock, int64_t run_start_ns,
   };
   while (true) {
     if (abandon.load(std::memory_order_relaxed)) {
-      client_.CancelAll();
+      // Requests in flight are abandoned, and counted (outcome aborted):
+      // the target may have served them.
       StopIssuing();
+      client_.CancelAll(on_done);
       break;
     }
     if (stop.load(std::memory_order_relaxed)) StopIssuing();

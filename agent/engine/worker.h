@@ -81,7 +81,8 @@ class Worker {
   void CloseFinal(int64_t now);
 
   // The real loop: Step, then Poll until the next due time, until finished,
-  // `stop` (graceful) or `abandon` (cancel in-flight). `run_start_ns` is on
+  // `stop` (graceful) or `abandon` (in-flight requests end as aborted and
+  // are recorded so). `run_start_ns` is on
   // `clock`.
   void Run(Clock& clock, int64_t run_start_ns, const std::atomic<bool>& stop,
            const std::atomic<bool>& abandon);

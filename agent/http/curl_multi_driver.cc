@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "agent/http/error_reasons.h"
 #include "agent/http/event_poller.h"
 #include "common/util/clock.h"
 
@@ -242,11 +243,11 @@ void CurlMultiDriver::DrainDone(
     if (msg->msg != CURLMSG_DONE) continue;
     Transfer* t = nullptr;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
-    Finish(t, msg->data.result, on_done);
+    Finish(t, msg->data.result, false, on_done);
   }
 }
 
-void CurlMultiDriver::Finish(Transfer* t, CURLcode code,
+void CurlMultiDriver::Finish(Transfer* t, CURLcode code, bool aborted,
                              absl::FunctionRef<void(const HttpResult&)> on_done) {
   HttpResult r;
   r.token = t->token;
@@ -264,12 +265,19 @@ void CurlMultiDriver::Finish(Transfer* t, CURLcode code,
   r.status = static_cast<int>(status);
   r.bytes_sent = static_cast<uint64_t>(request_size) + static_cast<uint64_t>(uploaded);
   r.bytes_received = static_cast<uint64_t>(header_size) + t->body_bytes;
-  if (code == CURLE_OK) {
+  if (aborted) {
+    r.outcome = Outcome::kAborted;
+    r.reason = ErrorReason::kAborted;
+  } else if (code == CURLE_OK) {
     r.outcome = status == 0 ? Outcome::kOther
                 : templates_[t->tpl].Succeeded(r.status) ? Outcome::kOk
                                                          : Outcome::kHttpError;
+    if (status == 0) r.reason = ErrorReason::kBadResponse;
   } else {
+    long os_errno = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
     r.outcome = Classify(code);
+    r.reason = CurlReason(code, os_errno);
   }
   curl_multi_remove_handle(multi_, t->easy);
   t->active = false;
@@ -278,12 +286,11 @@ void CurlMultiDriver::Finish(Transfer* t, CURLcode code,
   on_done(r);
 }
 
-void CurlMultiDriver::CancelAll() {
+void CurlMultiDriver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) {
+  // Completed transfers keep their results; the rest end as aborted.
+  DrainDone(on_done);
   for (auto& t : transfers_) {
-    if (!t->active) continue;
-    curl_multi_remove_handle(multi_, t->easy);
-    t->active = false;
-    idle_[t->tpl].push_back(t.get());
+    if (t->active) Finish(t.get(), CURLE_OK, true, on_done);
   }
   in_flight_ = 0;
 }

@@ -44,7 +44,7 @@ class CurlMultiDriver final : public HttpClient {
   void Start(size_t template_index, uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
-  void CancelAll() override;
+  void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override;
   void Wakeup() override;
   size_t in_flight() const override { return in_flight_; }
   const char* name() const override { return "libcurl"; }
@@ -64,7 +64,8 @@ class CurlMultiDriver final : public HttpClient {
   absl::Status Init();
   Transfer* NewTransfer(size_t tpl);
   void Configure(Transfer* transfer);  // all options of its template
-  void Finish(Transfer* t, CURLcode code,
+  // Ends `t` with curl's `code`, or as aborted when `aborted`.
+  void Finish(Transfer* t, CURLcode code, bool aborted,
               absl::FunctionRef<void(const HttpResult&)> on_done);
   void DrainDone(absl::FunctionRef<void(const HttpResult&)> on_done);
 

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 
+#include "agent/http/error_reasons.h"
 #include "agent/http/http1_request.h"
 #include "common/util/clock.h"
 
@@ -127,13 +128,17 @@ bool Http1Driver::Connect(Connection& c) {
     ++c.attempts;
     const int fd = socket(address.storage.ss_family,
                           SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-    if (fd < 0) return false;
+    if (fd < 0) {
+      c.connect_errno = errno;
+      return false;
+    }
     ++opened_;
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     const int rc = connect(fd, reinterpret_cast<const sockaddr*>(&address.storage),
                            address.size);
     if (rc != 0 && errno != EINPROGRESS) {
+      c.connect_errno = errno;
       close(fd);
       origin.current = (origin.current + 1) % origin.addresses.size();
       continue;
@@ -224,10 +229,15 @@ void Http1Driver::Start(size_t template_index, uint64_t token) {
     return;
   }
   if (!Connect(c)) {
-    Finish(index, Outcome::kConnectError, 0, false);
+    Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
     return;
   }
   if (c.phase == Phase::kSending) Send(index);
+}
+
+ErrorReason Http1Driver::ConnectFailure(const Connection& c) const {
+  if (origins_[c.origin].addresses.empty()) return ErrorReason::kDns;
+  return ConnectReason(c.connect_errno);
 }
 
 void Http1Driver::Send(uint32_t index) {
@@ -245,7 +255,8 @@ void Http1Driver::Send(uint32_t index) {
       SetWantWrite(c, true);
       return;
     }
-    if (!Retry(index)) Finish(index, Outcome::kOther, 0, false);
+    const int error = n < 0 ? errno : 0;
+    if (!Retry(index)) Finish(index, Outcome::kOther, 0, false, IoReason(error, true));
     return;
   }
   SetWantWrite(c, false);
@@ -260,13 +271,14 @@ void Http1Driver::OnWritable(uint32_t index) {
     getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &size);
     if (error != 0) {
       // Refused or unreachable: the next address, if the name has one.
+      c.connect_errno = error;
       Origin& origin = origins_[c.origin];
       Close(c);
       if (!origin.addresses.empty()) {
         origin.current = (origin.current + 1) % origin.addresses.size();
       }
       if (!Connect(c)) {
-        Finish(index, Outcome::kConnectError, 0, false);
+        Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
         return;
       }
       if (c.phase != Phase::kSending) return;
@@ -311,7 +323,7 @@ void Http1Driver::OnReadable(uint32_t index) {
         return;
       }
       if (r == Http1ResponseParser::Result::kError) {
-        Finish(index, Outcome::kOther, c.parser.status(), false);
+        Finish(index, Outcome::kOther, c.parser.status(), false, ErrorReason::kBadResponse);
         return;
       }
       if (static_cast<size_t>(n) < kReadBufferSize) return;  // the rest later
@@ -326,8 +338,9 @@ void Http1Driver::OnReadable(uint32_t index) {
              status, false);
       return;
     }
+    const ErrorReason reason = n == 0 ? ErrorReason::kClosed : IoReason(errno, false);
     if (!c.parser.started() && Retry(index)) return;
-    Finish(index, Outcome::kOther, c.parser.status(), false);
+    Finish(index, Outcome::kOther, c.parser.status(), false, reason);
     return;
   }
 }
@@ -342,14 +355,15 @@ bool Http1Driver::Retry(uint32_t index) {
   c.received = 0;
   c.parser.Reset(templates_[c.tpl].head);
   if (!Connect(c)) {
-    Finish(index, Outcome::kConnectError, 0, false);
+    Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
   } else if (c.phase == Phase::kSending) {
     Send(index);
   }
   return true;
 }
 
-void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusable) {
+void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusable,
+                         ErrorReason reason) {
   Connection& c = *connections_[index];
   Unlink(index);
   HttpResult r;
@@ -358,6 +372,7 @@ void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusa
   r.status = status;
   r.bytes_sent = c.sent;
   r.bytes_received = c.received;
+  r.reason = reason;
   done_.push_back(r);
   if (reusable) {
     c.phase = Phase::kIdle;
@@ -372,7 +387,7 @@ void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusa
 void Http1Driver::ExpireDeadlines(int64_t now) {
   for (Template& t : templates_) {
     while (t.first != kNone && connections_[t.first]->deadline_ns <= now) {
-      Finish(t.first, Outcome::kTimeout, 0, false);
+      Finish(t.first, Outcome::kTimeout, 0, false, ErrorReason::kTimeout);
     }
   }
 }
@@ -418,17 +433,15 @@ void Http1Driver::Poll(int64_t timeout_ns,
   delivering_.clear();
 }
 
-void Http1Driver::CancelAll() {
+void Http1Driver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) {
+  // Every request still in a template's list is in flight: it ends as
+  // aborted, with what it had sent (the target may have served it).
   for (Template& t : templates_) {
-    while (t.first != kNone) {
-      const uint32_t index = t.first;
-      Unlink(index);
-      Connection& c = *connections_[index];
-      Close(c);
-      free_connections_.push_back(index);
-    }
+    while (t.first != kNone) Finish(t.first, Outcome::kAborted, 0, false, ErrorReason::kAborted);
   }
-  done_.clear();
+  delivering_.swap(done_);
+  for (const HttpResult& r : delivering_) on_done(r);
+  delivering_.clear();
   in_flight_ = 0;
 }
 

@@ -59,7 +59,7 @@ class Http1Driver final : public HttpClient {
   void Start(size_t template_index, uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
-  void CancelAll() override;
+  void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override;
   void Wakeup() override;
   size_t in_flight() const override { return in_flight_; }
   const char* name() const override { return "native-http1"; }
@@ -105,6 +105,7 @@ class Http1Driver final : public HttpClient {
     uint64_t received = 0;
     bool retried = false;
     size_t attempts = 0;      // addresses tried for this connection
+    int connect_errno = 0;    // the last address's connect failure
     uint32_t prev = kNone;
     uint32_t next = kNone;
     Http1ResponseParser parser;
@@ -133,7 +134,11 @@ class Http1Driver final : public HttpClient {
   void Unlink(uint32_t index);
   // Ends `index`'s request: queues its result, frees or closes the
   // connection.
-  void Finish(uint32_t index, Outcome outcome, int status, bool reusable);
+  void Finish(uint32_t index, Outcome outcome, int status, bool reusable,
+              ErrorReason reason = ErrorReason::kNone);
+  // Why connecting `c` failed: its last errno, or kDns for a host that
+  // did not resolve.
+  ErrorReason ConnectFailure(const Connection& c) const;
   void ExpireDeadlines(int64_t now);
 
   const std::vector<HttpRequestTemplate> sources_;

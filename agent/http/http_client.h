@@ -21,6 +21,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "common/stats/error_reason.h"
 #include "common/stats/outcome.h"
 #include "common/scenario/scenario.h"
 
@@ -61,6 +62,8 @@ struct HttpResult {
   int status = 0;      // HTTP status; 0 when no response arrived
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
+  // Why it failed (kNone when ok or an HTTP error: the status says why).
+  ErrorReason reason = ErrorReason::kNone;
 };
 
 class HttpClient {
@@ -77,8 +80,11 @@ class HttpClient {
   virtual void Poll(int64_t timeout_ns,
                     absl::FunctionRef<void(const HttpResult&)> on_done) = 0;
 
-  // Abandons every in-flight request without results.
-  virtual void CancelAll() = 0;
+  // Ends every request at once: results already complete are delivered as
+  // they are, and every request still in flight is abandoned and delivered
+  // with outcome kAborted (reason kAborted), its bytes sent and received so
+  // far. Afterwards in_flight() is 0.
+  virtual void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) = 0;
 
   virtual void Wakeup() = 0;  // any thread
   virtual const char* name() const = 0;  // "native-http1", "libcurl", ...

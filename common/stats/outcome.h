@@ -16,10 +16,21 @@ enum class Outcome : uint8_t {
   kTimeout = 2,       // no complete response within the timeout
   kConnectError = 3,  // refused, unreachable, DNS, TLS handshake
   kOther = 4,         // protocol errors, resets, anything else
+  // In flight when the run was stopped at once (`stop --now`, a second
+  // Ctrl-C, the agent's dead-man switch): abandoned, with the bytes it had
+  // sent. Counted in every total, so they reconcile with what the target
+  // saw, but not an error of the service and not in latency percentiles.
+  kAborted = 5,
 };
-inline constexpr size_t kOutcomeCount = 5;
+inline constexpr size_t kOutcomeCount = 6;
 
-// "ok", "http_error", "timeout", "connect_error", "other".
+// Whether `outcome` counts as an error of the service: every outcome but
+// ok and aborted.
+inline bool IsError(Outcome outcome) {
+  return outcome != Outcome::kOk && outcome != Outcome::kAborted;
+}
+
+// "ok", "http_error", "timeout", "connect_error", "other", "aborted".
 inline const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
     case Outcome::kOk: return "ok";
@@ -27,6 +38,7 @@ inline const char* OutcomeName(Outcome outcome) {
     case Outcome::kTimeout: return "timeout";
     case Outcome::kConnectError: return "connect_error";
     case Outcome::kOther: return "other";
+    case Outcome::kAborted: return "aborted";
   }
   return "other";
 }

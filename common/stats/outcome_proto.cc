@@ -13,6 +13,7 @@ v1::Outcome OutcomeToProto(Outcome outcome) {
     case Outcome::kTimeout: return v1::OUTCOME_TIMEOUT;
     case Outcome::kConnectError: return v1::OUTCOME_CONNECT_ERROR;
     case Outcome::kOther: return v1::OUTCOME_OTHER;
+    case Outcome::kAborted: return v1::OUTCOME_ABORTED;
   }
   return v1::OUTCOME_OTHER;
 }
@@ -24,6 +25,7 @@ absl::StatusOr<Outcome> OutcomeFromProto(v1::Outcome outcome) {
     case v1::OUTCOME_TIMEOUT: return Outcome::kTimeout;
     case v1::OUTCOME_CONNECT_ERROR: return Outcome::kConnectError;
     case v1::OUTCOME_OTHER: return Outcome::kOther;
+    case v1::OUTCOME_ABORTED: return Outcome::kAborted;
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("unknown outcome ", static_cast<int>(outcome)));

@@ -24,6 +24,7 @@ constexpr char kThreshold[] = "barrage_threshold_passing";
 constexpr char kRunInfo[] = "barrage_run_info";
 constexpr char kLate[] = "barrage_late_reports_total";
 constexpr char kRejected[] = "barrage_rejected_reports_total";
+constexpr char kErrors[] = "barrage_request_errors_total";
 
 const std::pair<const char*, double> kQuantiles[] = {
     {"0.5", 0.5}, {"0.9", 0.9}, {"0.95", 0.95}, {"0.99", 0.99}, {"0.999", 0.999}};
@@ -49,13 +50,13 @@ void QuantileGauges(MetricsRegistry& r, const std::string& run,
 
 void DeclareControllerMetrics(MetricsRegistry& r) {
   r.Declare(kRequests, MetricType::kCounter,
-            "Requests completed, by request name and outcome (ok, http_error, timeout, connect_error, other).",
+            "Requests completed, by request name and outcome (ok, http_error, timeout, connect_error, other; aborted: abandoned at an immediate stop, not an error).",
             {"run", "scenario", "request", "outcome"});
   r.Declare(kDuration, MetricType::kHistogram,
-            "Response time from the intended send time, counted exactly at each le boundary.",
+            "Response time of successful (ok) requests from the intended send time, counted exactly at each le boundary.",
             {"run", "scenario", "request"});
   r.Declare(kQuantile, MetricType::kSummary,
-            "Exact merged response-time quantiles (request=\"*\": all requests) over window 10s, 60s or run. Never average these.",
+            "Exact merged response-time quantiles of successful requests (request=\"*\": all requests) over window 10s, 60s or run. Never average these.",
             {"run", "scenario", "request", "window"});
   r.Declare(kMax, MetricType::kGauge,
             "Largest response time (request=\"*\": all requests) over window 10s, 60s or run.",
@@ -80,6 +81,9 @@ void DeclareControllerMetrics(MetricsRegistry& r) {
   r.Declare(kLate, MetricType::kCounter,
             "Agent reports that arrived after their interval closed (counted in the run only).", {"run"});
   r.Declare(kRejected, MetricType::kCounter, "Malformed agent reports rejected.", {"run"});
+  r.Declare(kErrors, MetricType::kCounter,
+            "Failed requests by short reason (connect: refused, timeout, http: 503, ...; at most 32 per request, the rest in other).",
+            {"run", "scenario", "request", "reason"});
 }
 
 void PublishRunMetrics(MetricsRegistry& r, const RunMetricsView& v) {
@@ -109,11 +113,15 @@ void PublishRunMetrics(MetricsRegistry& r, const RunMetricsView& v) {
     const std::string& name = m.request_name(req);
     HistogramValue hv;
     std::array<uint64_t, kLeBoundCount> le{};
+    for (const auto& [reason, n] : m.ErrorReasons(req)) {
+      r.Set(kErrors, {run, scenario, name, reason}, static_cast<double>(n));
+    }
     for (size_t o = 0; o < kOutcomeCount; ++o) {
       const SeriesStats* s = m.Find(req, static_cast<Outcome>(o));
       r.Set(kRequests, {run, scenario, name, OutcomeName(static_cast<Outcome>(o))},
             s == nullptr ? 0 : static_cast<double>(s->response.count()));
-      if (s == nullptr) continue;
+      // The duration histogram holds successful requests, as the quantiles.
+      if (s == nullptr || static_cast<Outcome>(o) != Outcome::kOk) continue;
       hv.count += s->response.count();
       hv.sum += static_cast<double>(s->response.sum_us()) / 1e6;
       const std::array<uint64_t, kLeBoundCount> cumulative = s->LeCumulative();

@@ -3,6 +3,8 @@
 #include "controller/report/run_result.h"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,23 +28,50 @@ void LatencyObject(JsonWriter& j, const Histogram& h) {
   j.EndObject();
 }
 
-// Achieved rate of each stage from the per-interval result counts.
-std::vector<double> AchievedRps(const Scenario& s, const RunMerger& m) {
-  std::vector<double> out;
+}  // namespace
+
+// Achieved rate of each stage from the per-interval result counts, over
+// the time the stage actually ran (the run may have ended early).
+std::vector<StageRun> StagesRun(const Scenario& s, const RunMerger& m, double duration_s) {
+  std::vector<StageRun> out;
   const std::vector<uint64_t>& by = m.requests_by_interval();
   const double interval_s = static_cast<double>(m.interval_ns()) / 1e9;
   double start = 0;
   for (const Stage& st : s.stages) {
     const double end = start + absl::ToDoubleSeconds(st.duration);
+    StageRun run;
+    run.ran_s = std::max(0.0, std::min(end, duration_s) - start);
+    run.reached = run.ran_s > 0;
     uint64_t n = 0;
     for (size_t i = 0; i < by.size(); ++i) {
       const double t = static_cast<double>(i) * interval_s;
       if (t >= start - 1e-9 && t < end - 1e-9) n += by[i];
     }
-    out.push_back(static_cast<double>(n) / absl::ToDoubleSeconds(st.duration));
+    run.requests = n;
+    if (run.reached) run.achieved_rps = static_cast<double>(n) / run.ran_s;
+    out.push_back(run);
     start = end;
   }
   return out;
+}
+
+namespace {
+
+void ReasonsArray(JsonWriter& j, const std::vector<std::pair<std::string, uint64_t>>& reasons) {
+  j.BeginArray();
+  for (const auto& [reason, n] : reasons) {
+    j.BeginObject();
+    j.Key("reason").String(reason);
+    j.Key("count").Uint(n);
+    j.EndObject();
+  }
+  j.EndArray();
+}
+
+void StatusObject(JsonWriter& j, const std::map<uint32_t, uint64_t>& statuses) {
+  j.BeginObject();
+  for (const auto& [status, n] : statuses) j.Key(absl::StrCat(status)).Uint(n);
+  j.EndObject();
 }
 
 }  // namespace
@@ -93,6 +122,12 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   LatencyObject(j, all);
   j.Key("service_time_ms");
   LatencyObject(j, service);
+  j.Key("error_latency_ms");
+  LatencyObject(j, m.ErrorResponses(kAllRequests));
+  j.Key("errors_by_reason");
+  ReasonsArray(j, m.ErrorReasons(kAllRequests));
+  j.Key("status_codes");
+  StatusObject(j, m.Statuses(kAllRequests));
   j.Key("requests").BeginObject();
   for (size_t i = 0; i < m.request_count(); ++i) {
     j.Key(m.request_name(i)).BeginObject();
@@ -100,11 +135,17 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.Key("errors").Uint(m.Errors(i));
     j.Key("latency_ms");
     LatencyObject(j, m.Responses(i));
+    j.Key("error_latency_ms");
+    LatencyObject(j, m.ErrorResponses(i));
+    j.Key("errors_by_reason");
+    ReasonsArray(j, m.ErrorReasons(i));
+    j.Key("status_codes");
+    StatusObject(j, m.Statuses(i));
     j.EndObject();
   }
   j.EndObject();
   j.Key("stages").BeginArray();
-  const std::vector<double> achieved = AchievedRps(scenario, m);
+  const std::vector<StageRun> ran = StagesRun(scenario, m, report.duration_s);
   for (size_t i = 0; i < scenario.stages.size(); ++i) {
     const Stage& st = scenario.stages[i];
     j.BeginObject();
@@ -116,7 +157,14 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
       j.Key("target_rps").Null();
       j.Key("vus").Int(std::max(st.vus_from, st.vus_to));
     }
-    j.Key("achieved_rps").Double(achieved[i], 3);
+    j.Key("reached").Bool(ran[i].reached);
+    j.Key("ran_s").Double(ran[i].ran_s, 3);
+    j.Key("achieved_rps");
+    if (ran[i].reached) {
+      j.Double(ran[i].achieved_rps, 3);
+    } else {
+      j.Null();
+    }
     j.EndObject();
   }
   j.EndArray();
@@ -218,7 +266,46 @@ std::string SummaryText(const RunReport& report, const Scenario& scenario,
     if (n > 0) absl::StrAppend(&outcomes, "  ", OutcomeName(static_cast<Outcome>(o)), " ", n);
   }
   if (!outcomes.empty()) absl::StrAppend(&out, "  errors by kind:", outcomes, "\n");
-  absl::StrAppend(&out, "\nlatency (ms, from intended send)     p50      p90      p95      p99    p99.9      max\n");
+  const std::vector<std::pair<std::string, uint64_t>> reasons = m.ErrorReasons(kAllRequests);
+  if (!reasons.empty()) {
+    absl::StrAppend(&out, "  errors by reason:");
+    for (size_t i = 0; i < reasons.size() && i < 8; ++i) {
+      absl::StrAppend(&out, i == 0 ? " " : ", ", reasons[i].first, " ", reasons[i].second);
+    }
+    if (reasons.size() > 8) absl::StrAppend(&out, ", ...");
+    absl::StrAppend(&out, "\n");
+  }
+  const std::map<uint32_t, uint64_t> statuses = m.Statuses(kAllRequests);
+  if (!statuses.empty()) {
+    absl::StrAppend(&out, "  status codes:");
+    for (const auto& [status, n] : statuses) absl::StrAppend(&out, " ", status, " ", n);
+    absl::StrAppend(&out, "\n");
+  }
+  if (m.Count(Outcome::kAborted) > 0) {
+    absl::StrAppend(&out, absl::StrFormat(
+        "  aborted %d (in flight at the immediate stop: counted, not errors)\n",
+        m.Count(Outcome::kAborted)));
+  }
+  const std::vector<StageRun> ran = StagesRun(scenario, m, report.duration_s);
+  bool cut = false;
+  for (size_t i = 0; i < ran.size(); ++i) {
+    cut = cut || ran[i].ran_s + 1e-6 < absl::ToDoubleSeconds(scenario.stages[i].duration);
+  }
+  if (cut) {
+    absl::StrAppend(&out, "\nstages (the run ended early)\n");
+    for (size_t i = 0; i < ran.size(); ++i) {
+      if (!ran[i].reached) {
+        absl::StrAppend(&out, absl::StrFormat("  %d  not reached\n", i));
+      } else {
+        absl::StrAppend(&out, absl::StrFormat("  %d  ran %.1f of %.1f s  achieved %.2f/s\n", i,
+                                              ran[i].ran_s,
+                                              absl::ToDoubleSeconds(scenario.stages[i].duration),
+                                              ran[i].achieved_rps));
+      }
+    }
+  }
+  absl::StrAppend(&out, "\nlatency: successful requests only (ms, from intended send)\n");
+  absl::StrAppend(&out, "                                          p50      p90      p95      p99    p99.9      max\n");
   auto row = [&](const std::string& name, const Histogram& h, uint64_t n) {
     absl::StrAppend(&out, absl::StrFormat(
         "  %-24s %8d  %7.2f  %7.2f  %7.2f  %7.2f  %7.2f  %7.2f\n",
@@ -226,11 +313,14 @@ std::string SummaryText(const RunReport& report, const Scenario& scenario,
         Ms(h.Quantile(0.95)), Ms(h.Quantile(0.99)), Ms(h.Quantile(0.999)),
         Ms(h.max_us())));
   };
-  row("all", m.Responses(kAllRequests), requests);
+  const uint64_t ok = m.Count(Outcome::kOk);
+  row("all", m.Responses(kAllRequests), ok);
   for (size_t i = 0; i < m.request_count(); ++i) {
-    row(m.request_name(i), m.Responses(i), m.Requests(i));
+    const SeriesStats* s = m.Find(i, Outcome::kOk);
+    row(m.request_name(i), m.Responses(i), s == nullptr ? 0 : s->response.count());
   }
-  row("service time (all)", m.Services(kAllRequests), requests);
+  row("service time (all)", m.Services(kAllRequests), ok);
+  if (errors > 0) row("failed requests (all)", m.ErrorResponses(kAllRequests), errors);
   if (m.agents().size() > 0) {
     absl::StrAppend(&out, "\nagents\n");
     for (const auto& [id, a] : m.agents()) {

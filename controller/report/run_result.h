@@ -2,7 +2,9 @@
 //
 // The run's result: the versioned JSON summary (README "Result JSON"; a
 // public format that CI parses) and the human summary the CLI prints, both
-// rendered from the merged data. Pure functions.
+// rendered from the merged data. Latency percentiles are of successful
+// (ok) requests; failed ones have their own (error_latency_ms); aborted
+// requests count in the totals only. Pure functions.
 #ifndef BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 #define BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 
@@ -33,6 +35,17 @@ struct RunReport {
   double start_skew_ms = -1;  // spread of the agents' starts; < 0 unknown
   std::string error;          // status "error": why
 };
+
+// How one stage of the plan actually ran.
+struct StageRun {
+  bool reached = false;     // the run got to it
+  double ran_s = 0;         // seconds it ran (< its duration if cut short)
+  uint64_t requests = 0;    // results of the intervals starting in it
+  double achieved_rps = 0;  // requests / ran_s; 0 when not reached
+};
+// Per stage of `scenario`, for a run that lasted `duration_s`.
+std::vector<StageRun> StagesRun(const Scenario& scenario, const RunMerger& merged,
+                                double duration_s);
 
 // "passed" unless a threshold failed ("failed"); `aborted` wins.
 std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted);

@@ -13,6 +13,8 @@ RunMerger::RunMerger(std::string run_id, const Scenario& scenario)
     : run_id_(std::move(run_id)) {
   for (const RequestSpec& r : scenario.requests) request_names_.push_back(r.name);
   series_.resize(request_names_.size() * kOutcomeCount);
+  reasons_.resize(request_names_.size());
+  statuses_.resize(request_names_.size());
 }
 
 absl::Status RunMerger::Validate(
@@ -70,6 +72,39 @@ absl::Status RunMerger::Validate(
     }
     keys.emplace_back(request, outcome);
   }
+  std::vector<size_t> reasons_per_request(request_names_.size(), 0);
+  for (int i = 0; i < r.errors_size(); ++i) {
+    const v1::ErrorCount& e = r.errors(i);
+    const std::string where = absl::StrCat("errors[", i, "]");
+    const size_t request = RequestIndex(e.request());
+    if (request == kAllRequests) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": unknown request '", e.request(), "'"));
+    }
+    if (e.reason().empty() || e.reason().size() > 48 ||
+        !std::all_of(e.reason().begin(), e.reason().end(),
+                     [](char ch) { return ch >= ' ' && ch <= '~'; })) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": reason must be 1 to 48 printable characters"));
+    }
+    if (e.count() == 0) return absl::InvalidArgumentError(absl::StrCat(where, ": count 0"));
+    if (++reasons_per_request[request] > 16) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": more than 16 reasons for request '", e.request(), "'"));
+    }
+  }
+  for (int i = 0; i < r.statuses_size(); ++i) {
+    const v1::StatusCount& st = r.statuses(i);
+    const std::string where = absl::StrCat("statuses[", i, "]");
+    if (RequestIndex(st.request()) == kAllRequests) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": unknown request '", st.request(), "'"));
+    }
+    if (st.status() < 100 || st.status() > 599 || st.count() == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": status must be 100..599 with a count > 0"));
+    }
+  }
   if (r.counters().has_schedule_lag()) {
     if (absl::Status st = ValidateSnapshot(r.counters().schedule_lag());
         !st.ok() || r.counters().schedule_lag().significant_digits() != 3) {
@@ -125,9 +160,18 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     slot->bytes_received += s.bytes_received();
     slot->AddLeCumulative(s.le_counts(), s.response().count());
     agent.requests += s.response().count();
-    if (keys[static_cast<size_t>(i)].second != Outcome::kOk) {
+    if (IsError(keys[static_cast<size_t>(i)].second)) {
       agent.errors += s.response().count();
     }
+  }
+  for (const v1::ErrorCount& e : r.errors()) {
+    std::map<std::string, uint64_t>& reasons = reasons_[RequestIndex(e.request())];
+    // A new reason past kMaxReasons - 1 goes to "other" (the last slot).
+    const bool known = reasons.count(e.reason()) != 0 || e.reason() == "other";
+    reasons[known || reasons.size() < kMaxReasons - 1 ? e.reason() : "other"] += e.count();
+  }
+  for (const v1::StatusCount& st : r.statuses()) {
+    statuses_[RequestIndex(st.request())][st.status()] += st.count();
   }
   interval_ns_ = r.interval_length_ns();
   const size_t interval =
@@ -150,11 +194,13 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     }
     for (int i = 0; i < r.series_size(); ++i) {
       const size_t req = keys[static_cast<size_t>(i)].first;
-      auto& h = open.responses[req];
-      if (!h) h = std::make_unique<Histogram>();
-      (void)MergeSnapshot(r.series(i).response(), *h);
+      if (keys[static_cast<size_t>(i)].second == Outcome::kOk) {
+        auto& h = open.responses[req];
+        if (!h) h = std::make_unique<Histogram>();
+        (void)MergeSnapshot(r.series(i).response(), *h);
+      }
       open.requests[req] += r.series(i).response().count();
-      if (keys[static_cast<size_t>(i)].second != Outcome::kOk) {
+      if (IsError(keys[static_cast<size_t>(i)].second)) {
         open.errors[req] += r.series(i).response().count();
       }
     }
@@ -180,10 +226,13 @@ const SeriesStats* RunMerger::Find(size_t request, Outcome outcome) const {
   return series_[request * kOutcomeCount + static_cast<size_t>(outcome)].get();
 }
 
-Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesStats::*which) const {
+Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesStats::*which,
+                                  bool errors) const {
   Histogram h;
   for (size_t i = 0; i < series_.size(); ++i) {
-    if (series_[i] && (request == kAllRequests || i / kOutcomeCount == request)) {
+    const Outcome outcome = static_cast<Outcome>(i % kOutcomeCount);
+    const bool wanted = errors ? IsError(outcome) : outcome == Outcome::kOk;
+    if (series_[i] && wanted && (request == kAllRequests || i / kOutcomeCount == request)) {
       (void)h.Merge((*series_[i]).*which);
     }
   }
@@ -191,11 +240,36 @@ Histogram RunMerger::MergedSeries(size_t request, Histogram SeriesStats::*which)
 }
 
 Histogram RunMerger::Responses(size_t request) const {
-  return MergedSeries(request, &SeriesStats::response);
+  return MergedSeries(request, &SeriesStats::response, false);
 }
 
 Histogram RunMerger::Services(size_t request) const {
-  return MergedSeries(request, &SeriesStats::service);
+  return MergedSeries(request, &SeriesStats::service, false);
+}
+
+Histogram RunMerger::ErrorResponses(size_t request) const {
+  return MergedSeries(request, &SeriesStats::response, true);
+}
+
+std::vector<std::pair<std::string, uint64_t>> RunMerger::ErrorReasons(size_t request) const {
+  std::map<std::string, uint64_t> sum;
+  for (size_t i = 0; i < reasons_.size(); ++i) {
+    if (request != kAllRequests && i != request) continue;
+    for (const auto& [reason, n] : reasons_[i]) sum[reason] += n;
+  }
+  std::vector<std::pair<std::string, uint64_t>> out(sum.begin(), sum.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+std::map<uint32_t, uint64_t> RunMerger::Statuses(size_t request) const {
+  std::map<uint32_t, uint64_t> sum;
+  for (size_t i = 0; i < statuses_.size(); ++i) {
+    if (request != kAllRequests && i != request) continue;
+    for (const auto& [status, n] : statuses_[i]) sum[status] += n;
+  }
+  return sum;
 }
 
 uint64_t RunMerger::Requests(size_t request) const {
@@ -227,7 +301,7 @@ MetricView RunMerger::RunView(size_t request, double seconds) const {
 uint64_t RunMerger::Errors(size_t request) const {
   uint64_t n = 0;
   for (size_t i = 0; i < series_.size(); ++i) {
-    if (series_[i] && i % kOutcomeCount != 0 &&
+    if (series_[i] && IsError(static_cast<Outcome>(i % kOutcomeCount)) &&
         (request == kAllRequests || i / kOutcomeCount == request)) {
       n += series_[i]->response.count();
     }

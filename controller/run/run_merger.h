@@ -18,6 +18,17 @@
 // it is counted as late. Percentiles are computed from merged buckets only;
 // never averaged.
 //
+// Latency views (Responses, Services, RunView, Window) hold successful
+// (outcome ok) requests only, so a service that fails fast does not pass
+// latency thresholds more easily; ErrorResponses holds the failed ones.
+// Aborted requests (abandoned at an immediate stop) count in Requests and
+// Count(kAborted) but are neither errors nor in any latency view.
+//
+// Errors are also counted by cause (StatsReport.errors: "connect: refused",
+// "http: 503", ...), at most kMaxReasons distinct reasons per request over
+// the run (later new ones are added to "other"), and responses by HTTP
+// status.
+//
 // Thread safety: none; owned by the run's coordinating thread.
 #ifndef BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
 #define BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
@@ -73,17 +84,25 @@ class RunMerger {
   const std::string& request_name(size_t i) const { return request_names_[i]; }
   // Null when the series never had a result.
   const SeriesStats* Find(size_t request, Outcome outcome) const;
-  // Response (or service) times of one request over all outcomes, or of all
-  // requests when `request` is npos.
+  // Response (or service) times of one request's successful (ok) results,
+  // or of all requests' when `request` is kAllRequests.
   Histogram Responses(size_t request) const;
   Histogram Services(size_t request) const;
-  uint64_t Requests(size_t request) const;  // results, any outcome
+  // Response times of the failed results (IsError outcomes).
+  Histogram ErrorResponses(size_t request) const;
+  uint64_t Requests(size_t request) const;  // results, any outcome (aborted too)
+  // Failures of one request (or kAllRequests, summed) by reason, the most
+  // frequent first (ties by name).
+  std::vector<std::pair<std::string, uint64_t>> ErrorReasons(size_t request) const;
+  // Responses of one request (or kAllRequests) by HTTP status.
+  std::map<uint32_t, uint64_t> Statuses(size_t request) const;
+  static constexpr size_t kMaxReasons = 32;  // per request, over the run
   // The index of the request named `name`; kAllRequests for "" or unknown.
   size_t RequestIndex(const std::string& name) const;
   // The whole run of one request (or kAllRequests) as a threshold view
   // lasting `seconds`.
   MetricView RunView(size_t request, double seconds) const;
-  uint64_t Errors(size_t request) const;    // results not ok
+  uint64_t Errors(size_t request) const;    // results that are errors (IsError)
   uint64_t BytesReceived() const;
   uint64_t BytesSent() const;
   uint64_t Count(Outcome outcome) const;    // over all requests
@@ -117,12 +136,16 @@ class RunMerger {
  private:
   absl::Status Validate(const v1::StatsReport& report,
                         std::vector<std::pair<size_t, Outcome>>& keys) const;
-  // `which` histogram of request `request`'s series (kAllRequests: all), merged.
-  Histogram MergedSeries(size_t request, Histogram SeriesStats::*which) const;
+  // `which` histogram of request `request`'s series (kAllRequests: all) of
+  // outcomes `errors` (IsError) or else ok, merged.
+  Histogram MergedSeries(size_t request, Histogram SeriesStats::*which,
+                         bool errors) const;
 
   const std::string run_id_;
   std::vector<std::string> request_names_;
   std::vector<std::unique_ptr<SeriesStats>> series_;  // request x outcome
+  std::vector<std::map<std::string, uint64_t>> reasons_;  // per request
+  std::vector<std::map<uint32_t, uint64_t>> statuses_;    // per request
   std::map<std::string, AgentTotals> agents_;
   std::set<std::pair<std::string, uint64_t>> seen_;
   std::vector<uint64_t> by_interval_;

@@ -3,7 +3,9 @@
 // Threshold evaluation on merged data. A threshold's value is computed from
 // a MetricView (merged histogram and counts of the scope it names, over its
 // window) and compared with its limit. Percentiles come from the merged
-// buckets (nearest rank), never from averaging.
+// buckets (nearest rank), never from averaging. Latency metrics judge
+// successful (ok) requests only: failed requests (often fast: a refused
+// connection) are left to error_rate.
 //
 // A view with no results yet has no value; such a threshold is reported as
 // passing with no_data set (it cannot have failed).
@@ -22,9 +24,9 @@
 namespace barrage {
 
 struct MetricView {
-  Histogram responses;  // response times (us), all outcomes
+  Histogram responses;  // response times (us) of successful (ok) requests
   uint64_t requests = 0;
-  uint64_t errors = 0;
+  uint64_t errors = 0;   // IsError outcomes (not aborted)
   double seconds = 0;   // length of the window (for rps)
 };
 

@@ -14,6 +14,7 @@ void FakeHttpClient::Start(size_t tpl, uint64_t token) {
   result.token = token;
   result.outcome = r.outcome;
   result.status = r.status;
+  result.reason = r.reason;
   result.bytes_sent = 100;
   result.bytes_received = 200;
   pending_.push_back({now + r.latency_ns, result});

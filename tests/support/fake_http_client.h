@@ -20,6 +20,7 @@ struct FakeResponse {
   int64_t latency_ns = 1'000'000;
   Outcome outcome = Outcome::kOk;
   int status = 200;
+  ErrorReason reason = ErrorReason::kNone;
 };
 
 class FakeHttpClient final : public HttpClient {
@@ -32,7 +33,17 @@ class FakeHttpClient final : public HttpClient {
   void Start(size_t tpl, uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
-  void CancelAll() override { pending_.clear(); }
+  // Delivers every pending request as aborted.
+  void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override {
+    std::vector<Pending> pending;
+    pending.swap(pending_);
+    for (Pending& p : pending) {
+      p.result.outcome = Outcome::kAborted;
+      p.result.reason = ErrorReason::kAborted;
+      p.result.status = 0;
+      on_done(p.result);
+    }
+  }
   void Wakeup() override {}
   size_t in_flight() const override { return pending_.size(); }
   uint64_t connections_opened() const override { return 1; }

@@ -5,6 +5,7 @@
 // or a private nginx. Each run is
 // a second or two of bounded load.
 
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -13,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
 #include "agent/engine/run_executor.h"
 #include "common/scenario/yaml_loader.h"
 #include "tools/target/target_server.h"
@@ -143,6 +145,9 @@ requests: [{name: a, path: /}]
 stages: [{duration: 1s, rate: 20/s}]
 )", absl::StrCat("http://", target.address())), 1);
     CHECK(merged->Count(Outcome::kHttpError) == 20);
+    using Reasons = std::vector<std::pair<std::string, uint64_t>>;
+    CHECK(merged->ErrorReasons(0) == Reasons{{"http: 503", 20}});
+    CHECK(merged->Statuses(0) == std::map<uint32_t, uint64_t>{{503, 20}});
   }
   SECTION("expect overrides the default success statuses") {
     TargetServer target(Opts());
@@ -163,7 +168,9 @@ requests: [{name: a, path: /, timeout: 100ms}]
 stages: [{duration: 1s, rate: 10/s}]
 )", absl::StrCat("http://", target.address())), 1);
     CHECK(merged->Count(Outcome::kTimeout) == 10);
-    const Histogram h = merged->Responses(0);
+    CHECK(merged->ErrorReasons(0).at(0) == std::make_pair(std::string("timeout"), uint64_t{10}));
+    CHECK(merged->Responses(0).count() == 0);  // latency: successful requests only
+    const Histogram h = merged->ErrorResponses(0);
     CHECK(h.min_us() >= 100'000);
     CHECK(h.max_us() < 400'000);
   }
@@ -175,7 +182,57 @@ requests: [{name: a, path: /}]
 stages: [{duration: 1s, rate: 20/s}]
 )", absl::StrCat("http://127.0.0.1:", port)), 1);
     CHECK(merged->Count(Outcome::kConnectError) == 20);
+    CHECK(merged->ErrorReasons(kAllRequests).at(0) ==
+          std::make_pair(std::string("connect: refused"), uint64_t{20}));
   }
+}
+
+TEST_CASE("an immediate stop counts the abandoned requests: totals match the target") {
+  const HttpEngine engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  TargetServer target(Opts(absl::Seconds(3)));
+  REQUIRE(target.Start().ok());
+  const Scenario scenario = Load(R"(name: s
+target: TARGET
+requests: [{name: a, path: /}]
+stages: [{duration: 10s, rate: 20/s}]
+)", absl::StrCat("http://", target.address()));
+  AgentRunConfig config;
+  config.run_id = "r-test";
+  config.agent_id = "a1";
+  config.scenario = scenario;
+  config.workers = 2;
+  config.http.engine = engine;
+  RunMerger merger("r-test", scenario);
+  std::mutex mu;
+  absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
+      RunExecutor::Create(config, SystemClock(), HttpClients(config));
+  REQUIRE(ex.ok());
+  (*ex)->Start(SystemClock().NowNs(), [&](const v1::StatsReport& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    REQUIRE(merger.Apply(r).ok());
+  });
+  // About 30 requests out, none answered yet (the target waits 3 s; this
+  // sleep only needs to stay well below that), then stop at once.
+  absl::SleepFor(absl::Milliseconds(1500));
+  (*ex)->Stop(true);
+  (*ex)->Wait();
+  const uint64_t aborted = merger.Count(Outcome::kAborted);
+  CHECK(aborted >= 20);
+  CHECK(merger.Errors(kAllRequests) == 0);      // aborted is not an error
+  CHECK(merger.Responses(kAllRequests).count() == 0);  // nor a latency
+  // Every request sent reached the target (loopback, connected before the
+  // stop or not at all): the counts reconcile exactly, and so do the
+  // bytes. A request still connecting counts aborted with 0 bytes sent and
+  // never reaches the target, so compare those with bytes sent only.
+  // The target reads what is in its sockets a moment later: await that.
+  for (int i = 0; i < 200 && target.Stats().bytes_received < merger.BytesSent(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const TargetStats seen = target.Stats();
+  CHECK(merger.BytesSent() == seen.bytes_received);
+  CHECK(merger.Find(0, Outcome::kAborted)->bytes_sent == seen.bytes_received);
+  CHECK(merger.Requests(kAllRequests) == aborted);
+  CHECK(seen.requests == 0);  // the target counts responses: it sent none
 }
 
 TEST_CASE("agents' shares against one target add up to the plan") {
@@ -245,6 +302,8 @@ requests: [{name: a, path: /}]
 stages: [{duration: 1s, rate: 20/s}]
 )", nginx.url()), 1);  // no CA given: the system store does not know it
   CHECK(merged->Count(Outcome::kConnectError) == 20);
+  CHECK(merged->ErrorReasons(0) ==
+        std::vector<std::pair<std::string, uint64_t>>{{"tls: certificate verify failed", 20}});
   CHECK(nginx.AccessLogLines() == 0);
 }
 

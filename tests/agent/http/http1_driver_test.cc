@@ -7,6 +7,7 @@
 
 #include "agent/http/http1_driver.h"
 
+#include <cerrno>
 #include <memory>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "agent/engine/run_executor.h"
+#include "agent/http/error_reasons.h"
 #include "tools/target/target_server.h"
 #include "tests/support/nginx_fixture.h"
 #include "tests/support/scripted_server.h"
@@ -318,18 +320,97 @@ TEST_CASE("a silent server times out at the request's deadline") {
   CHECK(server.connections() == 2);
 }
 
-TEST_CASE("CancelAll abandons requests without results") {
-  ScriptedServer server([](int) { return Answer({kOk}, absl::Milliseconds(300)); });
-  REQUIRE(server.Start().ok());
-  auto client = Native({Tpl(server.url() + "/")});
-  for (uint64_t i = 0; i < 4; ++i) client->Start(0, i);
-  client->CancelAll();
-  CHECK(client->in_flight() == 0);
-  int results = 0;
-  for (int i = 0; i < 5; ++i) client->Poll(100'000'000, [&](const HttpResult&) { ++results; });
-  CHECK(results == 0);
-  // And the client still works.
-  CHECK(CountOutcome(OneByOne(*client, 1), Outcome::kOk) == 1);
+TEST_CASE("CancelAll ends in-flight requests as aborted, with their bytes sent") {
+  for (HttpEngine engine : {HttpEngine::kAuto, HttpEngine::kCurl}) {
+    CAPTURE(engine == HttpEngine::kCurl);
+    ScriptedServer server([](int) { return Answer({kOk}, absl::Milliseconds(1000)); });
+    REQUIRE(server.Start().ok());
+    auto client = Make(engine, {Tpl(server.url() + "/")});
+    for (uint64_t i = 0; i < 4; ++i) client->Start(0, i);
+    // Until the server holds all four (they are sent; it has not answered).
+    const absl::Time give_up = absl::Now() + absl::Seconds(5);
+    while (server.requests().size() < 4 && absl::Now() < give_up) {
+      client->Poll(5'000'000, [](const HttpResult&) { FAIL("no result before the cancel"); });
+    }
+    REQUIRE(server.requests().size() == 4);
+    std::vector<HttpResult> aborted;
+    client->CancelAll([&](const HttpResult& r) { aborted.push_back(r); });
+    CHECK(client->in_flight() == 0);
+    REQUIRE(aborted.size() == 4);
+    for (const HttpResult& r : aborted) {
+      CHECK(r.outcome == Outcome::kAborted);
+      CHECK(r.reason == ErrorReason::kAborted);
+      CHECK(r.bytes_sent > 0);
+      CHECK(r.status == 0);
+    }
+    int results = 0;
+    for (int i = 0; i < 3; ++i) client->Poll(50'000'000, [&](const HttpResult&) { ++results; });
+    CHECK(results == 0);
+  }
+}
+
+TEST_CASE("failures carry their reason") {
+  SECTION("a refused connection") {
+    auto client = Native({Tpl(absl::StrCat("http://127.0.0.1:", FreeLoopbackPort(), "/"))});
+    const std::vector<HttpResult> r = OneByOne(*client, 1);
+    CHECK(r[0].reason == ErrorReason::kConnectRefused);
+    auto curl = Make(HttpEngine::kCurl,
+                     {Tpl(absl::StrCat("http://127.0.0.1:", FreeLoopbackPort(), "/"))});
+    CHECK(OneByOne(*curl, 1)[0].reason == ErrorReason::kConnectRefused);
+  }
+  SECTION("a timeout") {
+    ScriptedServer server([](int) { return Answer({kOk}, absl::Milliseconds(600)); });
+    REQUIRE(server.Start().ok());
+    auto client = Native({Tpl(server.url() + "/", "GET", {}, "", absl::Milliseconds(100))});
+    CHECK(OneByOne(*client, 1)[0].reason == ErrorReason::kTimeout);
+  }
+  SECTION("a malformed response") {
+    ScriptedServer server([](int) { return Answer({"SSH-2.0-OpenSSH\r\n"}); });
+    REQUIRE(server.Start().ok());
+    auto client = Native({Tpl(server.url() + "/")});
+    CHECK(OneByOne(*client, 1)[0].reason == ErrorReason::kBadResponse);
+  }
+  SECTION("closed before any response") {
+    ScriptedServer server([](int) { return Answer({}, absl::ZeroDuration(), true); });
+    REQUIRE(server.Start().ok());
+    auto client = Native({Tpl(server.url() + "/")});
+    CHECK(OneByOne(*client, 1)[0].reason == ErrorReason::kClosed);
+  }
+  SECTION("an HTTP error has no reason but its status") {
+    ScriptedServer server([](int) {
+      return Answer({"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"});
+    });
+    REQUIRE(server.Start().ok());
+    auto client = Native({Tpl(server.url() + "/")});
+    const HttpResult r = OneByOne(*client, 1)[0];
+    CHECK(r.reason == ErrorReason::kNone);
+    CHECK(r.status == 503);
+  }
+}
+
+TEST_CASE("errno and curl codes map to short reasons") {
+  CHECK(ConnectReason(ECONNREFUSED) == ErrorReason::kConnectRefused);
+  CHECK(ConnectReason(EHOSTUNREACH) == ErrorReason::kConnectUnreachable);
+  CHECK(ConnectReason(ENETUNREACH) == ErrorReason::kConnectUnreachable);
+  CHECK(ConnectReason(ETIMEDOUT) == ErrorReason::kConnectTimeout);
+  CHECK(ConnectReason(EADDRNOTAVAIL) == ErrorReason::kConnectFailed);
+  CHECK(IoReason(ECONNRESET, false) == ErrorReason::kReset);
+  CHECK(IoReason(EPIPE, true) == ErrorReason::kReset);
+  CHECK(IoReason(EIO, true) == ErrorReason::kSendFailed);
+  CHECK(IoReason(EIO, false) == ErrorReason::kRecvFailed);
+  CHECK(CurlReason(CURLE_PEER_FAILED_VERIFICATION, 0) == ErrorReason::kTlsVerify);
+  CHECK(CurlReason(CURLE_SSL_CONNECT_ERROR, 0) == ErrorReason::kTlsHandshake);
+  CHECK(CurlReason(CURLE_COULDNT_CONNECT, ECONNREFUSED) == ErrorReason::kConnectRefused);
+  CHECK(CurlReason(CURLE_COULDNT_RESOLVE_HOST, 0) == ErrorReason::kDns);
+  CHECK(CurlReason(CURLE_OPERATION_TIMEDOUT, 0) == ErrorReason::kTimeout);
+  CHECK(CurlReason(CURLE_HTTP2, 0) == ErrorReason::kH2Protocol);
+  CHECK(CurlReason(CURLE_HTTP2_STREAM, 0) == ErrorReason::kH2Protocol);
+  CHECK(CurlReason(CURLE_GOT_NOTHING, 0) == ErrorReason::kClosed);
+  CHECK(CurlReason(CURLE_RECV_ERROR, ECONNRESET) == ErrorReason::kReset);
+  CHECK(CurlReason(CURLE_OUT_OF_MEMORY, 0) == ErrorReason::kOther);
+  CHECK(std::string(ErrorReasonName(ErrorReason::kTlsVerify)) ==
+        "tls: certificate verify failed");
+  CHECK(std::string(ErrorReasonName(ErrorReason::kConnectRefused)) == "connect: refused");
 }
 
 TEST_CASE("Wakeup ends a long Poll from another thread") {

@@ -3,11 +3,15 @@
 #include "controller/run/run_merger.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
+#include <string>
+#include <utility>
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "common/stats/histogram_codec.h"
 
 namespace barrage {
@@ -192,6 +196,147 @@ TEST_CASE("malformed reports are rejected whole and counted") {
   good.mutable_counters()->set_http_client("native-http1");
   CHECK(m.Apply(good).ok());
   CHECK(m.agents().at("a").http_client == "native-http1");
+}
+
+}  // namespace
+}  // namespace barrage
+
+namespace barrage {
+namespace {
+
+// One interval from agent `agent`: `fast_failures` connection refusals of
+// 30 us and `slow_ok` successes of 400 ms for "read", with their reasons.
+v1::StatsReport FailFast(const std::string& agent, uint64_t seq, uint64_t fast_failures,
+                         uint64_t slow_ok) {
+  v1::StatsReport r;
+  r.set_agent_id(agent);
+  r.set_run_id("r-1");
+  r.set_seq(seq);
+  r.set_interval_start_ns(static_cast<int64_t>(seq - 1) * 1'000'000'000);
+  r.set_interval_length_ns(1'000'000'000);
+  Histogram ok;
+  ok.RecordN(400'000, slow_ok);
+  Histogram failed;
+  failed.RecordN(30, fast_failures);
+  v1::SeriesDelta* s = r.add_series();
+  s->set_request("read");
+  s->set_outcome(v1::OUTCOME_OK);
+  EncodeHistogram(ok, s->mutable_response());
+  EncodeHistogram(ok, s->mutable_service());
+  v1::SeriesDelta* f = r.add_series();
+  f->set_request("read");
+  f->set_outcome(v1::OUTCOME_CONNECT_ERROR);
+  EncodeHistogram(failed, f->mutable_response());
+  EncodeHistogram(failed, f->mutable_service());
+  v1::ErrorCount* e = r.add_errors();
+  e->set_request("read");
+  e->set_reason("connect: refused");
+  e->set_count(fast_failures);
+  v1::StatusCount* st = r.add_statuses();
+  st->set_request("read");
+  st->set_status(200);
+  st->set_count(slow_ok);
+  return r;
+}
+
+TEST_CASE("latency views and thresholds judge successful requests, not fast failures") {
+  RunMerger m("r-1", TwoRequests());
+  // 90 % of the requests fail in 30 us; the 10 % that succeed take 400 ms.
+  REQUIRE(m.Apply(FailFast("a", 1, 90, 10)).ok());
+  m.CloseIntervals(1'000'000'000, {"a"}, 0);
+  REQUIRE(m.closed_through() == 0);
+  CHECK(m.Requests(kAllRequests) == 100);
+  CHECK(m.Responses(kAllRequests).count() == 10);
+  CHECK(m.Responses(kAllRequests).min_us() >= 399'000);
+  CHECK(m.ErrorResponses(kAllRequests).count() == 90);
+  CHECK(m.ErrorResponses(kAllRequests).max_us() < 100);
+  Threshold p95;
+  p95.metric = ThresholdMetric::kP95;
+  p95.limit = 200'000;  // 200 ms
+  for (const MetricView& view : {m.RunView(kAllRequests, 1), m.Window(kAllRequests, 1)}) {
+    const ThresholdResult r = EvaluateThreshold(p95, view);
+    CHECK_FALSE(r.passed);  // all-outcome p95 would be 0.03 ms and pass
+    CHECK(r.value >= 399);
+    CHECK(view.errors == 90);
+    CHECK(view.requests == 100);
+  }
+}
+
+TEST_CASE("error reasons and statuses merge exactly, top reasons first, bounded") {
+  RunMerger m("r-1", TwoRequests());
+  REQUIRE(m.Apply(FailFast("a", 1, 5, 3)).ok());
+  REQUIRE(m.Apply(FailFast("b", 1, 7, 4)).ok());
+  v1::StatsReport more = Report("a", 2, 1, 1, 1000);
+  v1::ErrorCount* t = more.add_errors();
+  t->set_request("read");
+  t->set_reason("timeout");
+  t->set_count(20);
+  REQUIRE(m.Apply(more).ok());
+  using Reasons = std::vector<std::pair<std::string, uint64_t>>;
+  CHECK(m.ErrorReasons(0) == Reasons{{"timeout", 20}, {"connect: refused", 12}});
+  CHECK(m.ErrorReasons(kAllRequests) == m.ErrorReasons(0));
+  CHECK(m.ErrorReasons(1).empty());
+  CHECK(m.Statuses(0) == std::map<uint32_t, uint64_t>{{200, 7}});
+  SECTION("a duplicate adds nothing") {
+    CHECK(m.Apply(FailFast("a", 1, 5, 3)).code() == absl::StatusCode::kAlreadyExists);
+    CHECK(m.ErrorReasons(0).at(1).second == 12);
+  }
+  SECTION("past 32 reasons per request, new ones are other") {
+    for (uint64_t i = 0; i < 40; ++i) {
+      v1::StatsReport r = Report("c", 1 + i, 0, 1, 1000);
+      v1::ErrorCount* e = r.add_errors();
+      e->set_request("read");
+      e->set_reason(absl::StrCat("reason ", i));
+      e->set_count(1);
+      REQUIRE(m.Apply(r).ok());
+    }
+    const Reasons reasons = m.ErrorReasons(0);
+    CHECK(reasons.size() == RunMerger::kMaxReasons);
+    uint64_t total = 0;
+    for (const auto& [name, n] : reasons) total += n;
+    CHECK(total == 20 + 12 + 40);  // nothing is lost
+    CHECK(std::find(reasons.begin(), reasons.end(), std::make_pair(std::string("other"),
+                                                                    uint64_t{11})) !=
+          reasons.end());
+  }
+  SECTION("a malformed reason or status rejects the report") {
+    v1::StatsReport bad = Report("d", 1, 0, 1, 1000);
+    SECTION("empty reason") { bad.add_errors()->set_request("read"); }
+    SECTION("unknown request") {
+      v1::ErrorCount* e = bad.add_errors();
+      e->set_request("nope");
+      e->set_reason("timeout");
+      e->set_count(1);
+    }
+    SECTION("status out of range") {
+      v1::StatusCount* s = bad.add_statuses();
+      s->set_request("read");
+      s->set_status(700);
+      s->set_count(1);
+    }
+    CHECK(m.Apply(bad).code() == absl::StatusCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("aborted requests count in the totals but are neither errors nor latencies") {
+  RunMerger m("r-1", TwoRequests());
+  v1::StatsReport r = Report("a", 1, 0, 10, 1000);
+  Histogram h;
+  h.RecordN(2'000'000, 4);
+  v1::SeriesDelta* s = r.add_series();
+  s->set_request("read");
+  s->set_outcome(v1::OUTCOME_ABORTED);
+  EncodeHistogram(h, s->mutable_response());
+  EncodeHistogram(h, s->mutable_service());
+  s->set_bytes_sent(400);
+  REQUIRE(m.Apply(r).ok());
+  CHECK(m.Requests(kAllRequests) == 14);
+  CHECK(m.Count(Outcome::kAborted) == 4);
+  CHECK(m.Errors(kAllRequests) == 0);
+  CHECK(m.Responses(kAllRequests).count() == 10);
+  CHECK(m.ErrorResponses(kAllRequests).count() == 0);
+  CHECK(m.BytesSent() == 400);
+  CHECK(m.agents().at("a").errors == 0);
 }
 
 }  // namespace

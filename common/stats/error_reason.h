@@ -1,0 +1,65 @@
+// Copyright 2026 The Barrage Authors.
+//
+// Why a request failed, as a small id the drivers put in each HttpResult
+// (the request path carries a byte, never a string). The agent counts
+// failures per (request, reason) and sends the names; an HTTP error's
+// reason is its status ("http: 503"), formatted only when reported.
+//
+// The set is fixed, so the reasons of one request are bounded by
+// construction; the wire still caps them (see StatsReport.errors).
+#ifndef BARRAGE_COMMON_STATS_ERROR_REASON_H_
+#define BARRAGE_COMMON_STATS_ERROR_REASON_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace barrage {
+
+enum class ErrorReason : uint8_t {
+  kNone = 0,              // ok, or an HTTP error (its status says why)
+  kConnectRefused,        // ECONNREFUSED
+  kConnectUnreachable,    // ENETUNREACH, EHOSTUNREACH
+  kConnectTimeout,        // ETIMEDOUT while connecting
+  kConnectFailed,         // any other connect failure (no local port, ...)
+  kDns,                   // the host name did not resolve
+  kTlsVerify,             // the peer's certificate did not verify
+  kTlsHandshake,          // any other TLS failure
+  kTimeout,               // no complete response within the timeout
+  kReset,                 // ECONNRESET, EPIPE: the peer reset the connection
+  kClosed,                // the peer closed before a complete response
+  kBadResponse,           // not a valid HTTP/1 response
+  kH2Protocol,            // HTTP/2 framing or stream error
+  kSendFailed,            // sending failed otherwise
+  kRecvFailed,            // receiving failed otherwise
+  kAborted,               // abandoned by an immediate stop
+  kOther,                 // none of the above
+};
+inline constexpr size_t kErrorReasonCount = 17;
+
+// The reason's short name: "connect: refused", "timeout", ...; "" for kNone.
+inline const char* ErrorReasonName(ErrorReason reason) {
+  switch (reason) {
+    case ErrorReason::kNone: return "";
+    case ErrorReason::kConnectRefused: return "connect: refused";
+    case ErrorReason::kConnectUnreachable: return "connect: unreachable";
+    case ErrorReason::kConnectTimeout: return "connect: timeout";
+    case ErrorReason::kConnectFailed: return "connect: failed";
+    case ErrorReason::kDns: return "dns: not resolved";
+    case ErrorReason::kTlsVerify: return "tls: certificate verify failed";
+    case ErrorReason::kTlsHandshake: return "tls: handshake failed";
+    case ErrorReason::kTimeout: return "timeout";
+    case ErrorReason::kReset: return "connection reset";
+    case ErrorReason::kClosed: return "connection closed early";
+    case ErrorReason::kBadResponse: return "http: bad response";
+    case ErrorReason::kH2Protocol: return "h2: protocol error";
+    case ErrorReason::kSendFailed: return "send: failed";
+    case ErrorReason::kRecvFailed: return "recv: failed";
+    case ErrorReason::kAborted: return "aborted";
+    case ErrorReason::kOther: return "other";
+  }
+  return "other";
+}
+
+}  // namespace barrage
+
+#endif  // BARRAGE_COMMON_STATS_ERROR_REASON_H_
