@@ -8,6 +8,7 @@
 #include "common/metrics/process_stats.h"
 #include "common/metrics/prometheus_text.h"
 #include "common/stats/histogram_codec.h"
+#include "common/stats/outcome_proto.h"
 
 namespace barrage {
 
@@ -35,12 +36,12 @@ AgentMetrics::AgentMetrics() {
 void AgentMetrics::Account(const v1::StatsReport& report) {
   absl::MutexLock lock(&mu_);
   for (const v1::SeriesDelta& s : report.series()) {
-    const int o = static_cast<int>(s.outcome()) - 1;  // proto enums start at 1
-    if (o >= 0 && o < static_cast<int>(kOutcomeCount)) {
-      outcome_totals_[static_cast<size_t>(o)] += s.response().count();
-      registry_.Set("barrage_agent_requests_total", {OutcomeName(static_cast<Outcome>(o))},
-                    static_cast<double>(outcome_totals_[static_cast<size_t>(o)]));
-    }
+    const absl::StatusOr<Outcome> outcome = OutcomeFromProto(s.outcome());
+    if (!outcome.ok()) continue;  // our own report: cannot happen
+    const size_t o = static_cast<size_t>(*outcome);
+    outcome_totals_[o] += s.response().count();
+    registry_.Set("barrage_agent_requests_total", {OutcomeName(*outcome)},
+                  static_cast<double>(outcome_totals_[o]));
   }
   dropped_total_ += report.counters().dropped();
   registry_.Set("barrage_agent_dropped_requests_total", {}, static_cast<double>(dropped_total_));

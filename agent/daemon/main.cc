@@ -89,36 +89,17 @@ int main(int argc, char** argv) {
       "barrage-agent --controller HOST:PORT --id NAME [--allow-target PATTERN]... [flags]");
   Flags f;
   DefineFlags(flags, f);
-  absl::StatusOr<std::vector<std::string>> positional =
-      flags.Parse(std::vector<std::string>(argv + 1, argv + argc));
-  if (positional.ok() && !positional->empty()) {
-    positional = absl::InvalidArgumentError("unexpected argument '" + positional->front() + "'");
-  }
-  if (!positional.ok()) {
-    std::cerr << "barrage-agent: " << positional.status().message()
-              << "\nsee 'barrage-agent --help'\n";
-    return barrage::kExitUsage;
-  }
-  if (flags.help_requested()) {
-    std::cout << flags.Help();
-    return barrage::kExitPassed;
-  }
-  if (f.version) {
-    std::cout << barrage::VersionLine("barrage-agent") << "\n";
-    return barrage::kExitPassed;
+  if (std::optional<int> code =
+          barrage::ParseMainFlags(flags, "barrage-agent", f.version, argc, argv, std::cout, std::cerr)) {
+    return *code;
   }
   barrage::AgentDaemonOptions options;
-  for (auto [flag, path, out] :
-       {std::tuple{"--tls-cert", f.tls_cert, &options.tls_cert_pem},
-        std::tuple{"--tls-key", f.tls_key, &options.tls_key_pem},
-        std::tuple{"--tls-ca", f.tls_ca, &options.tls_ca_pem}}) {
-    if (path.empty()) continue;
-    absl::StatusOr<std::string> text = barrage::ReadNonEmptyFile(path, /*strip_whitespace=*/false);
-    if (!text.ok()) {
-      std::cerr << "barrage-agent: " << flag << " " << text.status().message() << "\n";
-      return barrage::kExitUsage;
-    }
-    *out = std::move(*text);
+  if (absl::Status s = barrage::ReadFlagFiles({{"--tls-cert", &f.tls_cert, &options.tls_cert_pem},
+                                                 {"--tls-key", &f.tls_key, &options.tls_key_pem},
+                                                 {"--tls-ca", &f.tls_ca, &options.tls_ca_pem}});
+      !s.ok()) {
+    std::cerr << "barrage-agent: " << s.message() << "\n";
+    return barrage::kExitUsage;
   }
   const bool tls = !options.tls_ca_pem.empty();
   if (tls && (options.tls_cert_pem.empty() || options.tls_key_pem.empty())) {
@@ -164,9 +145,11 @@ int main(int argc, char** argv) {
       return barrage::kExitUsage;
     }
   }
-  if (const std::string& e = f.http_engine;
-      !barrage::ParseHttpEngine(e, &options.http_engine)) {
-    std::cerr << "barrage-agent: --http-engine: '" << e << "' is not auto or curl\n";
+  if (absl::StatusOr<barrage::HttpEngine> engine = barrage::ParseHttpEngine(f.http_engine);
+      engine.ok()) {
+    options.http_engine = *engine;
+  } else {
+    std::cerr << "barrage-agent: --http-engine: " << engine.status().message() << "\n";
     return barrage::kExitUsage;
   }
   if (const std::string& r = f.max_rate; !r.empty()) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "agent/http/curl_multi_driver.h"
 #include "agent/http/http1_driver.h"
 #include "agent/engine/request_picker.h"
@@ -28,15 +29,10 @@ absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
   return std::unique_ptr<HttpClient>(std::move(*d));
 }
 
-bool ParseHttpEngine(absl::string_view text, HttpEngine* engine) {
-  if (text == "auto") {
-    *engine = HttpEngine::kAuto;
-  } else if (text == "curl") {
-    *engine = HttpEngine::kCurl;
-  } else {
-    return false;
-  }
-  return true;
+absl::StatusOr<HttpEngine> ParseHttpEngine(absl::string_view text) {
+  if (text == "auto") return HttpEngine::kAuto;
+  if (text == "curl") return HttpEngine::kCurl;
+  return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not auto or curl"));
 }
 
 ClientFactory HttpClients(const AgentRunConfig& config) {

@@ -58,8 +58,9 @@ absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
     std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,
     Clock& clock);
 
-// "auto" or "curl" (a flag's value) as an HttpEngine; false otherwise.
-bool ParseHttpEngine(absl::string_view text, HttpEngine* engine);
+// "auto" or "curl" (a flag's value) as an HttpEngine; InvalidArgument
+// "'x' is not auto or curl" otherwise.
+absl::StatusOr<HttpEngine> ParseHttpEngine(absl::string_view text);
 
 // Real HTTP clients (MakeHttpClient) for `config`'s scenario, on the clock
 // the executor passes them.

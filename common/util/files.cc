@@ -99,4 +99,16 @@ absl::StatusOr<std::string> ReadNonEmptyFile(const std::string& path,
   return text;
 }
 
+absl::Status ReadFlagFiles(std::initializer_list<FlagFile> files) {
+  for (const FlagFile& f : files) {
+    if (f.path->empty()) continue;
+    absl::StatusOr<std::string> text = ReadNonEmptyFile(*f.path, /*strip_whitespace=*/false);
+    if (!text.ok()) {
+      return absl::Status(text.status().code(), absl::StrCat(f.flag, " ", text.status().message()));
+    }
+    *f.out = std::move(*text);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace barrage

@@ -6,9 +6,11 @@
 #define BARRAGE_COMMON_UTIL_FILES_H_
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace barrage {
 
@@ -34,6 +36,17 @@ absl::StatusOr<std::string> ReadNonEmptyFile(const std::string& path,
 //   PermissionDenied  "PATH: permission denied" / "directory DIR is not writable"
 // Nothing is created.
 absl::Status CheckWritableFile(const std::string& path);
+
+// A file named by a flag (--tls-cert F): read into `*out` unless `*path`
+// is empty.
+struct FlagFile {
+  absl::string_view flag;   // "--tls-cert"
+  const std::string* path;  // borrowed
+  std::string* out;         // borrowed
+};
+// ReadNonEmptyFile (whitespace kept) of each; the first error is prefixed
+// with its flag ("--tls-ca /x.pem: no such file").
+absl::Status ReadFlagFiles(std::initializer_list<FlagFile> files);
 
 }  // namespace barrage
 

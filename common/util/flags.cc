@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/util/closest_word.h"
+#include "common/util/exit_codes.h"
+#include "common/util/version.h"
 
 namespace barrage {
 namespace {
@@ -248,6 +250,31 @@ std::string FlagSet::Help() const {
     absl::StrAppend(&out, line, "\n");
   }
   return out;
+}
+
+std::optional<int> ParseMainFlags(FlagSet& flags, absl::string_view program,
+                                  const bool& version, int argc, char** argv,
+                                  std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::vector<std::string>> positional =
+      flags.Parse(std::vector<std::string>(argv + 1, argv + argc));
+  if (positional.ok() && !positional->empty()) {
+    positional = absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", positional->front(), "'"));
+  }
+  if (!positional.ok()) {
+    err << program << ": " << positional.status().message() << "\nsee '" << program
+        << " --help'\n";
+    return kExitUsage;
+  }
+  if (flags.help_requested()) {
+    out << flags.Help();
+    return kExitPassed;
+  }
+  if (version) {
+    out << VersionLine(program) << "\n";
+    return kExitPassed;
+  }
+  return std::nullopt;
 }
 
 }  // namespace barrage

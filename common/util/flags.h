@@ -27,6 +27,8 @@
 #define BARRAGE_COMMON_UTIL_FLAGS_H_
 
 #include <cstdint>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -118,6 +120,16 @@ class FlagSet {
   std::vector<Flag> flags_;
   bool help_requested_ = false;
 };
+
+// For a program's main(): parses argv[1..] into `flags`, refusing positional
+// arguments; prints the help (--help) or, when `version` is true after the
+// parse, VersionLine(program) to `out`; prints an error with a "see
+// 'PROGRAM --help'" hint to `err`. Returns the exit code main() returns
+// (kExitPassed after help or version, kExitUsage after an error), or
+// nullopt to go on.
+std::optional<int> ParseMainFlags(FlagSet& flags, absl::string_view program,
+                                  const bool& version, int argc, char** argv,
+                                  std::ostream& out, std::ostream& err);
 
 }  // namespace barrage
 

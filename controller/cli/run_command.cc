@@ -147,9 +147,10 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   LocalOptions local;
   local.agents = static_cast<int>(local_agents);
   local.workers_per_agent = static_cast<int>(workers);
-  if (!ParseHttpEngine(http_engine, &local.http_engine)) {
-    return UsageError(
-        "run", absl::StrCat("--http-engine: '", http_engine, "' is not auto or curl"), err);
+  if (absl::StatusOr<HttpEngine> engine = ParseHttpEngine(http_engine); engine.ok()) {
+    local.http_engine = *engine;
+  } else {
+    return UsageError("run", absl::StrCat("--http-engine: ", engine.status().message()), err);
   }
   if (!out_spec.empty()) {
     absl::string_view spec = out_spec;

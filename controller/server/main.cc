@@ -63,37 +63,18 @@ int main(int argc, char** argv) {
   barrage::FlagSet flags("barrage-controller --grpc HOST:PORT --http HOST:PORT --data DIR [flags]");
   Flags f;
   DefineFlags(flags, f);
-  absl::StatusOr<std::vector<std::string>> positional =
-      flags.Parse(std::vector<std::string>(argv + 1, argv + argc));
-  if (positional.ok() && !positional->empty()) {
-    positional = absl::InvalidArgumentError("unexpected argument '" + positional->front() + "'");
-  }
-  if (!positional.ok()) {
-    std::cerr << "barrage-controller: " << positional.status().message()
-              << "\nsee 'barrage-controller --help'\n";
-    return barrage::kExitUsage;
-  }
-  if (flags.help_requested()) {
-    std::cout << flags.Help();
-    return barrage::kExitPassed;
-  }
-  if (f.version) {
-    std::cout << barrage::VersionLine("barrage-controller") << "\n";
-    return barrage::kExitPassed;
+  if (std::optional<int> code = barrage::ParseMainFlags(flags, "barrage-controller", f.version,
+                                                        argc, argv, std::cout, std::cerr)) {
+    return *code;
   }
   barrage::ControllerOptions options;
-  for (auto [flag, path, out] :
-       {std::tuple{"--tls-cert", &f.tls_cert, &options.tls_cert_pem},
-        std::tuple{"--tls-key", &f.tls_key, &options.tls_key_pem},
-        std::tuple{"--tls-ca", &f.tls_ca, &options.tls_ca_pem}}) {
-    if (path->empty()) continue;
-    absl::StatusOr<std::string> text =
-        barrage::ReadNonEmptyFile(*path, /*strip_whitespace=*/false);
-    if (!text.ok()) {
-      std::cerr << "barrage-controller: " << flag << " " << text.status().message() << "\n";
-      return barrage::kExitUsage;
-    }
-    *out = std::move(*text);
+  if (absl::Status s =
+          barrage::ReadFlagFiles({{"--tls-cert", &f.tls_cert, &options.tls_cert_pem},
+                                  {"--tls-key", &f.tls_key, &options.tls_key_pem},
+                                  {"--tls-ca", &f.tls_ca, &options.tls_ca_pem}});
+      !s.ok()) {
+    std::cerr << "barrage-controller: " << s.message() << "\n";
+    return barrage::kExitUsage;
   }
   options.metrics_grace_ns = f.metrics_grace_s * 1'000'000'000;
   options.grpc_address = f.grpc;

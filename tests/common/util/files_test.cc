@@ -99,3 +99,23 @@ TEST_CASE("tokens and PEM files must not be empty") {
 
 }  // namespace
 }  // namespace barrage
+
+namespace barrage {
+namespace {
+
+TEST_CASE("flag files are read when given, and an error names the flag") {
+  TempDir dir;
+  const std::string cert = dir.Write("cert.pem", "CERT\n");
+  const std::string missing = dir.path + "/key.pem";
+  const std::string none;
+  std::string cert_out, key_out, ca_out = "untouched";
+  REQUIRE(ReadFlagFiles({{"--tls-cert", &cert, &cert_out}, {"--tls-ca", &none, &ca_out}}).ok());
+  CHECK(cert_out == "CERT\n");
+  CHECK(ca_out == "untouched");
+  const absl::Status s = ReadFlagFiles({{"--tls-cert", &cert, &cert_out}, {"--tls-key", &missing, &key_out}});
+  CHECK(absl::IsNotFound(s));
+  CHECK_THAT(std::string(s.message()), ContainsSubstring("--tls-key " + missing + ": no such file"));
+}
+
+}  // namespace
+}  // namespace barrage
