@@ -24,7 +24,7 @@
 #include "common/util/json_writer.h"
 #include "common/scenario/codec.h"
 #include "controller/cli/progress_line.h"
-#include "controller/cli/report_text.h"
+#include "controller/report/summary_text.h"
 
 namespace barrage {
 namespace {
@@ -404,7 +404,7 @@ int ShowReport(const RemoteOptions& options, const std::string& run_id, bool jso
     out << run.result_json();
     return kExitPassed;
   }
-  absl::StatusOr<std::string> text = SummaryTextFromJson(run.result_json());
+  absl::StatusOr<std::string> text = SummaryText(run.result_json());
   if (!text.ok()) {
     err << "barrage report: " << run_id << ": " << text.status().message()
         << " (try --format json)\n";

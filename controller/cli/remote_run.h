@@ -37,7 +37,7 @@ int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err
 int RunStop(const RemoteOptions& options, const std::string& run_id,
             bool immediate, std::ostream& out, std::ostream& err);
 int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err);
-// Prints a stored run's summary (report_text.h), or its result JSON when
+// Prints a stored run's summary (controller/report/summary_text.h), or its result JSON when
 // `json`.
 int ShowReport(const RemoteOptions& options, const std::string& run_id,
                bool json, std::ostream& out, std::ostream& err);

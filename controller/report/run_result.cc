@@ -128,10 +128,17 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   ReasonsArray(j, m.ErrorReasons(kAllRequests));
   j.Key("status_codes");
   StatusObject(j, m.Statuses(kAllRequests));
+  // The requests' names in scenario order ("requests" below is an object,
+  // which JSON readers need not keep in order).
+  j.Key("request_order").BeginArray();
+  for (size_t i = 0; i < m.request_count(); ++i) j.String(m.request_name(i));
+  j.EndArray();
   j.Key("requests").BeginObject();
   for (size_t i = 0; i < m.request_count(); ++i) {
     j.Key(m.request_name(i)).BeginObject();
     j.Key("requests").Uint(m.Requests(i));
+    const SeriesStats* ok = m.Find(i, Outcome::kOk);
+    j.Key("ok").Uint(ok == nullptr ? 0 : ok->response.count());
     j.Key("errors").Uint(m.Errors(i));
     j.Key("latency_ms");
     LatencyObject(j, m.Responses(i));
@@ -219,132 +226,6 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   j.EndArray();
   j.EndObject();
   return j.text() + "\n";
-}
-
-std::string SummaryText(const RunReport& report, const Scenario& scenario,
-                        const RunMerger& m) {
-  std::string out;
-  absl::StrAppend(&out, "\n", scenario.name, "  run ", report.run_id, "  ",
-                  report.status == "passed" ? "PASSED" : report.status == "failed" ? "FAILED" : report.status == "aborted" ? "ABORTED" : "ERROR",
-                  absl::StrFormat("  (%.1f s)\n", report.duration_s));
-  if (!report.thresholds.empty()) {
-    absl::StrAppend(&out, "\nthresholds\n");
-    for (size_t i = 0; i < report.thresholds.size(); ++i) {
-      const ThresholdResult& r = report.thresholds[i];
-      const bool latency = i < scenario.thresholds.size() &&
-                           IsLatencyMetric(scenario.thresholds[i].metric);
-      const bool error_rate = i < scenario.thresholds.size() &&
-                              scenario.thresholds[i].metric == ThresholdMetric::kErrorRate;
-      auto format = [&](double v) {
-        return latency      ? absl::StrFormat("%.2f ms", v)
-               : error_rate ? absl::StrFormat("%.3f%%", v * 100)
-                            : absl::StrFormat("%.2f/s", v);
-      };
-      std::string value = r.no_data ? "no data" : format(r.value);
-      absl::StrAppend(&out, "  ", r.passed ? "ok  " : "FAIL", "  ", r.expression,
-                      "  (", value, ")",
-                      r.has_worst ? absl::StrFormat("  worst %s at %.0f s",
-                                                    format(r.worst_value), r.worst_at_s)
-                                  : "",
-                      "\n");
-    }
-  }
-  if (!report.error.empty()) absl::StrAppend(&out, "\nerror: ", report.error, "\n");
-  if (report.status == "error" && m.Requests(kAllRequests) == 0) return out;
-  const uint64_t requests = m.Requests(kAllRequests);
-  const uint64_t errors = m.Errors(kAllRequests);
-  absl::StrAppend(&out, "\ntotals\n");
-  absl::StrAppend(&out, absl::StrFormat(
-      "  requests %d   errors %d (%.3f%%)   rate %.2f/s   dropped %d\n",
-      requests, errors,
-      requests == 0 ? 0.0 : 100.0 * static_cast<double>(errors) / static_cast<double>(requests),
-      report.duration_s > 0 ? static_cast<double>(requests) / report.duration_s : 0.0,
-      m.Dropped()));
-  std::string outcomes;
-  for (size_t o = 1; o < kOutcomeCount; ++o) {
-    const uint64_t n = m.Count(static_cast<Outcome>(o));
-    if (n > 0) absl::StrAppend(&outcomes, "  ", OutcomeName(static_cast<Outcome>(o)), " ", n);
-  }
-  if (!outcomes.empty()) absl::StrAppend(&out, "  errors by kind:", outcomes, "\n");
-  const std::vector<std::pair<std::string, uint64_t>> reasons = m.ErrorReasons(kAllRequests);
-  if (!reasons.empty()) {
-    absl::StrAppend(&out, "  errors by reason:");
-    for (size_t i = 0; i < reasons.size() && i < 8; ++i) {
-      absl::StrAppend(&out, i == 0 ? " " : ", ", reasons[i].first, " ", reasons[i].second);
-    }
-    if (reasons.size() > 8) absl::StrAppend(&out, ", ...");
-    absl::StrAppend(&out, "\n");
-  }
-  const std::map<uint32_t, uint64_t> statuses = m.Statuses(kAllRequests);
-  if (!statuses.empty()) {
-    absl::StrAppend(&out, "  status codes:");
-    for (const auto& [status, n] : statuses) absl::StrAppend(&out, " ", status, " ", n);
-    absl::StrAppend(&out, "\n");
-  }
-  if (m.Count(Outcome::kAborted) > 0) {
-    absl::StrAppend(&out, absl::StrFormat(
-        "  aborted %d (in flight at the immediate stop: counted, not errors)\n",
-        m.Count(Outcome::kAborted)));
-  }
-  const std::vector<StageRun> ran = StagesRun(scenario, m, report.duration_s);
-  bool cut = false;
-  for (size_t i = 0; i < ran.size(); ++i) {
-    cut = cut || ran[i].ran_s + 1e-6 < absl::ToDoubleSeconds(scenario.stages[i].duration);
-  }
-  if (cut) {
-    absl::StrAppend(&out, "\nstages (the run ended early)\n");
-    for (size_t i = 0; i < ran.size(); ++i) {
-      if (!ran[i].reached) {
-        absl::StrAppend(&out, absl::StrFormat("  %d  not reached\n", i));
-      } else {
-        absl::StrAppend(&out, absl::StrFormat("  %d  ran %.1f of %.1f s  achieved %.2f/s\n", i,
-                                              ran[i].ran_s,
-                                              absl::ToDoubleSeconds(scenario.stages[i].duration),
-                                              ran[i].achieved_rps));
-      }
-    }
-  }
-  absl::StrAppend(&out, "\nlatency: successful requests only (ms, from intended send)\n");
-  absl::StrAppend(&out, "                                          p50      p90      p95      p99    p99.9      max\n");
-  auto row = [&](const std::string& name, const Histogram& h, uint64_t n) {
-    absl::StrAppend(&out, absl::StrFormat(
-        "  %-24s %8d  %7.2f  %7.2f  %7.2f  %7.2f  %7.2f  %7.2f\n",
-        name.substr(0, 24), n, Ms(h.Quantile(0.5)), Ms(h.Quantile(0.9)),
-        Ms(h.Quantile(0.95)), Ms(h.Quantile(0.99)), Ms(h.Quantile(0.999)),
-        Ms(h.max_us())));
-  };
-  const uint64_t ok = m.Count(Outcome::kOk);
-  row("all", m.Responses(kAllRequests), ok);
-  for (size_t i = 0; i < m.request_count(); ++i) {
-    const SeriesStats* s = m.Find(i, Outcome::kOk);
-    row(m.request_name(i), m.Responses(i), s == nullptr ? 0 : s->response.count());
-  }
-  row("service time (all)", m.Services(kAllRequests), ok);
-  if (errors > 0) row("failed requests (all)", m.ErrorResponses(kAllRequests), errors);
-  if (m.agents().size() > 0) {
-    absl::StrAppend(&out, "\nagents\n");
-    for (const auto& [id, a] : m.agents()) {
-      absl::StrAppend(&out, absl::StrFormat(
-          "  %-20s requests %d  conns %d  cpu %.2f s  lag p99 %.2f ms%s%s\n", id,
-          a.requests, a.connections_opened, a.cpu_seconds,
-          Ms(a.schedule_lag.Quantile(0.99)),
-          a.http_client.empty() ? "" : absl::StrCat("  client ", a.http_client),
-          a.saturated_intervals > 0
-              ? absl::StrFormat("  SATURATED in %d interval(s): its numbers are suspect",
-                                a.saturated_intervals)
-              : ""));
-    }
-  }
-  if (report.start_skew_ms >= 0) {
-    absl::StrAppend(&out, absl::StrFormat("  agents started within %.2f ms of each other\n",
-                                          report.start_skew_ms));
-  }
-  if (!report.events.empty()) absl::StrAppend(&out, "\nevents\n");
-  for (const RunEventRecord& e : report.events) {
-    absl::StrAppend(&out, absl::StrFormat("  %7.1f s  %s %s %s\n", e.at_s,
-                                          e.kind, e.agent, e.action));
-  }
-  return out;
 }
 
 }  // namespace barrage

@@ -1,10 +1,11 @@
 // Copyright 2026 The Barrage Authors.
 //
 // The run's result: the versioned JSON summary (README "Result JSON"; a
-// public format that CI parses) and the human summary the CLI prints, both
-// rendered from the merged data. Latency percentiles are of successful
-// (ok) requests; failed ones have their own (error_latency_ms); aborted
-// requests count in the totals only. Pure functions.
+// public format that CI parses), rendered from the merged data. The human
+// summary is rendered from this JSON (summary_text.h). Latency percentiles
+// are of successful (ok) requests; failed ones have their own
+// (error_latency_ms); aborted requests count in the totals only. Pure
+// functions.
 #ifndef BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 #define BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 
@@ -52,8 +53,6 @@ std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted)
 
 std::string ResultJson(const RunReport& report, const Scenario& scenario,
                        const RunMerger& merged);
-std::string SummaryText(const RunReport& report, const Scenario& scenario,
-                        const RunMerger& merged);
 
 }  // namespace barrage
 

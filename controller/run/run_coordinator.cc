@@ -11,6 +11,7 @@
 #include "common/scenario/codec.h"
 #include "common/scenario/schedule.h"
 #include "controller/report/run_metrics.h"
+#include "controller/report/summary_text.h"
 #include "common/util/exit_codes.h"
 
 namespace barrage {
@@ -622,7 +623,8 @@ void RunCoordinator::Finish() {
   result->set_status(report.status);
   result->set_summary_json(json);
   result->set_exit_code(exit_code);
-  result->set_summary_text(SummaryText(report, r.scenario, *r.merger));
+  // The JSON was just rendered here, so it parses.
+  result->set_summary_text(SummaryText(json).value_or(""));
   result->set_error(r.error);
   if (writer_) {
     // The result goes to the client once it is on disk, from the writer's

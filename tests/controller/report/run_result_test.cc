@@ -13,6 +13,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "common/stats/histogram_codec.h"
+#include "controller/report/summary_text.h"
 
 namespace barrage {
 namespace {
@@ -88,7 +89,7 @@ TEST_CASE("an aborted run's stages report the time they ran, or that they were n
   const std::string json = ResultJson(report, s, m);
   CHECK_THAT(json, ContainsSubstring(R"("reached":true,"ran_s":1.2,"achieved_rps":18.333)"));
   CHECK_THAT(json, ContainsSubstring(R"("reached":false,"ran_s":0,"achieved_rps":null)"));
-  const std::string text = SummaryText(report, s, m);
+  const std::string text = SummaryText(json).value();
   CHECK_THAT(text, ContainsSubstring("1  ran 1.2 of 10.0 s  achieved 18.33/s"));
   CHECK_THAT(text, ContainsSubstring("2  not reached"));
 }
@@ -106,7 +107,7 @@ TEST_CASE("the result shows successful latency, failed latency and errors by rea
   CHECK_THAT(json, ContainsSubstring(R"("error_latency_ms":{"min":0.03,)"));
   CHECK_THAT(json, ContainsSubstring(
                        R"("errors_by_reason":[{"reason":"connect: refused","count":90}])"));
-  const std::string text = SummaryText(report, s, m);
+  const std::string text = SummaryText(json).value();
   CHECK_THAT(text, ContainsSubstring("latency: successful requests only"));
   CHECK_THAT(text, ContainsSubstring("errors by reason: connect: refused 90"));
   CHECK_THAT(text, ContainsSubstring("failed requests (all)"));
