@@ -99,6 +99,8 @@ void AppendBreakdown(const Struct& r, std::string& out) {
   const Struct& outcomes = Obj(r, "outcomes");
   std::string kinds;
   for (size_t o = 1; o < kOutcomeCount; ++o) {
+    // Aborted requests are not errors of the service: they have their own line.
+    if (static_cast<Outcome>(o) == Outcome::kAborted) continue;
     const char* name = OutcomeName(static_cast<Outcome>(o));
     if (const uint64_t n = Count(outcomes, name); n > 0) {
       absl::StrAppend(&kinds, "  ", name, " ", n);
