@@ -74,6 +74,19 @@ void StatusObject(JsonWriter& j, const std::map<uint32_t, uint64_t>& statuses) {
   j.EndObject();
 }
 
+// One request's (or, with kAllRequests, the run's) latency of successful
+// and of failed requests, failures by reason and responses by status.
+void LatencyAndErrors(JsonWriter& j, const RunMerger& m, size_t request) {
+  j.Key("latency_ms");
+  LatencyObject(j, m.Responses(request));
+  j.Key("error_latency_ms");
+  LatencyObject(j, m.ErrorResponses(request));
+  j.Key("errors_by_reason");
+  ReasonsArray(j, m.ErrorReasons(request));
+  j.Key("status_codes");
+  StatusObject(j, m.Statuses(request));
+}
+
 }  // namespace
 
 std::string StatusFor(const std::vector<ThresholdResult>& results,
@@ -88,7 +101,6 @@ std::string StatusFor(const std::vector<ThresholdResult>& results,
 std::string ResultJson(const RunReport& report, const Scenario& scenario,
                        const RunMerger& m) {
   JsonWriter j;
-  const Histogram all = m.Responses(kAllRequests);
   const Histogram service = m.Services(kAllRequests);
   const uint64_t requests = m.Requests(kAllRequests);
   const uint64_t errors = m.Errors(kAllRequests);
@@ -118,16 +130,9 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.Key(OutcomeName(static_cast<Outcome>(o))).Uint(m.Count(static_cast<Outcome>(o)));
   }
   j.EndObject();
-  j.Key("latency_ms");
-  LatencyObject(j, all);
+  LatencyAndErrors(j, m, kAllRequests);
   j.Key("service_time_ms");
   LatencyObject(j, service);
-  j.Key("error_latency_ms");
-  LatencyObject(j, m.ErrorResponses(kAllRequests));
-  j.Key("errors_by_reason");
-  ReasonsArray(j, m.ErrorReasons(kAllRequests));
-  j.Key("status_codes");
-  StatusObject(j, m.Statuses(kAllRequests));
   // The requests' names in scenario order ("requests" below is an object,
   // which JSON readers need not keep in order).
   j.Key("request_order").BeginArray();
@@ -140,14 +145,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     const SeriesStats* ok = m.Find(i, Outcome::kOk);
     j.Key("ok").Uint(ok == nullptr ? 0 : ok->response.count());
     j.Key("errors").Uint(m.Errors(i));
-    j.Key("latency_ms");
-    LatencyObject(j, m.Responses(i));
-    j.Key("error_latency_ms");
-    LatencyObject(j, m.ErrorResponses(i));
-    j.Key("errors_by_reason");
-    ReasonsArray(j, m.ErrorReasons(i));
-    j.Key("status_codes");
-    StatusObject(j, m.Statuses(i));
+    LatencyAndErrors(j, m, i);
     j.EndObject();
   }
   j.EndObject();
