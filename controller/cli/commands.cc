@@ -14,6 +14,7 @@
 #include "common/scenario/yaml_loader.h"
 #include "common/util/host_port.h"
 #include "common/util/version.h"
+#include "controller/cli/health_check.h"
 #include "controller/cli/plan_printer.h"
 #include "controller/cli/run_command.h"
 #include "controller/run/load_splitter.h"
@@ -67,6 +68,9 @@ constexpr Command kCommands[] = {
      CommandStop},
     {"runs", "", "the runs the controller keeps (its --data)", CommandRuns},
     {"report", "RUN", "a kept run's summary (or its result JSON)", CommandReport},
+    {"health", "ADDR",
+     "is a controller serving (gRPC health), or an agent (--http)? 0 yes, 1 no, 3 no answer",
+     RunHealth},
     {"validate", "FILE...", "check scenario files; print each normalized plan",
      RunValidate},
     {"plan", "FILE", "print how the load splits across agents", RunPlan},

@@ -31,17 +31,13 @@ namespace {
 
 std::unique_ptr<v1::RunControl::Stub> Connect(const RemoteOptions& options,
                                               std::ostream& err) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  if (!options.tls_ca_pem.empty()) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = options.tls_ca_pem;
-    credentials = grpc::SslCredentials(ssl);
-  } else if (!IsLoopbackAddress(options.controller) && !options.insecure) {
-    err << "barrage: refusing plaintext to non-loopback " << options.controller
-        << ": give --tls-ca, or --insecure\n";
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ControllerCredentials(options.controller, options.tls_ca_pem, options.insecure);
+  if (!credentials.ok()) {
+    err << "barrage: " << credentials.status().message() << "\n";
     return nullptr;
   }
-  auto channel = grpc::CreateChannel(options.controller, credentials);
+  auto channel = grpc::CreateChannel(options.controller, *credentials);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5))) {
     err << "barrage: cannot reach the controller at " << options.controller << "\n";
     return nullptr;
@@ -184,6 +180,20 @@ class EventStream {
 };
 
 }  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ControllerCredentials(
+    const std::string& address, const std::string& tls_ca_pem, bool insecure) {
+  if (!tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = tls_ca_pem;
+    return grpc::SslCredentials(ssl);
+  }
+  if (!IsLoopbackAddress(address) && !insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing plaintext to non-loopback ", address, ": give --tls-ca, or --insecure"));
+  }
+  return grpc::InsecureChannelCredentials();
+}
 
 int RunRemote(const Scenario& scenario, const std::string& file,
               const RemoteOptions& options, std::ostream& out, std::ostream& err) {

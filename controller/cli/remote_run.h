@@ -7,11 +7,17 @@
 #define BARRAGE_CONTROLLER_CLI_REMOTE_RUN_H_
 
 #include <atomic>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/scenario/scenario.h"
+
+namespace grpc {
+class ChannelCredentials;
+}
 
 namespace barrage {
 
@@ -27,6 +33,13 @@ struct RemoteOptions {
   std::string target_source;
   const std::atomic<int>* interrupt = nullptr;  // Ctrl-C count
 };
+
+// How the CLI dials `address`: TLS verifying the server with `tls_ca_pem`
+// when given; else plaintext, which a non-loopback address gets only with
+// `insecure` (FailedPrecondition "refusing plaintext to non-loopback ADDR:
+// give --tls-ca, or --insecure" otherwise).
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ControllerCredentials(
+    const std::string& address, const std::string& tls_ca_pem, bool insecure);
 
 // Runs `scenario` on the controller; returns the run's exit code.
 int RunRemote(const Scenario& scenario, const std::string& file,

@@ -26,25 +26,6 @@ std::string DefaultController() {
   return env != nullptr && *env != '\0' ? env : "127.0.0.1:7400";
 }
 
-// The flags of every command that talks to a controller.
-struct RemoteFlags {
-  std::string controller;
-  std::string token_file;
-  std::string tls_ca;
-  bool insecure = false;
-};
-
-void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f,
-                       absl::string_view insecure_help) {
-  flags.String("controller", &f.controller, DefaultController(), "HOST:PORT",
-               "controller gRPC address; $BARRAGE_CONTROLLER sets the default");
-  flags.String("token-file", &f.token_file, "", "FILE",
-               "file holding the controller's bearer token");
-  flags.String("tls-ca", &f.tls_ca, "", "FILE",
-               "PEM CA to verify the controller with (turns on TLS)");
-  flags.Bool("insecure", &f.insecure, insecure_help);
-}
-
 std::string DefaultTarget() {
   const char* env = std::getenv("BARRAGE_TARGET");
   return env != nullptr ? env : "";
@@ -63,24 +44,6 @@ absl::Status OverrideTarget(const std::string& url, absl::string_view source,
   scenario.target = *std::move(target);
   if (absl::Status s = ValidateScenario(scenario); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
-  }
-  return absl::OkStatus();
-}
-
-// Copies the flags into `remote`, reading the files they name.
-absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote) {
-  remote.controller = f.controller;
-  remote.insecure = f.insecure;
-  for (auto [flag, path, strip, text] :
-       {std::tuple{"--token-file", &f.token_file, true, &remote.token},
-        std::tuple{"--tls-ca", &f.tls_ca, false, &remote.tls_ca_pem}}) {
-    if (path->empty()) continue;
-    absl::StatusOr<std::string> read = ReadNonEmptyFile(*path, strip);
-    if (!read.ok()) {
-      return absl::Status(read.status().code(),
-                          absl::StrCat(flag, " ", read.status().message()));
-    }
-    *text = std::move(*read);
   }
   return absl::OkStatus();
 }
@@ -107,6 +70,36 @@ absl::Status ReadTlsCa(const std::string& scenario_file, Scenario& scenario) {
 }
 
 }  // namespace
+
+void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecure_help,
+                       bool with_controller) {
+  if (with_controller) {
+    flags.String("controller", &f.controller, DefaultController(), "HOST:PORT",
+                 "controller gRPC address; $BARRAGE_CONTROLLER sets the default");
+  }
+  flags.String("token-file", &f.token_file, "", "FILE",
+               "file holding the controller's bearer token");
+  flags.String("tls-ca", &f.tls_ca, "", "FILE",
+               "PEM CA to verify the controller with (turns on TLS)");
+  flags.Bool("insecure", &f.insecure, insecure_help);
+}
+
+absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote) {
+  remote.controller = f.controller;
+  remote.insecure = f.insecure;
+  for (auto [flag, path, strip, text] :
+       {std::tuple{"--token-file", &f.token_file, true, &remote.token},
+        std::tuple{"--tls-ca", &f.tls_ca, false, &remote.tls_ca_pem}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> read = ReadNonEmptyFile(*path, strip);
+    if (!read.ok()) {
+      return absl::Status(read.status().code(),
+                          absl::StrCat(flag, " ", read.status().message()));
+    }
+    *text = std::move(*read);
+  }
+  return absl::OkStatus();
+}
 
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err, const std::atomic<int>* interrupt) {

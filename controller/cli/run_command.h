@@ -16,7 +16,29 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/util/flags.h"
+#include "controller/cli/remote_run.h"
+
 namespace barrage {
+
+// The flags of every command that talks to a controller, as given.
+struct RemoteFlags {
+  std::string controller;
+  std::string token_file;
+  std::string tls_ca;
+  bool insecure = false;
+};
+
+// Defines --controller (unless !with_controller: `barrage health` takes the
+// address as its argument), --token-file, --tls-ca and --insecure on
+// `flags`, bound to `f` (both borrowed; `f` must outlive the parse).
+void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecure_help,
+                       bool with_controller = true);
+// Copies the flags into `remote`, reading the files they name; an
+// unreadable or empty file is an error naming the flag.
+absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote);
 
 // `interrupt` counts Ctrl-C presses (1: graceful stop, 2: stop at once).
 int RunRun(const std::vector<std::string>& args, std::ostream& out,

@@ -5,11 +5,14 @@
 #include <httplib.h>
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "barrage/v1/agent.grpc.pb.h"
+#include "barrage/v1/control.grpc.pb.h"
 #include "common/metrics/prometheus_text.h"
 #include "common/util/host_port.h"
 #include "common/util/listen.h"
@@ -69,6 +72,10 @@ absl::Status ControllerServer::Start() {
     credentials = grpc::SslServerCredentials(ssl);
   }
   absl::StatusOr<HostPort> grpc_address = ParseHostPort(options_.grpc_address);
+  // grpc.health.v1.Health (Check, Watch) on the same port, for `barrage
+  // health` and Kubernetes' grpc probes. A process-wide switch, read when a
+  // server is built.
+  grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default: a second controller would bind the
   // same port and take half the connections. Refuse a busy port instead.
@@ -89,6 +96,17 @@ absl::Status ControllerServer::Start() {
     return absl::UnavailableError(
         absl::StrCat("--grpc: cannot listen on ", options_.grpc_address));
   }
+  // gRPC's health service knows only "" and starts it SERVING; each of our
+  // services (and "") is SERVING only once the controller is ready (what
+  // /readyz says), NOT_SERVING until then.
+  if (grpc::HealthCheckServiceInterface* health = grpc_->GetHealthCheckService();
+      health != nullptr) {
+    for (const char* name : {v1::AgentControl::service_full_name(),
+                             v1::RunControl::service_full_name()}) {
+      health->SetServingStatus(name, false);
+    }
+  }
+  SetServing(false);
   grpc_address_ = grpc_address.ok() ? FormatHostPort(grpc_address->host, grpc_port_)
                                     : options_.grpc_address;
   if (!options_.http_address.empty()) {
@@ -138,12 +156,22 @@ absl::Status ControllerServer::Start() {
     } while (!stop_ticker_.WaitForNotificationWithTimeout(absl::Milliseconds(100)));
   });
   ready_.store(true);
+  SetServing(true);
   return absl::OkStatus();
+}
+
+void ControllerServer::SetServing(bool serving) {
+  if (grpc_ == nullptr) return;
+  if (grpc::HealthCheckServiceInterface* health = grpc_->GetHealthCheckService();
+      health != nullptr) {
+    health->SetServingStatus(serving);
+  }
 }
 
 void ControllerServer::Shutdown() {
   if (stopping_.exchange(true)) return;
   ready_.store(false);
+  SetServing(false);  // health checks see NOT_SERVING while gRPC drains
   stop_ticker_.Notify();
   if (ticker_.joinable()) ticker_.join();
   if (grpc_) grpc_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));

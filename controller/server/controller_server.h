@@ -2,10 +2,11 @@
 //
 // ControllerServer: a whole controller in one object: the agent registry,
 // the run coordinator, the gRPC server (AgentControl for agents, RunControl
-// for the CLI), the HTTP endpoint (/healthz, /readyz) and the ticker thread
-// that drives timers and keeps agents' leases alive. barrage-controller's
-// main() and `barrage run --local` both use it. It owns the RealClock that
-// its registry, coordinator and ticker read.
+// for the CLI, and grpc.health.v1.Health), the HTTP endpoint (/healthz,
+// /readyz) and the ticker thread that drives timers and keeps agents'
+// leases alive. barrage-controller's main() and `barrage run --local` both
+// use it. It owns the RealClock that its registry, coordinator and ticker
+// read.
 //
 // Thread safety: Start/Shutdown from the owner; the rest is internally
 // synchronized. Threads: gRPC's, httplib's listener, the ticker (a Tick
@@ -64,10 +65,13 @@ class ControllerServer {
 
   // Listens and starts serving. A listen address another process holds is
   // refused (never shared): FailedPrecondition "--grpc: cannot listen on
-  // HOST:PORT: address already in use" (or --http).
+  // HOST:PORT: address already in use" (or --http). The gRPC health
+  // service (every service name, and "") answers SERVING from the moment
+  // Start returns OK, as /readyz answers 200; NOT_SERVING before.
   absl::Status Start();
-  // Stops the ticker, gRPC (within 500 ms) and HTTP, then waits for the
-  // coordinator's queued result writes. Idempotent.
+  // Turns the health service to NOT_SERVING and /readyz to 503, stops the
+  // ticker, gRPC (within 500 ms) and HTTP, then waits for the coordinator's
+  // queued result writes. Idempotent.
   void Shutdown();
 
   int grpc_port() const { return grpc_port_; }
@@ -83,6 +87,9 @@ class ControllerServer {
   Clock& clock() { return clock_; }  // the server's RealClock
 
  private:
+  // The health service's status for every service; no-op before gRPC runs.
+  void SetServing(bool serving);
+
   ControllerOptions options_;
   RealClock clock_;
   MetricsRegistry metrics_;

@@ -8,7 +8,8 @@ as rendered (so a flag the binaries do not accept fails here), and starts them w
   - each volume mount mapped to a local directory: Secrets rendered by the chart are
     decoded into it (so the mounted file names must match what the args expect), emptyDir
     and PVC volumes are empty directories.
-Then: the probes answer on the ports they name, the `helm test` Pod's command passes, a short
+Then: the probes answer on the ports they name (httpGet with a GET, grpc with `barrage health`,
+plaintext as the kubelet dials), the `helm test` Pod's command passes, a short
 scenario against `barrage target` runs through the CLI arguments of the test Pod (and, with
 --job, through the `barrage run` Job example's), and every daemon stops on SIGTERM in 10 s.
 
@@ -153,17 +154,37 @@ def http_ok(port, path, deadline_s=15):
     fail("GET %s on port %d: %s" % (path, port, last))
 
 
+def grpc_serving(port, service, deadline_s=15):
+    """As the kubelet's gRPC probe: grpc.health.v1 Check, plaintext, until SERVING."""
+    deadline = time.time() + deadline_s
+    argv = [os.path.join(BIN, "barrage"), "health", "127.0.0.1:%d" % port, "--timeout", "1s"]
+    if service:
+        argv += ["--service", service]
+    while time.time() < deadline:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        if r.returncode == 0:
+            return
+        time.sleep(0.1)
+    fail("gRPC health on port %d: exit %d: %s%s" % (port, r.returncode, r.stdout, r.stderr))
+
+
 def check_probes(container, owner):
     named = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
     for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
         probe = container.get(kind)
         if not probe:
             continue
-        get = probe.get("httpGet")
-        if get is None:
-            fail("%s %s is not an httpGet probe; this test knows only those" % (owner, kind))
-        port = named.get(get["port"], get["port"])
-        http_ok(mapped(port, owner), get["path"])
+        get, grpc = probe.get("httpGet"), probe.get("grpc")
+        if get is not None:
+            port = named.get(get["port"], get["port"])
+            http_ok(mapped(port, owner), get["path"])
+        elif grpc is not None:
+            # The kubelet takes a number here, never a port name.
+            if not isinstance(grpc.get("port"), int):
+                fail("%s %s: grpc.port must be a number: %s" % (owner, kind, grpc))
+            grpc_serving(mapped(grpc["port"], owner), grpc.get("service", ""))
+        else:
+            fail("%s %s is neither httpGet nor grpc; this test knows only those" % (owner, kind))
     return True
 
 

@@ -5,7 +5,8 @@
 # package is in it; the runtime package list is what the binaries need; then a controller and
 # two agent containers (--network=host, everything on 127.0.0.1, read-only root, all
 # capabilities dropped, the image's numeric user) run a short scenario against `barrage
-# target`, and `podman stop` ends each within 10 s with exit code 0 (SIGTERM handled as PID 1).
+# target`, the image's HEALTHCHECK command (`barrage health`) passes in the controller's
+# container, and `podman stop` ends each within 10 s with exit code 0 (SIGTERM handled as PID 1).
 #
 # Usage: image_test.sh BUILD_DIR   (exit 77: skipped, the reason printed)
 set -euo pipefail
@@ -114,6 +115,17 @@ python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['totals'][
   fail "run result"
 [ -f "$WORK/data/barrage.db" ] || fail "the controller wrote no store into its volume"
 echo "ok: controller + 2 agent containers ran a scenario on loopback (100 requests from 2 agents; the store is in the volume)"
+
+# The Containerfile's HEALTHCHECK command, run in the controller's container (its port moved
+# from 7400 to this test's), and the same command with --http on its /healthz.
+hc=$(python3 -c 'import json,re,sys
+m=re.search(r"^HEALTHCHECK .*?CMD (\[.*?\])\s*$", open(sys.argv[1]).read().replace("\\\n", " "), re.M)
+print(" ".join(json.loads(m.group(1))))' "$ROOT/deploy/docker/Containerfile") || fail "no HEALTHCHECK CMD [...] in the Containerfile"
+[[ "$hc" == "barrage health 127.0.0.1:7400" ]] || fail "unexpected HEALTHCHECK: $hc"
+pod exec "${NAMES[0]}" ${hc/7400/$G} > "$WORK/health.log" 2>&1 || fail "HEALTHCHECK ($hc) in the controller container: exit $?"
+pod exec "${NAMES[0]}" barrage health --http "127.0.0.1:$H" >> "$WORK/health.log" 2>&1 ||
+  fail "barrage health --http in the controller container: exit $?"
+echo "ok: the image's HEALTHCHECK ($hc, on port $G) exits 0 in the controller container: $(head -1 "$WORK/health.log")"
 
 for n in "${NAMES[@]}"; do
   s=$(date +%s%N)

@@ -33,8 +33,9 @@ Result Cli(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
-const std::vector<std::string> kCommands = {"run",  "agents",   "status", "stop",  "runs",
-                                            "report", "validate", "plan",   "target"};
+const std::vector<std::string> kCommands = {"run",    "agents", "status",   "stop",
+                                            "runs",   "report", "health",   "validate",
+                                            "plan",   "target"};
 
 TEST_CASE("barrage help lists every command and every command's flags") {
   const Result r = Cli({"help"});
@@ -124,6 +125,37 @@ TEST_CASE("bad flag values and arguments exit 2 naming the flag") {
   r = Cli({"run", "x.yaml", "--token-file", "/nonexistent/token"});
   CHECK(r.code == kExitUsage);
   CHECK_THAT(r.err, ContainsSubstring("barrage run: --token-file"));
+}
+
+TEST_CASE("barrage health refuses bad flags and arguments with exit 2, before dialing") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const Case cases[] = {
+      {{}, "give the address to check, HOST:PORT"},
+      {{"127.0.0.1:1", "127.0.0.1:2"}, "unexpected argument '127.0.0.1:2'"},
+      {{"nowhere"}, "nowhere: "},
+      {{"127.0.0.1:1", "--timeout", "0s"}, "--timeout: must be > 0"},
+      {{"127.0.0.1:1", "--timeout", "2"}, "--timeout: "},
+      {{"127.0.0.1:1", "--http", "--tls-ca", "ca.pem"}, "--tls-ca is for gRPC, not --http"},
+      {{"127.0.0.1:1", "--http", "--service", "x"}, "--service is for gRPC, not --http"},
+      {{"127.0.0.1:1", "--token-file", "/nonexistent/token"}, "barrage health: --token-file"},
+      {{"127.0.0.1:1", "--tmeout", "1s"}, "unknown flag --tmeout (did you mean --timeout?)"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"health"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const Result r = Cli(args);
+    INFO(r.err);
+    CHECK(r.code == kExitUsage);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, ContainsSubstring(c.error));
+  }
+  // Plaintext to a non-loopback address needs --insecure (or --tls-ca).
+  const Result r = Cli({"health", "192.0.2.1:7400"});
+  CHECK(r.code == kExitUsage);
+  CHECK_THAT(r.err, ContainsSubstring("refusing plaintext to non-loopback 192.0.2.1:7400"));
 }
 
 TEST_CASE("barrage help of an unknown command exits 2") {

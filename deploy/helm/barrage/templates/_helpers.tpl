@@ -134,3 +134,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "barrage.expectedAgents" -}}
 {{- if .Values.agent.autoscaling.enabled }}{{ .Values.agent.autoscaling.minReplicas }}{{ else }}{{ .Values.agent.replicas }}{{ end }}
 {{- end }}
+
+{{/*
+A controller probe from its value (dict "ctx" $ "probe" VALUE): a `grpc:` probe gets
+controller.grpcPort unless it names a port; with tls.enabled it becomes HTTP /healthz (the
+kubelet's gRPC probe dials plaintext only). Other probes render as given.
+*/}}
+{{- define "barrage.controllerProbe" -}}
+{{- $probe := deepCopy .probe -}}
+{{- if hasKey $probe "grpc" -}}
+{{- $grpc := $probe.grpc | default dict -}}
+{{- $_ := unset $probe "grpc" -}}
+{{- if .ctx.Values.tls.enabled -}}
+{{- $_ := set $probe "httpGet" (dict "path" "/healthz" "port" "http") -}}
+{{- else -}}
+{{- if not (hasKey $grpc "port") -}}
+{{- $_ := set $grpc "port" (int .ctx.Values.controller.grpcPort) -}}
+{{- end -}}
+{{- $_ := set $probe "grpc" $grpc -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $probe -}}
+{{- end -}}
