@@ -17,6 +17,9 @@ namespace {
 
 const char* const kVersion = VersionNumber();
 
+// How far ahead of now a leaving agent stops firing (Leave()).
+constexpr int64_t kLeaveLeadNs = 200'000'000;
+
 // A session that lasted longer than this resets the reconnect backoff.
 constexpr int64_t kLongSessionNs = 10'000'000'000;
 
@@ -59,6 +62,49 @@ void AgentDaemon::Shutdown() {
   absl::MutexLock lock(&mu_);
   stopping_ = true;  // releasing mu_ wakes a backoff wait
   if (stream_ != nullptr) stream_->Cancel();  // never blocks
+}
+
+void AgentDaemon::Leave(absl::Duration grace) {
+  std::shared_ptr<RunExecutor> ex;
+  std::string run_id;
+  {
+    absl::MutexLock lock(&mu_);
+    leaving_ = true;
+    if (!session_over_ && !run_done_) {
+      ex = executor_;
+      run_id = run_id_;
+    }
+  }
+  if (!ex) {
+    Shutdown();
+    return;
+  }
+  // Far enough ahead that the controller tells the others before it comes.
+  const int64_t stop_ns = std::max<int64_t>(ex->RunTimeNs(), 0) + kLeaveLeadNs;
+  ex->StopAt(stop_ns);
+  v1::AgentMessage m;
+  m.mutable_leaving()->set_run_id(run_id);
+  m.mutable_leaving()->set_stop_ms((stop_ns + 999'999) / 1'000'000);
+  Send(std::move(m));
+  if (options_.log) {
+    options_.log(absl::StrCat("leaving run ", run_id, " at ", stop_ns / 1'000'000,
+                              " ms (SIGTERM); the controller hands its share on"));
+  }
+  // The controller closes the stream once the final report is in; past half
+  // the grace in-flight requests are abandoned, past all of it we go.
+  const int64_t begun = clock_.NowNs();
+  const int64_t grace_ns = absl::ToInt64Nanoseconds(grace);
+  const int64_t abandon_at = begun + kLeaveLeadNs + grace_ns / 2;
+  {
+    absl::MutexLock lock(&mu_);
+    waiter_.AwaitUntil(mu_, absl::Condition(&session_over_), abandon_at);
+  }
+  ex->Stop(/*immediate=*/true);  // no-op when already finished
+  {
+    absl::MutexLock lock(&mu_);
+    waiter_.AwaitUntil(mu_, absl::Condition(&session_over_), begun + kLeaveLeadNs + grace_ns);
+  }
+  Shutdown();
 }
 
 void AgentDaemon::Send(v1::AgentMessage message) {
@@ -121,6 +167,10 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.http.insecure = !config.scenario.tls.verify;
   config.http.ca_pem = config.scenario.tls.ca_pem;
   config.http.engine = options_.http_engine;
+  // Joining mid-run: the run is already at resume_offset_ms when it starts.
+  const int64_t resume_ns = std::max<int64_t>(start.resume_offset_ms(), 0) * 1'000'000;
+  config.from_ns = resume_ns;
+  const int64_t period = config.period;
   ClientFactory clients = HttpClients(config);
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
       RunExecutor::Create(std::move(config), clock_, std::move(clients));
@@ -139,13 +189,14 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
     executor_ = std::move(*ex);
     run_id_ = start.run_id();
     run_done_ = false;
+    period_ = period;
     // Queued before Start(), so the writer sends it before any report.
     v1::AgentMessage reply;
     reply.mutable_run_accepted()->set_run_id(start.run_id());
     outbox_.push_back(std::move(reply));
     // Start() only spawns the threads. Reports come on the executor's
     // reporter thread.
-    executor_->Start(clock_.NowNs() + a->start_delay_ns, [this](const v1::StatsReport& report) {
+    executor_->Start(clock_.NowNs() + a->start_delay_ns - resume_ns, [this](const v1::StatsReport& report) {
       if (options_.report_tap) options_.report_tap(report);
       metrics_.Account(report);
       v1::AgentMessage m;
@@ -175,14 +226,21 @@ void AgentDaemon::Handle(const v1::ControllerMessage& m) {
     case v1::ControllerMessage::kUpdateShare: {
       const v1::UpdateShare& u = m.update_share();
       std::shared_ptr<RunExecutor> ex;
+      int64_t period = 0;
       {
         absl::MutexLock lock(&mu_);
         if (u.run_id() == run_id_) ex = executor_;
+        period = period_;
       }
       if (!ex) break;  // not for this run: ignored
-      absl::StatusOr<std::vector<int64_t>> slots = policy_.CheckUpdateShare(u, ex->config().period);
+      if (u.period() > 0) period = u.period();
+      absl::StatusOr<std::vector<int64_t>> slots = policy_.CheckUpdateShare(u, period);
       if (!slots.ok()) break;  // malformed: ignored
-      ex->Reassign(*slots, u.from_ms() * 1'000'000);
+      {
+        absl::MutexLock lock(&mu_);
+        if (executor_ == ex) period_ = period;
+      }
+      ex->Reassign(*slots, u.from_ms() * 1'000'000, u.period());
       break;
     }
     default:
@@ -366,7 +424,7 @@ absl::Status AgentDaemon::Serve() {
                           absl::StrCat("the controller refused this agent: ", refused.message()));
     }
     absl::MutexLock lock(&mu_);
-    if (stopping_) break;
+    if (stopping_ || leaving_) break;
     // A session that lasted resets the backoff; quick failures grow it. A
     // duplicate id waits the longest: the other agent may be there for good.
     if (clock_.NowNs() - began > kLongSessionNs) backoff_ms = options_.backoff_initial_ms;

@@ -43,6 +43,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "agent/daemon/agent_metrics.h"
 #include "agent/daemon/assignment_policy.h"
 #include "agent/daemon/control_stream.h"
@@ -110,6 +111,13 @@ class AgentDaemon {
   // Ends Run() promptly: cancels the stream, stops any run, cuts the
   // backoff short. Idempotent; any thread.
   void Shutdown();
+  // A graceful leave (SIGTERM): with a run on, tells the controller
+  // (Leaving), fires nothing due after ~200 ms from now, lets in-flight
+  // requests finish (abandoned past half of `grace`), sends the final
+  // report and waits (up to `grace`) for the controller to close the
+  // stream; then Shutdown(). Without a run, Shutdown() at once. Serve()
+  // returns afterwards and does not reconnect. Call from one thread.
+  void Leave(absl::Duration grace);
 
   // Whether a session has passed its handshake and not ended.
   bool connected() const { return connected_.load(); }
@@ -160,6 +168,8 @@ class AgentDaemon {
   std::shared_ptr<RunExecutor> executor_ ABSL_GUARDED_BY(mu_);
   std::string run_id_ ABSL_GUARDED_BY(mu_);
   bool run_done_ ABSL_GUARDED_BY(mu_) = false;  // its final report is out
+  int64_t period_ ABSL_GUARDED_BY(mu_) = 1;     // the current run's, as updated
+  bool leaving_ ABSL_GUARDED_BY(mu_) = false;    // Leave(): no reconnecting
 };
 
 }  // namespace barrage

@@ -1,7 +1,8 @@
 // Copyright 2026 The Barrage Authors.
 //
 // barrage-agent: wiring only. Flags -> AgentDaemon (+ /healthz) -> run
-// until SIGINT/SIGTERM.
+// until SIGINT (stop at once) or SIGTERM (a graceful leave: a run's share is
+// handed back to the controller first, within kLeaveGrace).
 
 #include <signal.h>
 #include <unistd.h>
@@ -32,7 +33,15 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop.store(true); }
+std::atomic<int> g_signal{0};
+void OnSignal(int signal) {
+  g_signal.store(signal);
+  g_stop.store(true);
+}
+
+// How long a SIGTERM'd agent may take to leave its run (Kubernetes gives a
+// pod 30 s by default).
+constexpr absl::Duration kLeaveGrace = absl::Seconds(5);
 
 // The flags' values; DefineFlags binds them.
 struct Flags {
@@ -194,7 +203,11 @@ int main(int argc, char** argv) {
   signal(SIGTERM, OnSignal);
   std::thread stopper([&daemon] {
     while (!g_stop.load()) absl::SleepFor(absl::Milliseconds(100));
-    daemon.Shutdown();
+    if (g_signal.load() == SIGTERM) {
+      daemon.Leave(kLeaveGrace);
+    } else {
+      daemon.Shutdown();
+    }
   });
   std::cout << "barrage-agent " << options.id << " dialing " << options.controller << std::endl;
   const absl::Status refused = daemon.Serve();

@@ -101,6 +101,12 @@ void ArrivalScheduler::Pop() {
     ordinal_ += workers_;
     ComputeUniform();
   }
+  if (next_ns_ >= until_ns_) next_ns_ = kDone;
+}
+
+void ArrivalScheduler::StopAt(int64_t t_ns) {
+  until_ns_ = std::min(until_ns_, t_ns);
+  if (next_ns_ >= until_ns_) next_ns_ = kDone;
 }
 
 int64_t ArrivalScheduler::SkipBefore(int64_t t_ns) {

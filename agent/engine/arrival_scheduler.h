@@ -48,6 +48,10 @@ class ArrivalScheduler {
   // returns how many were skipped.
   int64_t SkipBefore(int64_t t_ns);
 
+  // Ends the schedule before `t_ns`: arrivals due at or after it are not
+  // this scheduler's (its slots moved to other owners, or the agent leaves).
+  void StopAt(int64_t t_ns);
+
   int64_t popped() const { return popped_; }
 
  private:
@@ -79,6 +83,7 @@ class ArrivalScheduler {
   int64_t ordinal_;  // this agent's k-th owned arrival (uniform)
   double poisson_u_ = 0;
   int64_t next_ns_ = kDone;
+  int64_t until_ns_ = kDone;  // StopAt
   int64_t popped_ = 0;
 };
 

@@ -74,6 +74,7 @@ absl::StatusOr<std::unique_ptr<RunExecutor>> RunExecutor::Create(
     wc.max_lag_ns = ex->config_.max_lag_ns;
     wc.late_ns = ex->config_.late_ns;
     wc.interval_ns = ex->config_.interval_ns;
+    wc.from_ns = ex->config_.from_ns;
     ex->workers_.push_back(std::make_unique<Worker>(std::move(wc), **client));
     ex->clients_.push_back(std::move(*client));
   }
@@ -123,8 +124,13 @@ void RunExecutor::Stop(bool immediate) {
   for (auto& c : clients_) c->Wakeup();
 }
 
-void RunExecutor::Reassign(const std::vector<int64_t>& slots, int64_t from_ns) {
-  for (auto& w : workers_) w->Reassign(slots, from_ns);
+void RunExecutor::Reassign(const std::vector<int64_t>& slots, int64_t from_ns, int64_t period) {
+  for (auto& w : workers_) w->Reassign(slots, from_ns, period);
+  for (auto& c : clients_) c->Wakeup();
+}
+
+void RunExecutor::StopAt(int64_t at_ns) {
+  for (auto& w : workers_) w->StopAt(at_ns);
   for (auto& c : clients_) c->Wakeup();
 }
 
@@ -166,7 +172,7 @@ v1::StatsReport RunExecutor::BuildReport(const IntervalStats& stats,
 
 void RunExecutor::ReportLoop(ReportSink sink) {
   IntervalStats merged(config_.scenario.requests.size());
-  for (int64_t k = 0;; ++k) {
+  for (int64_t k = config_.from_ns / config_.interval_ns;; ++k) {
     // Interval k closes at its end; give workers a moment past it.
     const int64_t deadline_ns = run_start_ns_ + (k + 1) * config_.interval_ns + 250'000'000;
     bool all_final = true;

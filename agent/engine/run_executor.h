@@ -43,6 +43,9 @@ struct AgentRunConfig {
   int64_t late_ns = 10'000'000;
   int64_t interval_ns = 1'000'000'000;
   HttpClientOptions http;
+  // Joined mid-run: this agent's share begins at this run time (its first
+  // report is for the interval holding it).
+  int64_t from_ns = 0;
 };
 
 // Makes worker `worker`'s client; `clock` is the executor's (borrowed, it
@@ -83,7 +86,14 @@ class RunExecutor {
   void Stop(bool immediate);
   // From run time `from_ns` on, this agent owns `slots` (an agent was lost
   // and its share redistributed). Any thread.
-  void Reassign(const std::vector<int64_t>& slots, int64_t from_ns);
+  // With `period` > 0: the run was re-split (an agent joined), see
+  // Worker::Reassign.
+  void Reassign(const std::vector<int64_t>& slots, int64_t from_ns, int64_t period = 0);
+  // Leaving: fires nothing due at or after run time `at_ns`; once the rest
+  // is sent and in-flight requests end, the final report follows. Any thread.
+  void StopAt(int64_t at_ns);
+  // Run time now (ns since the run's start on the clock; < 0 before it).
+  int64_t RunTimeNs() const { return clock_.NowNs() - run_start_ns_; }
   // Blocks until the final report has been delivered.
   void Wait();
 

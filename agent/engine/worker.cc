@@ -39,6 +39,8 @@ Worker::Worker(WorkerConfig config, HttpClient& client)
       current_(config_.scenario.requests.size()),
       published_(config_.scenario.requests.size()) {
   owned_slots_ = config_.slots;
+  period_ = config_.period;
+  if (config_.from_ns > 0) scheduler_.SkipBefore(config_.from_ns);
   const size_t cap = std::max<size_t>(config_.max_in_flight, 1);
   slots_.resize(cap);
   free_slots_.reserve(cap);
@@ -63,33 +65,73 @@ Worker::Worker(WorkerConfig config, HttpClient& client)
   peak_vus_ = peak_vus;
 }
 
-void Worker::Reassign(std::vector<int64_t> slots, int64_t from_ns) {
+void Worker::Reassign(std::vector<int64_t> slots, int64_t from_ns, int64_t period) {
   absl::MutexLock lock(&mu_);
   pending_slots_ = std::move(slots);
   pending_from_ns_ = from_ns;
+  pending_period_ = period;
+  reassign_pending_.store(true);
+}
+
+void Worker::StopAt(int64_t at_ns) {
+  absl::MutexLock lock(&mu_);
+  pending_stop_ns_ = std::min(pending_stop_ns_, at_ns);
   reassign_pending_.store(true);
 }
 
 void Worker::TakeReassignment() {
   std::vector<int64_t> slots;
   int64_t from;
+  int64_t period;
   {
     absl::MutexLock lock(&mu_);
     slots = std::move(pending_slots_);
+    pending_slots_.clear();
     from = pending_from_ns_;
+    period = pending_period_ > 0 ? pending_period_ : period_;
+    pending_period_ = 0;
+    stop_at_ns_ = std::min(stop_at_ns_, pending_stop_ns_);
     reassign_pending_.store(false);
+  }
+  if (stop_at_ns_ != kNever) {
+    scheduler_.StopAt(stop_at_ns_);
+    for (ArrivalScheduler& s : taken_over_) s.StopAt(stop_at_ns_);
+  }
+  if (slots.empty()) return;  // only a stop
+  std::vector<int64_t> removed;
+  std::set_difference(owned_slots_.begin(), owned_slots_.end(), slots.begin(), slots.end(),
+                      std::back_inserter(removed));
+  if (period != period_ || !removed.empty()) {
+    // Re-split (an agent joined): the old schedules end at `from`, the new
+    // share's begins there.
+    scheduler_.StopAt(from);
+    for (ArrivalScheduler& s : taken_over_) s.StopAt(from);
+    ArrivalScheduler fresh(config_.scenario, period, slots, config_.worker, config_.workers,
+                           config_.arrivals, config_.seed);
+    fresh.SkipBefore(from);
+    fresh.StopAt(stop_at_ns_);
+    taken_over_.push_back(std::move(fresh));
+    period_ = period;
+    owned_slots_ = std::move(slots);
+    const int64_t mine = WorkerShare(OwnedBelow(period_, owned_slots_, peak_vus_),
+                                     config_.worker, config_.workers);
+    if (mine > static_cast<int64_t>(vu_state_.size())) {
+      vu_state_.resize(static_cast<size_t>(mine), VuState::kOff);
+    }
+    return;
   }
   std::vector<int64_t> added;
   std::set_difference(slots.begin(), slots.end(), owned_slots_.begin(),
                       owned_slots_.end(), std::back_inserter(added));
   if (added.empty()) return;
   // Rare (an agent was lost): building a scheduler here is fine.
-  ArrivalScheduler extra(config_.scenario, config_.period, added, config_.worker,
+  ArrivalScheduler extra(config_.scenario, period_, added, config_.worker,
                          config_.workers, config_.arrivals, config_.seed);
   extra.SkipBefore(from);
+  extra.StopAt(stop_at_ns_);
   taken_over_.push_back(std::move(extra));
   owned_slots_ = std::move(slots);
-  const int64_t mine = WorkerShare(OwnedBelow(config_.period, owned_slots_, peak_vus_),
+  const int64_t mine = WorkerShare(OwnedBelow(period_, owned_slots_, peak_vus_),
                                    config_.worker, config_.workers);
   if (mine > static_cast<int64_t>(vu_state_.size())) {
     vu_state_.resize(static_cast<size_t>(mine), VuState::kOff);
@@ -106,7 +148,8 @@ ArrivalScheduler* Worker::Earliest() {
 
 int64_t Worker::WorkerVusAt(int64_t now) const {
   const int64_t plan = VusAt(config_.scenario, absl::Nanoseconds(now));
-  return WorkerShare(OwnedBelow(config_.period, owned_slots_, plan),
+  if (now >= stop_at_ns_ || now < config_.from_ns) return 0;
+  return WorkerShare(OwnedBelow(period_, owned_slots_, plan),
                      config_.worker, config_.workers);
 }
 
@@ -185,6 +228,9 @@ int64_t Worker::Step(int64_t now) {
   }
   int64_t next = (interval_index_ + 1) * config_.interval_ns;
   if (reassign_pending_.load(std::memory_order_relaxed)) TakeReassignment();
+  // Leaving: once everything due before the stop is sent, issue no more.
+  if (!stopped_ && now >= stop_at_ns_ && Earliest()->PeekNs() == kNever) stopped_ = true;
+  if (now < stop_at_ns_) next = std::min(next, stop_at_ns_);
   if (!stopped_ && now >= run_end_ns_ && !schedule_closed_) {
     // Arrivals due before the end that were never sent (the cap held them
     // back) are dropped, and counted: nothing is skipped silently.

@@ -51,6 +51,8 @@ struct WorkerConfig {
   int64_t max_lag_ns = 5'000'000'000;   // later than this: dropped
   int64_t late_ns = 10'000'000;         // later than this: counted late
   int64_t interval_ns = 1'000'000'000;  // reporting interval
+  // Joined mid-run: arrivals due before this run time are not this agent's.
+  int64_t from_ns = 0;
 };
 
 class Worker {
@@ -71,7 +73,14 @@ class Worker {
   // arrivals of the slots it did not own, from run time `from_ns` on (which
   // may be in the past: the lost agent's unreported arrivals are caught up,
   // late, and recorded as late), and their VUs. Any thread.
-  void Reassign(std::vector<int64_t> slots, int64_t from_ns);
+  // With `period` (> 0) different from the current one, or slots given up,
+  // the schedule is re-split from `from_ns` (in the future: an agent
+  // joined): what was due before it keeps the old share, from it on the
+  // new one (VUs move at once).
+  void Reassign(std::vector<int64_t> slots, int64_t from_ns, int64_t period = 0);
+  // Fires nothing due at or after run time `at_ns` (the agent leaves); the
+  // worker stops issuing once everything due before it is sent. Any thread.
+  void StopAt(int64_t at_ns);
 
   // Stops starting requests (graceful stop); in-flight ones finish.
   void StopIssuing() { stopped_ = true; }
@@ -131,6 +140,8 @@ class Worker {
   // earliest due arrival of all of them goes next.
   std::vector<ArrivalScheduler> taken_over_;
   std::vector<int64_t> owned_slots_;           // current ownership (VUs)
+  int64_t period_;                             // of owned_slots_
+  int64_t stop_at_ns_ = kNever;                // StopAt, once taken
   std::atomic<bool> reassign_pending_{false};
   ArrivalScheduler* Earliest();
   int64_t peak_vus_ = 0;  // the plan's
@@ -158,6 +169,8 @@ class Worker {
   absl::Mutex mu_;
   std::vector<int64_t> pending_slots_ ABSL_GUARDED_BY(mu_);
   int64_t pending_from_ns_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t pending_period_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t pending_stop_ns_ ABSL_GUARDED_BY(mu_) = kNever;
   IntervalStats published_ ABSL_GUARDED_BY(mu_);
   int64_t closed_through_ ABSL_GUARDED_BY(mu_) = -1;
   bool final_ ABSL_GUARDED_BY(mu_) = false;

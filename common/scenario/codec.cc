@@ -45,6 +45,7 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
   p.set_agents_min(s.agents.min);
   p.set_agents_wait_ms(absl::ToInt64Milliseconds(s.agents.wait));
   p.set_on_loss(OnLossName(s.agents.on_loss));
+  p.set_on_join(OnJoinName(s.agents.on_join));
   p.set_http_version(s.http == HttpVersion::kHttp2 ? "2" : "1.1");
   p.set_tls_skip_verify(!s.tls.verify);
   p.set_tls_ca_pem(s.tls.ca_pem);
@@ -115,6 +116,14 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
     s.agents.on_loss = *o;
   } else {
     bad("agents.on_loss", o.status().message());
+  }
+  // Empty from a controller or CLI older than the field: the default.
+  if (!p.on_join().empty()) {
+    if (absl::StatusOr<OnJoin> j = ParseOnJoinField(p.on_join()); j.ok()) {
+      s.agents.on_join = *j;
+    } else {
+      bad("agents.on_join", j.status().message());
+    }
   }
   if (!p.http_version().empty()) {
     absl::StatusOr<HttpVersion> v = ParseHttpVersionField(p.http_version());

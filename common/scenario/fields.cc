@@ -215,6 +215,13 @@ absl::StatusOr<OnLoss> ParseOnLossField(absl::string_view text) {
       "'", text, "' is not one of redistribute, continue, abort"));
 }
 
+absl::StatusOr<OnJoin> ParseOnJoinField(absl::string_view text) {
+  for (OnJoin o : {OnJoin::kRebalance, OnJoin::kIgnore}) {
+    if (text == OnJoinName(o)) return o;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not one of rebalance, ignore"));
+}
+
 absl::StatusOr<HttpVersion> ParseHttpVersionField(absl::string_view text) {
   if (text == "1.1") return HttpVersion::kHttp11;
   if (text == "2") return HttpVersion::kHttp2;

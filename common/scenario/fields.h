@@ -43,6 +43,8 @@ absl::StatusOr<Target> ParseTargetField(absl::string_view text);
 // "redistribute" | "continue" | "abort"; "1.1" | "2"; "p50" ... "rps".
 // Shared by the loader and the proto decoder so both refuse with one message.
 absl::StatusOr<OnLoss> ParseOnLossField(absl::string_view text);
+// "rebalance" | "ignore"; InvalidArgument naming both otherwise.
+absl::StatusOr<OnJoin> ParseOnJoinField(absl::string_view text);
 absl::StatusOr<HttpVersion> ParseHttpVersionField(absl::string_view text);
 absl::StatusOr<ThresholdMetric> ParseThresholdMetricField(absl::string_view text);
 

@@ -114,6 +114,14 @@ const char* OnLossName(OnLoss on_loss) {
   return "?";
 }
 
+const char* OnJoinName(OnJoin on_join) {
+  switch (on_join) {
+    case OnJoin::kRebalance: return "rebalance";
+    case OnJoin::kIgnore: return "ignore";
+  }
+  return "?";
+}
+
 std::string HumanDuration(absl::Duration d) {
   if (d == absl::ZeroDuration()) return "0s";
   int64_t ns = absl::ToInt64Nanoseconds(d);

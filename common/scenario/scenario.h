@@ -31,12 +31,16 @@ struct SourceLocation {
 };
 
 enum class OnLoss { kRedistribute, kContinue, kAbort };
+// What a run does with a matching agent that connects while it runs:
+// re-split the remaining schedule across all agents, or leave it idle.
+enum class OnJoin { kRebalance, kIgnore };
 enum class HttpVersion { kHttp11, kHttp2 };
 
 struct AgentsPolicy {
   int min = 1;                       // agents required before start
   absl::Duration wait = absl::Seconds(30);  // how long to wait for them
   OnLoss on_loss = OnLoss::kRedistribute;
+  OnJoin on_join = OnJoin::kRebalance;
   // agents.select.labels: only agents whose --label set holds every one of
   // these pairs take part (and count toward `min`); empty: every agent.
   std::map<std::string, std::string> select_labels;
@@ -161,6 +165,7 @@ struct Scenario {
 const char* ThresholdMetricName(ThresholdMetric metric);
 bool IsLatencyMetric(ThresholdMetric metric);
 const char* OnLossName(OnLoss on_loss);
+const char* OnJoinName(OnJoin on_join);  // "rebalance" | "ignore"
 
 // "12m30s", "250ms", "1h": the shortest exact form of a duration.
 std::string HumanDuration(absl::Duration d);

@@ -308,7 +308,7 @@ std::optional<HeaderList> Loader::Headers(const YAML::Node& n,
 
 void Loader::LoadAgents(const YAML::Node& n, AgentsPolicy& out) {
   Note("agents", n);
-  if (!CheckMap(n, "agents", {"min", "wait", "on_loss", "select"})) return;
+  if (!CheckMap(n, "agents", {"min", "wait", "on_loss", "on_join", "select"})) return;
   if (n["min"]) {
     if (auto v = Int(n["min"], "agents.min", kIntMin, kIntMax)) {
       out.min = static_cast<int>(*v);
@@ -325,6 +325,16 @@ void Loader::LoadAgents(const YAML::Node& n, AgentsPolicy& out) {
       } else {
         Error(n["on_loss"], "agents.on_loss",
               std::string(policy.status().message()));
+      }
+    }
+  }
+  if (n["on_join"]) {
+    if (auto s = Str(n["on_join"], "agents.on_join")) {
+      absl::StatusOr<OnJoin> policy = ParseOnJoinField(*s);
+      if (policy.ok()) {
+        out.on_join = *policy;
+      } else {
+        Error(n["on_join"], "agents.on_join", std::string(policy.status().message()));
       }
     }
   }

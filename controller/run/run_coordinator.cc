@@ -236,9 +236,17 @@ void RunCoordinator::SendStop(bool immediate, const std::string& reason) {
   msg.mutable_stop_run()->set_run_id(run_->id);
   msg.mutable_stop_run()->set_reason(reason);
   msg.mutable_stop_run()->set_immediate(immediate);
-  for (const std::string& id : run_->live) {
+  for (const std::string& id : Takers()) {
     if (auto h = registry_.Handle(id)) h->Send(msg);
   }
+}
+
+std::set<std::string> RunCoordinator::Takers() const {
+  std::set<std::string> takers;
+  for (const std::string& id : run_->live) {
+    if (!run_->leaving.count(id)) takers.insert(id);
+  }
+  return takers;
 }
 
 void RunCoordinator::OnAccepted(const std::string& agent,
@@ -253,6 +261,19 @@ void RunCoordinator::OnRefused(const std::string& agent, const std::string& run_
                                const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (!run_ || run_->id != run_id || !run_->live.count(agent)) return;
+  if (auto joined = run_->joined.find(agent); joined != run_->joined.end()) {
+    // A newcomer that will not take its share: it goes back to the others.
+    const int64_t from_ms = joined->second;
+    run_->joined.erase(joined);
+    run_->live.erase(agent);
+    run_->agents.erase(std::remove(run_->agents.begin(), run_->agents.end(), agent),
+                       run_->agents.end());
+    run_->passed_over.insert(agent);
+    registry_.SetRun(agent, "");
+    Notice("agent_left_out", agent, reason);
+    if (!Takers().empty()) Redistribute(agent, from_ms);
+    return;
+  }
   if (run_->state == RunState::kStarting) {
     const absl::Status carried = LeaveOut(agent);
     if (carried.ok()) {
@@ -321,9 +342,15 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
     if (!absl::IsAlreadyExists(s)) ++rejected_total_;
     return;
   }
-  if (report.run_started_unix_ns() > 0 &&
+  if (report.final()) {
+    run_->finals.insert(report.agent_id());
+    // A leaver is done: no interval waits for it any more.
+    if (run_->leaving.count(report.agent_id())) run_->live.erase(report.agent_id());
+  }
+  // The start skew is the first agents'; a newcomer starts when it joins.
+  if (report.run_started_unix_ns() > 0 && !run_->joined.count(report.agent_id()) &&
       run_->started_unix_ns.emplace(report.agent_id(), report.run_started_unix_ns()).second &&
-      run_->started_unix_ns.size() == run_->agents.size()) {
+      run_->started_unix_ns.size() == run_->agents.size() - run_->joined.size()) {
     int64_t lo = INT64_MAX;
     int64_t hi = INT64_MIN;
     for (const auto& [id, t] : run_->started_unix_ns) {
@@ -331,9 +358,8 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
       hi = std::max(hi, t);
     }
     Notice("started", "", absl::StrFormat("%d agents within %.2f ms",
-                                          run_->agents.size(), (hi - lo) / 1e6));
+                                          run_->started_unix_ns.size(), (hi - lo) / 1e6));
   }
-  if (report.final()) run_->finals.insert(report.agent_id());
 }
 
 void RunCoordinator::OnAgentGone(const std::string& agent) {
@@ -343,12 +369,13 @@ void RunCoordinator::OnAgentGone(const std::string& agent) {
     return;
   }
   run_->live.erase(agent);
+  if (run_->leaving.count(agent)) return;  // left gracefully; its slots are handed on
   if (run_->scenario.agents.on_loss == OnLoss::kAbort) {
     Notice("agent_lost", agent, "abort");
     run_->error = absl::StrCat("agent ", agent, " was lost (on_loss: abort)");
     Apply(RunEventKind::kAgentLostAbort);
   } else if (run_->scenario.agents.on_loss == OnLoss::kRedistribute &&
-             !run_->live.empty() && run_->state == RunState::kRunning) {
+             !Takers().empty() && run_->state == RunState::kRunning) {
     Notice("agent_lost", agent, "redistribute");
     Apply(RunEventKind::kAgentLost);
     Redistribute(agent);
@@ -373,15 +400,108 @@ void RunCoordinator::DealSlots(const std::string& lost, const std::set<std::stri
   }
 }
 
-void RunCoordinator::Redistribute(const std::string& lost) {
-  DealSlots(lost, run_->live, run_->slots);
-  // Take over from the end of the lost agent's last reported interval: what
-  // it fired after that was never counted, so its arrivals from there on are
-  // fired again (late, and recorded as late) and the run's count stays
-  // equal to the plan. Up to one interval of them may reach the target twice.
+void RunCoordinator::OnLeaving(const std::string& agent, const std::string& run_id,
+                               int64_t stop_ms) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || IsTerminal(run_->state) || run_->id != run_id || !run_->live.count(agent) ||
+      run_->finals.count(agent) || run_->leaving.count(agent)) {
+    return;
+  }
+  run_->leaving.insert(agent);
+  if (run_->state == RunState::kRunning && !Takers().empty()) {
+    Notice("agent_left", agent, "redistribute");
+    Redistribute(agent, std::max<int64_t>(stop_ms, 0));
+  } else {
+    Notice("agent_left", agent, "continue");
+  }
+}
+
+void RunCoordinator::AdmitJoiners() {
+  if (run_->state != RunState::kRunning) return;
+  const int64_t total_ns = absl::ToInt64Nanoseconds(run_->scenario.TotalDuration());
+  for (const AgentInfo& a : registry_.IdleMatching(run_->scenario.agents.select_labels)) {
+    if (run_->passed_over.count(a.id) ||
+        std::find(run_->agents.begin(), run_->agents.end(), a.id) != run_->agents.end()) {
+      continue;
+    }
+    if (run_->scenario.agents.on_join == OnJoin::kIgnore ||
+        clock_.NowNs() - run_->zero_ns + options_.redistribute_delay_ns >= total_ns) {
+      // Idle until the next run (also when this one ends before it could help).
+      Notice("agent_joined", a.id, "ignore");
+      run_->passed_over.insert(a.id);
+      continue;
+    }
+    Join(a);
+  }
+}
+
+void RunCoordinator::Join(const AgentInfo& agent) {
+  std::vector<AgentCapacity> capacities;
+  const std::set<std::string> takers = Takers();
+  std::map<std::string, int64_t> capacity;
+  for (const AgentInfo& info : registry_.Snapshot()) capacity[info.id] = info.capacity;
+  for (const std::string& id : run_->agents) {
+    if (takers.count(id)) capacities.push_back({id, std::max<int64_t>(capacity[id], 1)});
+  }
+  capacities.push_back({agent.id, std::max(agent.capacity, 1)});
+  Scenario relaxed = run_->scenario;
+  relaxed.agents.min = 1;  // the run is under way; agents.min was for its start
+  absl::StatusOr<SplitPlan> plan = SplitLoad(relaxed, capacities);
+  if (!plan.ok()) {
+    Notice("agent_joined", agent.id, absl::StrCat("ignore: ", plan.status().message()));
+    run_->passed_over.insert(agent.id);
+    return;
+  }
+  // The re-split takes over a little ahead, so every agent hears of it first:
+  // what is due before keeps its owner, what is due from then on is dealt anew.
   const int64_t from_ms =
-      (run_->merger->LastInterval(lost) + 1) * run_->merger->interval_ns() / 1'000'000;
-  for (const std::string& id : run_->live) {
+      (clock_.NowNs() - run_->zero_ns + options_.redistribute_delay_ns + 999'999) / 1'000'000;
+  run_->period = plan->period;
+  run_->slots.clear();
+  const int index = static_cast<int>(run_->agents.size());
+  for (const Share& share : plan->shares) {
+    run_->slots[share.agent_id] = share.slots;
+    if (share.agent_id == agent.id) continue;
+    v1::ControllerMessage msg;
+    v1::UpdateShare* u = msg.mutable_update_share();
+    u->set_run_id(run_->id);
+    for (int64_t s : share.slots) u->add_slots(s);
+    u->set_from_ms(from_ms);
+    u->set_period(plan->period);
+    if (auto h = registry_.Handle(share.agent_id)) h->Send(msg);
+  }
+  v1::ControllerMessage msg;
+  v1::StartRun* start = msg.mutable_start_run();
+  start->set_run_id(run_->id);
+  *start->mutable_scenario() = ScenarioToProto(run_->scenario);
+  v1::Assignment* a = start->mutable_assignment();
+  a->set_index(index);
+  a->set_period(plan->period);
+  for (int64_t s : run_->slots[agent.id]) a->add_slots(s);
+  a->set_seed(SeedFor(run_->id, static_cast<size_t>(index)));
+  a->set_agents_in_run(static_cast<int32_t>(plan->shares.size()));
+  start->set_start_delay_ms(options_.redistribute_delay_ns / 1'000'000);
+  start->set_resume_offset_ms(from_ms);
+  if (agent.handle) agent.handle->Send(msg);
+  registry_.SetRun(agent.id, run_->id);
+  run_->agents.push_back(agent.id);
+  run_->live.insert(agent.id);
+  run_->joined[agent.id] = from_ms;
+  Notice("agent_joined", agent.id, "rebalance");
+}
+
+void RunCoordinator::Redistribute(const std::string& lost, std::optional<int64_t> from) {
+  const std::set<std::string> takers = Takers();
+  DealSlots(lost, takers, run_->slots);
+  // A lost agent is taken over from the end of its last reported interval:
+  // what it fired after that was never counted, so its arrivals from there
+  // on are fired again (late, and recorded as late) and the run's count
+  // stays equal to the plan. Up to one interval of them may reach the
+  // target twice. A leaver says where it stops (`from`).
+  const int64_t from_ms = from ? *from
+                               : (run_->merger->LastInterval(lost) + 1) *
+                                     run_->merger->interval_ns() / 1'000'000;
+  for (const std::string& id : takers) {
     std::vector<int64_t>& slots = run_->slots[id];
     std::sort(slots.begin(), slots.end());
     v1::ControllerMessage msg;
@@ -462,6 +582,7 @@ void RunCoordinator::Tick() {
   run_->merger->CloseIntervals(elapsed, live, options_.interval_grace_ns);
   if (run_->merger->closed_through() > run_->progress_through) OnIntervalsClosed();
   if (IsTerminal(run_->state)) return;
+  AdmitJoiners();
   const bool all_final = std::all_of(live.begin(), live.end(), [&](const std::string& a) {
     return run_->finals.count(a) > 0;
   });
@@ -594,7 +715,8 @@ void RunCoordinator::Finish() {
       report.thresholds.push_back(r.live_thresholds[i]);
     }
   }
-  if (!r.started_unix_ns.empty() && r.started_unix_ns.size() == r.agents.size()) {
+  if (!r.started_unix_ns.empty() &&
+      r.started_unix_ns.size() == r.agents.size() - r.joined.size()) {
     int64_t lo = INT64_MAX;
     int64_t hi = INT64_MIN;
     for (const auto& [id, t] : r.started_unix_ns) {

@@ -14,6 +14,16 @@
 // agents.min and stay within their --max-rate; else the run fails to start
 // with the agent's reason.
 //
+// Elastic agents. While a run is running, a matching idle agent that
+// connects (a new replica) is an `agent_joined` event: under agents.on_join:
+// rebalance the remaining schedule is re-split across all its agents from
+// ~redistribute_delay_ns ahead (the others get UpdateShare with the new
+// period, the newcomer a StartRun resuming there), so the run's total stays
+// the plan's; under `ignore` it stays idle. An agent that says Leaving
+// (SIGTERM) is an `agent_left` event: its slots go to the others from the
+// run time it stops at, whatever on_loss says, and its final report is
+// awaited as usual.
+//
 // Threads: entry points are thread-safe and serialized by one lock, taken
 // by gRPC reactor threads (agent reports, heartbeats), the CLI's stream
 // threads and the ticker. Nothing under it blocks or does I/O: agent
@@ -121,6 +131,9 @@ class RunCoordinator {
   void OnRefused(const std::string& agent, const std::string& run_id,
                  const std::string& reason);
   void OnAgentGone(const std::string& agent);
+  // `agent` leaves the run gracefully and fires nothing due from run time
+  // `stop_ms` on (agent.proto, Leaving).
+  void OnLeaving(const std::string& agent, const std::string& run_id, int64_t stop_ms);
 
   // Advances timers: waits, interval closing, thresholds, progress, drains.
   void Tick();
@@ -158,10 +171,21 @@ class RunCoordinator {
     int64_t period = 1;                              // of the split
     int64_t checkpoint_ns = 0;                       // last checkpoint
     std::map<std::string, std::vector<int64_t>> slots;  // current shares
+    std::set<std::string> leaving;      // said Leaving; in `live` until final
+    std::map<std::string, int64_t> joined;  // joined mid-run -> from (run ms)
+    std::set<std::string> passed_over;  // joined but not taken in (ignore, refused)
   };
 
-  // Deals a lost agent's slots to the survivors and tells them.
-  void Redistribute(const std::string& lost) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Deals a lost agent's slots to the survivors and tells them, from
+  // `from_ms` (run time; default: the end of its last reported interval).
+  void Redistribute(const std::string& lost, std::optional<int64_t> from_ms = std::nullopt)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The agents that take slots: live and not leaving.
+  std::set<std::string> Takers() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes in (or passes over) matching idle agents that joined a running run.
+  void AdmitJoiners() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Re-splits the remaining schedule across the takers and `agent`.
+  void Join(const AgentInfo& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Moves `lost`'s slots in `slots` to `takers`, each to the one holding
   // the fewest.
   static void DealSlots(const std::string& lost, const std::set<std::string>& takers,

@@ -39,6 +39,8 @@ class AgentSession final
   std::deque<v1::ControllerMessage> out_;  // front is in flight when writing_
   bool writing_ = false;
   bool finished_ = false;
+  // Said Leaving for this run: the stream is closed after its final report.
+  std::string leaving_run_;  // reactor thread only
 };
 
 class SessionHandle final : public AgentHandle {
@@ -167,6 +169,13 @@ void AgentSession::Handle(const v1::AgentMessage& m) {
         break;
       }
       service_.coordinator_.OnStats(m.stats());
+      if (m.stats().final() && !leaving_run_.empty() && m.stats().run_id() == leaving_run_) {
+        End(grpc::Status::OK);  // the graceful leave is complete (agent.proto)
+      }
+      break;
+    case v1::AgentMessage::kLeaving:
+      leaving_run_ = m.leaving().run_id();
+      service_.coordinator_.OnLeaving(agent_id_, m.leaving().run_id(), m.leaving().stop_ms());
       break;
     case v1::AgentMessage::kRunAccepted:
       service_.coordinator_.OnAccepted(agent_id_, m.run_accepted().run_id());

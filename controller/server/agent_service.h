@@ -4,7 +4,8 @@
 // stream gets one AgentSession reactor, which enforces the handshake (Hello
 // first, then Welcome), registers the agent, forwards its messages to the
 // coordinator and writes the controller's messages in order, one write in
-// flight. It never blocks in a reaction. See proto/barrage/v1/agent.proto
+// flight. It never blocks in a reaction. An agent that said Leaving has its
+// stream closed (OK) once its final report for that run is in. See proto/barrage/v1/agent.proto
 // for the grammar.
 #ifndef BARRAGE_CONTROLLER_SERVER_AGENT_SERVICE_H_
 #define BARRAGE_CONTROLLER_SERVER_AGENT_SERVICE_H_

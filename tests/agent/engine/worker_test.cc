@@ -292,5 +292,58 @@ TEST_CASE("a takeover from the past catches up the lost share, never its own") {
   CHECK(all.late >= 4);
 }
 
+TEST_CASE("a re-split worker gives up slots from the switch time (an agent joined)") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{1'000'000, Outcome::kOk, 200};
+  });
+  WorkerConfig c = Config(OpenPlan(10, absl::Seconds(10)));
+  c.period = 2;
+  c.slots = {0, 1};  // the whole plan
+  Worker worker(c, client);
+  Drive(worker, client, clock, 3'000'000'000);
+  worker.Reassign({0}, 3'500'000'000, /*period=*/3);  // a third from 3.5 s on
+  Drive(worker, client, clock, 11'000'000'000);
+  std::vector<int64_t> before;
+  std::vector<int64_t> after;
+  for (const auto& s : client.sent()) {
+    (s.at_ns < 3'500'000'000 ? before : after).push_back(s.at_ns);
+  }
+  CHECK(before.size() == 35);  // 0, 100 ms, ... 3.4 s
+  // Arrivals 36, 39, ... 99 (n mod 3 == 0 from arrival 35 on).
+  REQUIRE(after.size() == 22);
+  CHECK(after.front() == 3'600'000'000);
+  CHECK(after[1] == 3'900'000'000);
+}
+
+TEST_CASE("a worker that joins mid-run fires only what is due from its start") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{1'000'000, Outcome::kOk, 200};
+  });
+  WorkerConfig c = Config(OpenPlan(10, absl::Seconds(10)));
+  c.period = 2;
+  c.slots = {1};
+  c.from_ns = 6'000'000'000;
+  Worker worker(c, client);
+  Drive(worker, client, clock, 11'000'000'000);
+  REQUIRE(client.sent().size() == 20);  // 6.1, 6.3, ... 9.9 s
+  CHECK(client.sent().front().at_ns == 6'100'000'000);
+}
+
+TEST_CASE("a leaving worker fires nothing due from its stop time, then finishes") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{1'000'000, Outcome::kOk, 200};
+  });
+  Worker worker(Config(OpenPlan(10, absl::Seconds(10))), client);
+  Drive(worker, client, clock, 3'000'000'000);
+  worker.StopAt(4'050'000'000);
+  Drive(worker, client, clock, 5'000'000'000);
+  CHECK(client.sent().size() == 41);  // 0 .. 4.0 s
+  CHECK(client.sent().back().at_ns == 4'000'000'000);
+  CHECK(worker.Finished(clock.NowNs()));
+}
+
 }  // namespace
 }  // namespace barrage

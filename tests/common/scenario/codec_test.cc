@@ -22,6 +22,7 @@ void CheckSame(const Scenario& a, const Scenario& b) {
   CHECK(a.agents.min == b.agents.min);
   CHECK(a.agents.wait == b.agents.wait);
   CHECK(a.agents.on_loss == b.agents.on_loss);
+  CHECK(a.agents.on_join == b.agents.on_join);
   CHECK(a.http == b.http);
   REQUIRE(a.requests.size() == b.requests.size());
   for (size_t i = 0; i < a.requests.size(); ++i) {
@@ -85,6 +86,7 @@ TEST_CASE("a scenario from the network is checked again, naming the file's field
       {"name", [](v1::ScenarioSpec& p) { p.clear_name(); }},
       {"target", [](v1::ScenarioSpec& p) { p.set_target("ftp://x"); }},
       {"agents.on_loss", [](v1::ScenarioSpec& p) { p.set_on_loss("explode"); }},
+      {"agents.on_join", [](v1::ScenarioSpec& p) { p.set_on_join("split"); }},
       {"requests", [](v1::ScenarioSpec& p) { p.clear_requests(); }},
       {"requests[1].name", [](v1::ScenarioSpec& p) { p.mutable_requests(1)->set_name(p.requests(0).name()); }},
       {"requests[0].method", [](v1::ScenarioSpec& p) { p.mutable_requests(0)->set_method("BREW"); }},

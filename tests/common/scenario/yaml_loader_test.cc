@@ -100,6 +100,7 @@ TEST_CASE("a full scenario is normalized with defaults resolved") {
   CHECK(s.agents.min == 2);
   CHECK(s.agents.wait == absl::Seconds(45));
   CHECK(s.agents.on_loss == OnLoss::kRedistribute);
+  CHECK(s.agents.on_join == OnJoin::kIgnore);
   REQUIRE(s.requests.size() == 3);
   const RequestSpec& critical = s.requests[0];
   CHECK(critical.timeout == absl::Seconds(2));
