@@ -6,7 +6,9 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace barrage {
 
@@ -130,7 +132,7 @@ void AgentSession::Handle(const v1::AgentMessage& m) {
                          "an agent certificate signed by the controller's CA is required"));
         return;
       }
-      if (certificate_name_ != m.hello().agent_id()) {
+      if (!CertificateAllows(certificate_name_, m.hello().agent_id())) {
         ++service_.rejected_;
         End(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                          absl::StrCat("agent id '", m.hello().agent_id(),
@@ -197,6 +199,13 @@ void AgentSession::OnDone() {
     service_.coordinator_.OnAgentGone(agent_id_);
   }
   delete this;
+}
+
+bool CertificateAllows(absl::string_view common_name, absl::string_view agent_id) {
+  if (absl::ConsumeSuffix(&common_name, "*")) {
+    return agent_id.size() > common_name.size() && absl::StartsWith(agent_id, common_name);
+  }
+  return common_name == agent_id;
 }
 
 AgentService::AgentService(AgentRegistry& registry, RunCoordinator& coordinator,

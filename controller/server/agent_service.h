@@ -12,6 +12,7 @@
 
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
 #include "barrage/v1/agent.grpc.pb.h"
 #include "controller/run/agent_registry.h"
 #include "controller/run/run_coordinator.h"
@@ -22,10 +23,17 @@ struct AgentServiceOptions {
   int64_t heartbeat_interval_ms = 1000;
   int64_t lease_ms = 5000;
   int64_t report_interval_ms = 1000;
-  // mTLS: an agent must present a verified certificate whose common name is
-  // the agent id it says Hello with.
+  // mTLS: an agent must present a verified certificate that names the agent
+  // id it says Hello with (CertificateAllows).
   bool require_certificates = false;
 };
+
+// Whether a verified agent certificate with common name `common_name` may
+// speak for `agent_id`: the same name, or a fleet certificate "PREFIX*"
+// (one trailing '*') for any id that starts with PREFIX and has at least one
+// more character. A fleet certificate lets many agents (the replicas of one
+// Deployment, ids = pod names) share one key pair.
+bool CertificateAllows(absl::string_view common_name, absl::string_view agent_id);
 
 class AgentService final : public v1::AgentControl::CallbackService {
  public:

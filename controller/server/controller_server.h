@@ -45,8 +45,9 @@ struct ControllerOptions {
   std::string token;                            // "": no CLI token
   bool insecure = false;  // allow plaintext on a non-loopback address
   // TLS (PEM file contents). With all three set, gRPC speaks TLS; agents
-  // must present a certificate signed by `tls_ca_pem` whose common name is
-  // their agent id (mutual TLS); CLI clients verify the server and send
+  // must present a certificate signed by `tls_ca_pem` that names their
+  // agent id (CertificateAllows: the same name, or a fleet "PREFIX*"; mutual
+  // TLS); CLI clients verify the server and send
   // the bearer token.
   std::string tls_cert_pem;
   std::string tls_key_pem;

@@ -3,6 +3,9 @@
 #   ca.pem / ca-key.pem                        the CA (keep ca-key.pem secret)
 #   controller.pem / controller-key.pem        serverAuth, for the names given
 #   agents/ID.pem / agents/ID-key.pem          clientAuth, CN = the agent id
+#   --agent 'PREFIX*' makes a fleet certificate (agents/PREFIXany.pem) that
+#   any agent whose id starts with PREFIX may present: one key pair for all
+#   the replicas of a Deployment (ids = pod names).
 #
 # Usage: deploy/certs/make-certs.sh OUT_DIR [--host NAME_OR_IP]... [--agent ID]... [--days N]
 #   The controller certificate always covers localhost and 127.0.0.1; add
@@ -50,7 +53,7 @@ sign "$OUT/controller" barrage-controller \
   "subjectAltName=${san%,}
 extendedKeyUsage=serverAuth"
 for id in "${AGENTS[@]}"; do
-  sign "$OUT/agents/$id" "$id" "extendedKeyUsage=clientAuth"
+  sign "$OUT/agents/${id//\*/any}" "$id" "extendedKeyUsage=clientAuth"
 done
 chmod 644 "$OUT"/*.pem "$OUT"/agents/*.pem 2>/dev/null || true
 chmod 600 "$OUT"/*-key.pem "$OUT"/agents/*-key.pem 2>/dev/null || true

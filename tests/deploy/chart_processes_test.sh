@@ -22,14 +22,14 @@ echo "== plaintext, allow-list, rate cap, 2 agents"
 python3 -u "$ROOT/tests/deploy/chart_processes.py" "$BUILD" "$WORK/plain.yaml" 2 \
   --job "$ROOT/deploy/helm/run-job.example.yaml"
 
-bash "$ROOT/deploy/certs/make-certs.sh" "$WORK/pki" --agent barrage-agent \
+bash "$ROOT/deploy/certs/make-certs.sh" "$WORK/pki" --agent 'rel-barrage-agent-*' \
   --host rel-barrage-controller > /dev/null
-helm template rel "$CHART" "${KUBE[@]}" --set tls.enabled=true --set agent.replicas=1 \
+helm template rel "$CHART" "${KUBE[@]}" --set tls.enabled=true --set agent.replicas=2 \
   --set-file tls.controller.cert="$WORK/pki/controller.pem" \
   --set-file tls.controller.key="$WORK/pki/controller-key.pem" \
   --set-file tls.controller.ca="$WORK/pki/ca.pem" \
-  --set-file tls.agent.cert="$WORK/pki/agents/barrage-agent.pem" \
-  --set-file tls.agent.key="$WORK/pki/agents/barrage-agent-key.pem" \
+  --set-file tls.agent.cert="$WORK/pki/agents/rel-barrage-agent-any.pem" \
+  --set-file tls.agent.key="$WORK/pki/agents/rel-barrage-agent-any-key.pem" \
   --set auth.token=t0ken > "$WORK/tls.yaml"
-echo "== mTLS from PEM values, token, 1 agent"
-python3 -u "$ROOT/tests/deploy/chart_processes.py" "$BUILD" "$WORK/tls.yaml" 1
+echo "== mTLS from PEM values (one fleet certificate), token, 2 agents"
+python3 -u "$ROOT/tests/deploy/chart_processes.py" "$BUILD" "$WORK/tls.yaml" 2

@@ -63,8 +63,8 @@ refused unknown-nested "Additional property maxRepicas is not allowed" $'agent:\
 refused bad-enum "agent.httpEngine" $'agent:\n  httpEngine: wget'
 refused bad-rate "agent.maxRate" $'agent:\n  maxRate: 500/min'
 refused tls-without-certs "give tls.controller.existingSecret" $'tls:\n  enabled: true' template-only
-refused shared-cert-many-agents "allows one agent" \
-  $'tls:\n  enabled: true\n  controller: {existingSecret: c}\n  agent: {existingSecret: a}' template-only
+refused single-id-cert-many-agents "allows one agent" \
+  $'tls:\n  enabled: true\n  controller: {existingSecret: c}\n  agent: {existingSecret: a, commonName: one-agent}' template-only
 
 # One source of truth: the rendered rules and dashboard are the files under deploy/.
 python3 - "$OUT/monitoring.yaml" "$ROOT" <<'PY' || fail "rules or dashboard differ from deploy/"

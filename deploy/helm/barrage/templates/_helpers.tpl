@@ -82,6 +82,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- if or .Values.auth.token .Values.auth.existingSecret }}true{{ end }}
 {{- end }}
 
+{{/* The agents' certificate common name: tls.agent.commonName, or the
+fleet name "<agent Deployment>-*" that every agent pod (id = pod name) may
+present. */}}
+{{- define "barrage.agentCommonName" -}}
+{{- .Values.tls.agent.commonName | default (printf "%s-*" (include "barrage.agentName" .)) }}
+{{- end }}
+
+{{/* Whether the shared agent certificate names one agent id (no trailing '*'). */}}
+{{- define "barrage.singleAgentCert" -}}
+{{- if and .Values.tls.enabled (not (include "barrage.perPodAgentCerts" .)) (not (hasSuffix "*" (include "barrage.agentCommonName" .))) }}true{{ end }}
+{{- end }}
+
 {{/* Whether each agent pod gets its own certificate from the csi-driver. */}}
 {{- define "barrage.perPodAgentCerts" -}}
 {{- if and .Values.tls.enabled (eq .Values.tls.source "certManager") .Values.tls.certManager.perPodAgentCertificates }}true{{ end }}
@@ -103,9 +115,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- fail "tls.source=certManager: set tls.certManager.issuerRef.name" }}
 {{- end }}
 {{- end }}
-{{- if not (include "barrage.perPodAgentCerts" .) }}
+{{- if include "barrage.singleAgentCert" . }}
 {{- if or .Values.agent.autoscaling.enabled (gt (int .Values.agent.replicas) 1) }}
-{{- fail "mTLS with one shared agent certificate allows one agent (the agent id is the certificate's common name): set agent.replicas=1, or use tls.source=certManager with tls.certManager.perPodAgentCertificates=true" }}
+{{- fail "an agent certificate for one agent id (tls.agent.commonName without a trailing '*') allows one agent: leave tls.agent.commonName empty for a fleet certificate (NAME-*), set agent.replicas=1, or use tls.certManager.perPodAgentCertificates" }}
 {{- end }}
 {{- end }}
 {{- end }}
