@@ -37,7 +37,6 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     a.workers = local.workers_per_agent > 0 ? local.workers_per_agent
                                             : std::max(1, cores / local.agents);
     a.capacity = 1;
-    a.insecure_targets = local.insecure_targets;
     a.http_engine = local.http_engine;
     a.backoff_initial_ms = 20;
     agents.push_back(std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), controller.clock()));

@@ -18,7 +18,6 @@ namespace barrage {
 struct LocalOptions {
   int agents = 1;
   int workers_per_agent = 0;  // 0: cores / agents, at least 1
-  bool insecure_targets = false;
   HttpEngine http_engine = HttpEngine::kAuto;
 };
 
