@@ -104,6 +104,11 @@ struct RunStatusView {
 std::optional<double> AchievedRps(uint64_t requests, int64_t first, int64_t last,
                                   int64_t interval_ns, int64_t end_ns);
 
+// The seed of a run's `index`-th assignment (Assignment.seed): a pure
+// function of the run id and the index (FNV-1a of the id plus a
+// golden-ratio step per index).
+uint64_t AssignmentSeed(const std::string& run_id, size_t index);
+
 class RunCoordinator {
  public:
   // `registry` and `clock` are borrowed and outlive the coordinator.
