@@ -12,7 +12,6 @@ source "$ROOT/tests/deploy/tools.sh" "$BUILD"
 CHART=$ROOT/deploy/helm/barrage
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-helm() { "$HELM" "$@" 2> >(grep -v 'found symbolic link in path' >&2); }
 KUBE=(--kube-version 1.31.0)
 
 helm template rel "$CHART" "${KUBE[@]}" --set agent.replicas=2 \

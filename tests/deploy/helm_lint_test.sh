@@ -16,8 +16,6 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# helm warns on stderr for each symlink it follows (files/ links to deploy/): drop those lines.
-helm() { "$HELM" "$@" 2> >(grep -v 'found symbolic link in path' >&2); }
 KUBE=(--kube-version 1.31.0)
 
 for values in default "$ROOT"/deploy/helm/examples/*.yaml; do

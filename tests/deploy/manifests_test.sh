@@ -12,7 +12,6 @@ CHART=$ROOT/deploy/helm/barrage
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-helm() { "$HELM" "$@" 2> >(grep -v 'found symbolic link in path' >&2); }
 KUBE=(--kube-version 1.31.0)
 VALIDATE=(node "$ROOT/tests/deploy/validate_manifests.mjs")
 

