@@ -23,10 +23,6 @@ constexpr int64_t kLeaveLeadNs = 200'000'000;
 // A session that lasted longer than this resets the reconnect backoff.
 constexpr int64_t kLongSessionNs = 10'000'000'000;
 
-int Cores() {
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
 }  // namespace
 
 AgentDaemon::AgentDaemon(AgentDaemonOptions options, std::unique_ptr<ControlStreamDialer> dialer,
@@ -161,7 +157,7 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.period = a->period;
   config.slots = std::move(a->slots);
   config.seed = a->seed;
-  config.workers = options_.workers > 0 ? options_.workers : Cores();
+  config.workers = Workers();
   config.max_in_flight = options_.max_in_flight;
   config.http.http = config.scenario.http;
   config.http.insecure = !config.scenario.tls.verify;
@@ -267,7 +263,7 @@ void AgentDaemon::WriteLoop(ControlStream& stream) {
 }
 
 void AgentDaemon::HeartbeatLoop(ControlStream& stream, int64_t lease_ns, int64_t heartbeat_ns) {
-  CpuRatioMeter cpu(clock_.NowNs(), Cores());
+  CpuRatioMeter cpu(clock_.NowNs(), CpuCores());
   int64_t next_beat_ns = clock_.NowNs();  // the first beat at once
   bool expired = false;
   mu_.Lock();
@@ -313,7 +309,7 @@ v1::AgentMessage AgentDaemon::Hello() const {
   v1::Hello* h = hello.mutable_hello();
   h->set_agent_id(options_.id);
   h->set_version(kVersion);
-  const int workers = options_.workers > 0 ? options_.workers : Cores();
+  const int workers = Workers();
   h->set_workers(workers);
   h->set_capacity(options_.capacity > 0 ? options_.capacity : workers);
   h->set_histogram_digits(3);

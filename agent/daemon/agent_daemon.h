@@ -50,6 +50,7 @@
 #include "agent/daemon/waiter.h"
 #include "agent/engine/run_executor.h"
 #include "barrage/v1/agent.pb.h"
+#include "common/metrics/process_stats.h"
 #include "common/util/clock.h"
 
 namespace barrage {
@@ -133,6 +134,8 @@ class AgentDaemon {
   // One session; the controller's refusal of its handshake, else OK.
   absl::Status Session();
   v1::AgentMessage Hello() const;
+  // --workers, or the machine's cores.
+  int Workers() const { return options_.workers > 0 ? options_.workers : CpuCores(); }
   void WriteLoop(ControlStream& stream);
   void HeartbeatLoop(ControlStream& stream, int64_t lease_ns, int64_t heartbeat_ns);
   void Handle(const v1::ControllerMessage& message);

@@ -13,7 +13,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <tuple>
 #include <iostream>
 #include <thread>
 

@@ -23,7 +23,6 @@ int64_t WorkerShare(int64_t agent_vus, int worker, int workers) {
   return (agent_vus - worker + workers - 1) / workers;
 }
 
-
 }  // namespace
 
 Worker::Worker(WorkerConfig config, HttpClient& client)
@@ -101,35 +100,26 @@ void Worker::TakeReassignment() {
   std::vector<int64_t> removed;
   std::set_difference(owned_slots_.begin(), owned_slots_.end(), slots.begin(), slots.end(),
                       std::back_inserter(removed));
+  // A re-split (an agent joined: slots leave, or the period changes) ends
+  // the old schedules at `from` and schedules the whole new share from
+  // there; a take-over (an agent was lost) schedules only the added slots.
+  // Both are rare: building a scheduler here is fine.
+  std::vector<int64_t> scheduled;
   if (period != period_ || !removed.empty()) {
-    // Re-split (an agent joined): the old schedules end at `from`, the new
-    // share's begins there.
     scheduler_.StopAt(from);
     for (ArrivalScheduler& s : taken_over_) s.StopAt(from);
-    ArrivalScheduler fresh(config_.scenario, period, slots, config_.worker, config_.workers,
-                           config_.arrivals, config_.seed);
-    fresh.SkipBefore(from);
-    fresh.StopAt(stop_at_ns_);
-    taken_over_.push_back(std::move(fresh));
-    period_ = period;
-    owned_slots_ = std::move(slots);
-    const int64_t mine = WorkerShare(OwnedBelow(period_, owned_slots_, peak_vus_),
-                                     config_.worker, config_.workers);
-    if (mine > static_cast<int64_t>(vu_state_.size())) {
-      vu_state_.resize(static_cast<size_t>(mine), VuState::kOff);
-    }
-    return;
+    scheduled = slots;
+  } else {
+    std::set_difference(slots.begin(), slots.end(), owned_slots_.begin(),
+                        owned_slots_.end(), std::back_inserter(scheduled));
+    if (scheduled.empty()) return;
   }
-  std::vector<int64_t> added;
-  std::set_difference(slots.begin(), slots.end(), owned_slots_.begin(),
-                      owned_slots_.end(), std::back_inserter(added));
-  if (added.empty()) return;
-  // Rare (an agent was lost): building a scheduler here is fine.
-  ArrivalScheduler extra(config_.scenario, period_, added, config_.worker,
-                         config_.workers, config_.arrivals, config_.seed);
-  extra.SkipBefore(from);
-  extra.StopAt(stop_at_ns_);
-  taken_over_.push_back(std::move(extra));
+  ArrivalScheduler fresh(config_.scenario, period, scheduled, config_.worker, config_.workers,
+                         config_.arrivals, config_.seed);
+  fresh.SkipBefore(from);
+  fresh.StopAt(stop_at_ns_);
+  taken_over_.push_back(std::move(fresh));
+  period_ = period;
   owned_slots_ = std::move(slots);
   const int64_t mine = WorkerShare(OwnedBelow(period_, owned_slots_, peak_vus_),
                                    config_.worker, config_.workers);

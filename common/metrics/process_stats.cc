@@ -7,10 +7,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "absl/status/status.h"
 
 namespace barrage {
+
+int CpuCores() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 double ProcessCpuSeconds() {
   rusage u{};

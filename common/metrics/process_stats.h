@@ -15,6 +15,10 @@
 
 namespace barrage {
 
+// The machine's online CPU cores (std::thread::hardware_concurrency), at
+// least 1: the default worker count and the denominator of CPU ratios.
+int CpuCores();
+
 // Process CPU time (user + system) in seconds, from getrusage(RUSAGE_SELF).
 double ProcessCpuSeconds();
 

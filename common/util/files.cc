@@ -102,7 +102,7 @@ absl::StatusOr<std::string> ReadNonEmptyFile(const std::string& path,
 absl::Status ReadFlagFiles(std::initializer_list<FlagFile> files) {
   for (const FlagFile& f : files) {
     if (f.path->empty()) continue;
-    absl::StatusOr<std::string> text = ReadNonEmptyFile(*f.path, /*strip_whitespace=*/false);
+    absl::StatusOr<std::string> text = ReadNonEmptyFile(*f.path, f.strip_whitespace);
     if (!text.ok()) {
       return absl::Status(text.status().code(), absl::StrCat(f.flag, " ", text.status().message()));
     }

@@ -40,12 +40,13 @@ absl::Status CheckWritableFile(const std::string& path);
 // A file named by a flag (--tls-cert F): read into `*out` unless `*path`
 // is empty.
 struct FlagFile {
-  absl::string_view flag;   // "--tls-cert"
-  const std::string* path;  // borrowed
-  std::string* out;         // borrowed
+  absl::string_view flag;          // "--tls-cert"
+  const std::string* path;         // borrowed
+  std::string* out;                // borrowed
+  bool strip_whitespace = false;   // true for tokens, false for PEM
 };
-// ReadNonEmptyFile (whitespace kept) of each; the first error is prefixed
-// with its flag ("--tls-ca /x.pem: no such file").
+// ReadNonEmptyFile of each; the first error is prefixed with its flag
+// ("--tls-ca /x.pem: no such file").
 absl::Status ReadFlagFiles(std::initializer_list<FlagFile> files);
 
 }  // namespace barrage

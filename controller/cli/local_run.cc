@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/daemon/agent_daemon.h"
+#include "common/metrics/process_stats.h"
 #include "agent/daemon/grpc_control_stream.h"
 #include "common/util/exit_codes.h"
 #include "controller/server/controller_server.h"
@@ -27,7 +28,7 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     err << "barrage run: embedded controller: " << s.message() << "\n";
     return kExitCannotStart;
   }
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = CpuCores();
   std::vector<std::unique_ptr<AgentDaemon>> agents;
   std::vector<std::thread> threads;
   for (int i = 0; i < local.agents; ++i) {

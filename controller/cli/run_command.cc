@@ -60,7 +60,7 @@ absl::Status ReadTlsCa(const std::string& scenario_file, Scenario& scenario) {
   absl::StatusOr<std::string> pem = ReadNonEmptyFile(path, /*strip_whitespace=*/false);
   if (!pem.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(scenario_file, ": defaults.tls.ca: ", path, ": ", pem.status().message()));
+        absl::StrCat(scenario_file, ": defaults.tls.ca: ", pem.status().message()));
   }
   scenario.tls.ca_pem = *std::move(pem);
   if (absl::Status s = ValidateScenario(scenario); !s.ok()) {
@@ -87,18 +87,8 @@ void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecur
 absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote) {
   remote.controller = f.controller;
   remote.insecure = f.insecure;
-  for (auto [flag, path, strip, text] :
-       {std::tuple{"--token-file", &f.token_file, true, &remote.token},
-        std::tuple{"--tls-ca", &f.tls_ca, false, &remote.tls_ca_pem}}) {
-    if (path->empty()) continue;
-    absl::StatusOr<std::string> read = ReadNonEmptyFile(*path, strip);
-    if (!read.ok()) {
-      return absl::Status(read.status().code(),
-                          absl::StrCat(flag, " ", read.status().message()));
-    }
-    *text = std::move(*read);
-  }
-  return absl::OkStatus();
+  return ReadFlagFiles({{"--token-file", &f.token_file, &remote.token, true},
+                        {"--tls-ca", &f.tls_ca, &remote.tls_ca_pem}});
 }
 
 int RunRun(const std::vector<std::string>& args, std::ostream& out,

@@ -10,7 +10,6 @@
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -71,7 +70,8 @@ int main(int argc, char** argv) {
   if (absl::Status s =
           barrage::ReadFlagFiles({{"--tls-cert", &f.tls_cert, &options.tls_cert_pem},
                                   {"--tls-key", &f.tls_key, &options.tls_key_pem},
-                                  {"--tls-ca", &f.tls_ca, &options.tls_ca_pem}});
+                                  {"--tls-ca", &f.tls_ca, &options.tls_ca_pem},
+                                  {"--token-file", &f.token_file, &options.token, true}});
       !s.ok()) {
     std::cerr << "barrage-controller: " << s.message() << "\n";
     return barrage::kExitUsage;
@@ -82,14 +82,6 @@ int main(int argc, char** argv) {
   options.data_dir = f.data;
   options.coordinator.data_dir = options.data_dir;
   options.insecure = f.insecure;
-  if (const std::string& file = f.token_file; !file.empty()) {
-    absl::StatusOr<std::string> token = barrage::ReadNonEmptyFile(file, /*strip_whitespace=*/true);
-    if (!token.ok()) {
-      std::cerr << "barrage-controller: --token-file " << token.status().message() << "\n";
-      return barrage::kExitUsage;
-    }
-    options.token = std::move(*token);
-  }
   std::unique_ptr<barrage::ResultStore> store;
   if (!options.data_dir.empty()) {
     int interrupted = 0;

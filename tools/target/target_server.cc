@@ -96,8 +96,7 @@ absl::Status Listen(const TargetServer::Options& o, int* fd_out,
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
   }
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  SetListenSocketOptions(fd);
   if (bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 ||
       listen(fd, SOMAXCONN) != 0) {
     const int error = errno;
