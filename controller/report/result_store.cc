@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,7 @@ class Statement {
   void Blob(int i, const std::string& v) {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
+  double Double(int i) { return sqlite3_column_double(s_, i); }
   std::string Column(int i) {
     const void* p = sqlite3_column_blob(s_, i);
     return p == nullptr ? "" : std::string(static_cast<const char*>(p),
@@ -58,6 +60,23 @@ class Statement {
 };
 
 // The SQLite ResultStore.
+// A run's listed fields, columns 0..8 of a SELECT of kListedColumns.
+constexpr char kListedColumns[] =
+    "id, scenario, status, started_at, updated_at, "
+    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.duration_s') END, "
+    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.totals.requests') END, "
+    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.totals.error_rate') END, "
+    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.latency_ms.p95') END";
+
+StoredRun Listed(Statement& q) {
+  StoredRun r{q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), ""};
+  r.duration_s = q.Double(5);
+  r.requests = static_cast<uint64_t>(std::max(0.0, q.Double(6)));
+  r.error_rate = q.Double(7);
+  r.p95_ms = q.Double(8);
+  return r;
+}
+
 class SqliteStore final : public ResultStore {
  public:
   SqliteStore(sqlite3* db, std::string path) : path_(std::move(path)), db_(db) {}
@@ -192,26 +211,28 @@ absl::Status SqliteStore::Save(
 
 absl::StatusOr<std::vector<StoredRun>> SqliteStore::List(int limit) {
   absl::MutexLock lock(&mu_);
-  Statement q(db_,
-              "SELECT id, scenario, status, started_at, updated_at, result_json FROM runs "
-              "ORDER BY started_at DESC, id DESC LIMIT ?1;");
+  // The listed numbers come out of SQLite's JSON functions: no result JSON
+  // (which grows with the run) is copied out or parsed here per row.
+  Statement q(db_, absl::StrCat("SELECT ", kListedColumns,
+                                " FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1;")
+                       .c_str());
   if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
   sqlite3_bind_int(q.get(), 1, limit);
   std::vector<StoredRun> out;
-  while (sqlite3_step(q.get()) == SQLITE_ROW) {
-    out.push_back({q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), q.Column(5)});
-  }
+  while (sqlite3_step(q.get()) == SQLITE_ROW) out.push_back(Listed(q));
   return out;
 }
 
 absl::StatusOr<StoredRun> SqliteStore::Get(const std::string& id) {
   absl::MutexLock lock(&mu_);
-  Statement q(db_,
-              "SELECT id, scenario, status, started_at, updated_at, result_json FROM runs WHERE id = ?1;");
+  Statement q(db_, absl::StrCat("SELECT ", kListedColumns, ", result_json FROM runs WHERE id = ?1;")
+                       .c_str());
   if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
   q.Text(1, id);
   if (sqlite3_step(q.get()) != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no run ", id));
-  return StoredRun{q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), q.Column(5)};
+  StoredRun run = Listed(q);
+  run.result_json = q.Column(9);
+  return run;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SqliteStore::Histograms(

@@ -29,7 +29,14 @@ struct StoredRun {
   std::string status;      // running | interrupted | passed | failed | aborted | error
   std::string started_at;  // RFC 3339 (UTC, seconds)
   std::string updated_at;  // RFC 3339: when the record was built
-  std::string result_json;
+  std::string result_json;  // Get() only; List() leaves it empty
+  // The numbers `barrage runs` lists, read from the result JSON by the store
+  // (0 when the JSON lacks them or does not parse). Filled by List and Get;
+  // ignored by Save.
+  double duration_s = 0;
+  uint64_t requests = 0;
+  double error_rate = 0;
+  double p95_ms = 0;
 };
 
 class ResultStore {

@@ -2,9 +2,6 @@
 
 #include "controller/server/run_service.h"
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "common/scenario/codec.h"
 
@@ -31,23 +28,10 @@ void Fill(const StoredRun& run, bool with_json, v1::StoredRun* out) {
   out->set_started_at(run.started_at);
   out->set_updated_at(run.updated_at);
   if (with_json) out->set_result_json(run.result_json);
-  // The few numbers `barrage runs` lists; a record whose JSON does not
-  // parse lists zeros.
-  google::protobuf::Struct r;
-  if (!google::protobuf::util::JsonStringToMessage(run.result_json, &r).ok()) return;
-  auto number = [](const google::protobuf::Struct& s, const char* key) {
-    auto it = s.fields().find(key);
-    return it == s.fields().end() ? 0.0 : it->second.number_value();
-  };
-  auto object = [](const google::protobuf::Struct& s, const char* key) {
-    auto it = s.fields().find(key);
-    return it == s.fields().end() ? google::protobuf::Struct() : it->second.struct_value();
-  };
-  const google::protobuf::Struct totals = object(r, "totals");
-  out->set_duration_s(number(r, "duration_s"));
-  out->set_requests(static_cast<uint64_t>(std::max(0.0, number(totals, "requests"))));
-  out->set_error_rate(number(totals, "error_rate"));
-  out->set_p95_ms(number(object(r, "latency_ms"), "p95"));
+  out->set_duration_s(run.duration_s);
+  out->set_requests(run.requests);
+  out->set_error_rate(run.error_rate);
+  out->set_p95_ms(run.p95_ms);
 }
 
 }  // namespace

@@ -72,6 +72,32 @@ TEST_CASE("the store refuses a duplicate of a finished run's id") {
   CHECK(all->size() == 1);
 }
 
+TEST_CASE("the store lists each run's numbers from its result JSON without handing the JSON out") {
+  TempStore t;
+  REQUIRE(t.store->Save(Run("r-1", "passed",
+                            R"({"duration_s": 12.5, "totals": {"requests": 300, "error_rate": 0.01},)"
+                            R"( "latency_ms": {"p95": 41.5}})"),
+                        {})
+              .ok());
+  REQUIRE(t.store->Save(Run("r-2", "failed", "{not json"), {}).ok());
+  absl::StatusOr<std::vector<StoredRun>> all = t.store->List();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  const StoredRun& good = (*all)[0].id == "r-1" ? (*all)[0] : (*all)[1];
+  const StoredRun& bad = (*all)[0].id == "r-1" ? (*all)[1] : (*all)[0];
+  CHECK(good.duration_s == 12.5);
+  CHECK(good.requests == 300);
+  CHECK(good.error_rate == 0.01);
+  CHECK(good.p95_ms == 41.5);
+  CHECK(good.result_json.empty());
+  CHECK(bad.requests == 0);  // a record whose JSON does not parse lists zeros
+  CHECK(bad.p95_ms == 0);
+  absl::StatusOr<StoredRun> got = t.store->Get("r-1");
+  REQUIRE(got.ok());
+  CHECK(got->requests == 300);
+  CHECK(!got->result_json.empty());
+}
+
 TEST_CASE("the store does not replace a run a restart marked interrupted") {
   TempStore t;
   REQUIRE(t.store->Save(Run("r-1", "running", "{\"status\":\"running\"}"), {}).ok());
