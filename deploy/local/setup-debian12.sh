@@ -11,7 +11,9 @@ MAIN_PKGS=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libcurl4-openssl-dev libyaml-cpp-dev libssl-dev libcpp-httplib-dev
-  libbenchmark-dev libsqlite3-dev
+  libbenchmark-dev libsqlite3-dev libnghttp2-dev nghttp2-client
+  # the HTML report test opens the report in headless Chromium; xmllint checks JUnit XML.
+  chromium libxml2-utils
   prometheus yamllint iproute2 curl openssl ca-certificates
   nginx-light wrk procps util-linux time python3 python3-yaml
   clang libclang-rt-14-dev
