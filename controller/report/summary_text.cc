@@ -8,66 +8,29 @@
 #include <utility>
 #include <vector>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/stats/outcome.h"
+#include "controller/report/result_doc.h"
 
 namespace barrage {
 namespace {
 
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using result_doc::Count;
+using result_doc::Field;
+using result_doc::Has;
+using result_doc::List;
+using result_doc::Num;
+using result_doc::Obj;
+using result_doc::RequestOrder;
+using result_doc::Str;
+using result_doc::Struct;
+using result_doc::Value;
 
 // Reasons listed on the "errors by reason" line; the rest are "...".
 constexpr size_t kReasonsShown = 8;
-
-const Value& Field(const Struct& s, const std::string& key) {
-  static const Value* const kNull = new Value();
-  auto it = s.fields().find(key);
-  return it == s.fields().end() ? *kNull : it->second;
-}
-bool Has(const Struct& s, const std::string& key) { return s.fields().count(key) > 0; }
-double Num(const Struct& s, const std::string& key) { return Field(s, key).number_value(); }
-uint64_t Count(const Struct& s, const std::string& key) {
-  return static_cast<uint64_t>(std::max(0.0, Num(s, key)));
-}
-const std::string& Str(const Struct& s, const std::string& key) {
-  return Field(s, key).string_value();
-}
-const Struct& Obj(const Struct& s, const std::string& key) {
-  return Field(s, key).struct_value();
-}
-std::vector<const Struct*> List(const Struct& s, const std::string& key) {
-  std::vector<const Struct*> out;
-  for (const Value& v : Field(s, key).list_value().values()) out.push_back(&v.struct_value());
-  return out;
-}
-
-// The requests in scenario order: "request_order" (names in it that
-// "requests" lacks are skipped), then any others of "requests" by name (a
-// parsed JSON object keeps no order).
-std::vector<std::string> RequestOrder(const Struct& r) {
-  const Struct& per_request = Obj(r, "requests");
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const Value& v : Field(r, "request_order").list_value().values()) {
-    if (Has(per_request, v.string_value()) && seen.insert(v.string_value()).second) {
-      out.push_back(v.string_value());
-    }
-  }
-  std::vector<std::string> rest;
-  for (const auto& [name, q] : per_request.fields()) {
-    if (seen.count(name) == 0) rest.push_back(name);
-  }
-  std::sort(rest.begin(), rest.end());
-  out.insert(out.end(), rest.begin(), rest.end());
-  return out;
-}
 
 std::string Verdict(const std::string& status) {
   return status.empty() ? "ERROR" : absl::AsciiStrToUpper(status);
@@ -212,10 +175,9 @@ void AppendAgentsAndEvents(const Struct& r, std::string& out) {
 }  // namespace
 
 absl::StatusOr<std::string> SummaryText(const std::string& result_json) {
-  Struct r;
-  if (!google::protobuf::util::JsonStringToMessage(result_json, &r).ok()) {
-    return absl::InvalidArgumentError("the result is not a JSON object");
-  }
+  absl::StatusOr<Struct> parsed = result_doc::ParseResultJson(result_json);
+  if (!parsed.ok()) return absl::InvalidArgumentError("the result is not a JSON object");
+  const Struct& r = *parsed;
   std::string out;
   absl::StrAppend(&out, "\n", Str(r, "scenario"), "  run ", Str(r, "run"), "  ",
                   Verdict(Str(r, "status")),

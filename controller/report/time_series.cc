@@ -1,0 +1,241 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/report/time_series.h"
+
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "barrage/v1/stats.pb.h"
+#include "common/stats/histogram_codec.h"
+#include "controller/report/result_doc.h"
+
+namespace barrage {
+namespace {
+
+using result_doc::Field;
+using result_doc::Has;
+using result_doc::Num;
+using result_doc::Obj;
+using result_doc::Struct;
+using result_doc::Value;
+
+// A JSON number that must be a non-negative integer (exact below 2^53).
+absl::StatusOr<uint64_t> CountValue(const Value& v, const std::string& where) {
+  const double x = v.number_value();
+  if (v.kind_case() != Value::kNumberValue || !(x >= 0) || x > 9007199254740992.0 ||
+      std::floor(x) != x) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": expected a count (a non-negative integer)"));
+  }
+  return static_cast<uint64_t>(x);
+}
+
+absl::StatusOr<RequestInterval> RequestFromJson(const Struct& r, const std::string& where) {
+  RequestInterval out;
+  const auto& outcomes = Field(r, "o").list_value().values();
+  if (static_cast<size_t>(outcomes.size()) > kOutcomeCount) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ".o: more than ", kOutcomeCount,
+                                                   " outcomes"));
+  }
+  for (int i = 0; i < outcomes.size(); ++i) {
+    absl::StatusOr<uint64_t> n = CountValue(outcomes[i], absl::StrCat(where, ".o[", i, "]"));
+    if (!n.ok()) return n.status();
+    out.outcomes[i] = *n;
+  }
+  for (const auto& [key, v] : Obj(r, "s").fields()) {
+    uint32_t status = 0;
+    if (!absl::SimpleAtoi(key, &status) || status > 999) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".s: \"", key, "\" is not an HTTP status"));
+    }
+    absl::StatusOr<uint64_t> n = CountValue(v, absl::StrCat(where, ".s.", key));
+    if (!n.ok()) return n.status();
+    out.statuses[status] = *n;
+  }
+  if (Has(r, "h")) {
+    std::string bytes;
+    v1::HistogramSnapshot snapshot;
+    if (!absl::Base64Unescape(Field(r, "h").string_value(), &bytes) ||
+        !snapshot.ParseFromString(bytes)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".h: not a base64 histogram snapshot"));
+    }
+    absl::StatusOr<Histogram> h = DecodeHistogram(snapshot);
+    if (!h.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".h: ", h.status().message()));
+    }
+    if (h->count() > out.outcomes[static_cast<size_t>(Outcome::kOk)]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".h: more values than ok results"));
+    }
+    out.ok = *std::move(h);
+  }
+  return out;
+}
+
+}  // namespace
+
+uint64_t RequestInterval::requests() const {
+  uint64_t n = 0;
+  for (uint64_t c : outcomes) n += c;
+  return n;
+}
+
+uint64_t RequestInterval::errors() const {
+  uint64_t n = 0;
+  for (size_t o = 0; o < kOutcomeCount; ++o) {
+    if (IsError(static_cast<Outcome>(o))) n += outcomes[o];
+  }
+  return n;
+}
+
+Histogram SeriesInterval::MergedOk() const {
+  Histogram out;
+  for (const RequestInterval& r : requests) MergeHistogram(r.ok, out);
+  return out;
+}
+
+uint64_t SeriesInterval::Requests() const {
+  uint64_t n = 0;
+  for (const RequestInterval& r : requests) n += r.requests();
+  return n;
+}
+
+uint64_t SeriesInterval::Errors() const {
+  uint64_t n = 0;
+  for (const RequestInterval& r : requests) n += r.errors();
+  return n;
+}
+
+void MergeHistogram(const Histogram& from, Histogram& into) {
+  if (from.count() == 0) return;
+  if (from.significant_digits() == into.significant_digits()) {
+    (void)into.Merge(from);  // same layout: cannot fail
+    return;
+  }
+  if (into.significant_digits() > from.significant_digits()) into = into.Downsample();
+  (void)into.Merge(from.Downsample());  // a 2-digit `from` downsamples to itself
+}
+
+void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("interval_s").Double(series.interval_s, 3);
+  json.Key("requests").BeginArray();
+  for (const std::string& name : series.requests) json.String(name);
+  json.EndArray();
+  json.Key("outcomes").BeginArray();
+  for (size_t o = 0; o < kOutcomeCount; ++o) json.String(OutcomeName(static_cast<Outcome>(o)));
+  json.EndArray();
+  json.Key("coarsened").BeginArray();
+  for (const SeriesCoarsening& c : series.coarsened) {
+    json.BeginObject();
+    json.Key("before_s").Double(c.before_s, 3);
+    json.Key("length_s").Double(c.length_s, 3);
+    json.Key("digits").Int(c.digits);
+    json.Key("reason").String(c.reason);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("intervals").BeginArray();
+  v1::HistogramSnapshot snapshot;
+  for (const SeriesInterval& in : series.intervals) {
+    json.BeginObject();
+    json.Key("t").Double(in.start_s, 3);
+    json.Key("len").Double(in.length_s, 3);
+    json.Key("offered_rps").Double(in.offered_rps, 3);
+    json.Key("achieved_rps").Double(in.achieved_rps, 3);
+    json.Key("agents").Int(in.agents);
+    json.Key("vus").Int(in.vus);
+    json.Key("r").BeginArray();
+    for (const RequestInterval& r : in.requests) {
+      json.BeginObject();
+      size_t last = kOutcomeCount;
+      while (last > 0 && r.outcomes[last - 1] == 0) --last;
+      if (last > 0) {
+        json.Key("o").BeginArray();
+        for (size_t o = 0; o < last; ++o) json.Uint(r.outcomes[o]);
+        json.EndArray();
+      }
+      if (!r.statuses.empty()) {
+        json.Key("s").BeginObject();
+        for (const auto& [status, n] : r.statuses) json.Key(absl::StrCat(status)).Uint(n);
+        json.EndObject();
+      }
+      if (r.ok.count() > 0) {
+        EncodeHistogram(r.ok, &snapshot);
+        json.Key("h").String(absl::Base64Escape(snapshot.SerializeAsString()));
+      }
+      json.EndObject();
+    }
+    json.EndArray();
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+}
+
+absl::StatusOr<RunSeries> SeriesFromJson(const Struct& series) {
+  RunSeries out;
+  out.interval_s = Num(series, "interval_s");
+  if (!(out.interval_s > 0)) {
+    return absl::InvalidArgumentError("series.interval_s: expected a positive number");
+  }
+  for (const Value& v : Field(series, "requests").list_value().values()) {
+    out.requests.push_back(v.string_value());
+  }
+  for (const Value& v : Field(series, "coarsened").list_value().values()) {
+    const Struct& c = v.struct_value();
+    SeriesCoarsening sc;
+    sc.before_s = Num(c, "before_s");
+    sc.length_s = Num(c, "length_s");
+    sc.digits = static_cast<int>(Num(c, "digits"));
+    sc.reason = Field(c, "reason").string_value();
+    out.coarsened.push_back(std::move(sc));
+  }
+  const auto& intervals = Field(series, "intervals").list_value().values();
+  out.intervals.reserve(intervals.size());
+  double end_s = -1e300;
+  for (int i = 0; i < intervals.size(); ++i) {
+    const Struct& in = intervals[i].struct_value();
+    const std::string where = absl::StrCat("series.intervals[", i, "]");
+    SeriesInterval si;
+    si.start_s = Num(in, "t");
+    si.length_s = Num(in, "len");
+    if (!(si.length_s > 0) || !(si.start_s >= end_s - 1e-6)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": intervals must have a positive length and be in time order"));
+    }
+    end_s = si.start_s + si.length_s;
+    si.offered_rps = Num(in, "offered_rps");
+    si.achieved_rps = Num(in, "achieved_rps");
+    si.agents = static_cast<int32_t>(Num(in, "agents"));
+    si.vus = static_cast<int64_t>(Num(in, "vus"));
+    const auto& rs = Field(in, "r").list_value().values();
+    if (static_cast<size_t>(rs.size()) > out.requests.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".r: ", rs.size(),
+                                                     " entries for ", out.requests.size(),
+                                                     " requests"));
+    }
+    si.requests.resize(out.requests.size());
+    for (int r = 0; r < rs.size(); ++r) {
+      absl::StatusOr<RequestInterval> ri =
+          RequestFromJson(rs[r].struct_value(), absl::StrCat(where, ".r[", r, "]"));
+      if (!ri.ok()) return ri.status();
+      si.requests[r] = *std::move(ri);
+    }
+    out.intervals.push_back(std::move(si));
+  }
+  return out;
+}
+
+absl::StatusOr<RunSeries> SeriesFromResultJson(const std::string& result_json) {
+  absl::StatusOr<Struct> root = result_doc::ParseResultJson(result_json);
+  if (!root.ok()) return root.status();
+  if (!Has(*root, "series")) return absl::NotFoundError("the result has no time series");
+  return SeriesFromJson(Obj(*root, "series"));
+}
+
+}  // namespace barrage

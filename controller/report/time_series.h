@@ -1,0 +1,109 @@
+// Copyright 2026 The Barrage Authors.
+//
+// RunSeries: a run's time series, kept with every run so that its result
+// (the store's record, or a result file alone) is enough to chart, export
+// and compare it. One SeriesInterval per closed interval of the merger
+// (1 s; coarser where the run was coarsened to fit its budget): per request
+// the merged response times of its successful (ok) results as a Histogram,
+// its results by outcome and its responses by HTTP status; and for the
+// interval as a whole the plan's offered rate, the achieved rate, the
+// agents in the run and their active VUs.
+//
+// In the result JSON it is the "series" object (README "Result JSON"):
+//
+//   "series": {"interval_s": 1, "requests": ["a", "b"],
+//              "outcomes": ["ok", "http_error", "timeout", "connect_error",
+//                           "other", "aborted"],
+//              "coarsened": [{"before_s": 600, "length_s": 10, "digits": 2,
+//                             "reason": "..."}],
+//              "intervals": [{"t": 0, "len": 1, "offered_rps": 50,
+//                             "achieved_rps": 49, "agents": 2, "vus": 0,
+//                             "r": [{"o": [33, 0, 0, 0, 0, 0],
+//                                    "s": {"200": 33}, "h": "<base64>"},
+//                                   {}]}]}
+//
+// "r" is parallel to "requests" ({} for a request without results in the
+// interval); "o" counts results per outcome in the order of "outcomes"
+// (trailing zeros may be left out); "h" is the base64 of a serialized
+// barrage.v1.HistogramSnapshot (the wire codec) of the ok response times in
+// microseconds, left out when empty. Histograms are exact merges of the
+// agents' (2 or 3 significant digits: the snapshot says which).
+//
+// Pure values and functions; no threads.
+#ifndef BARRAGE_CONTROLLER_REPORT_TIME_SERIES_H_
+#define BARRAGE_CONTROLLER_REPORT_TIME_SERIES_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/struct.pb.h>
+
+#include "absl/status/statusor.h"
+#include "common/stats/histogram.h"
+#include "common/stats/outcome.h"
+#include "common/util/json_writer.h"
+
+namespace barrage {
+
+// One request in one interval.
+struct RequestInterval {
+  Histogram ok;  // response times (us, from the intended send) of ok results
+  std::array<uint64_t, kOutcomeCount> outcomes{};  // results by Outcome
+  std::map<uint32_t, uint64_t> statuses;           // responses by HTTP status
+
+  uint64_t requests() const;  // results of any outcome (aborted too)
+  uint64_t errors() const;    // results whose outcome IsError
+};
+
+struct SeriesInterval {
+  double start_s = 0;       // run time at its start
+  double length_s = 1;
+  double offered_rps = 0;   // the plan's mean arrival rate over it; 0 in closed-model stages
+  double achieved_rps = 0;  // its results / length_s
+  int32_t agents = 0;       // agents in the run when it closed
+  int64_t vus = 0;          // their active virtual users
+  std::vector<RequestInterval> requests;  // parallel to RunSeries::requests
+
+  Histogram MergedOk() const;  // every request's ok response times
+  uint64_t Requests() const;
+  uint64_t Errors() const;
+};
+
+// Intervals starting before `before_s` were coarsened to `length_s` long
+// intervals and `digits` significant digits, to fit the run's budget.
+struct SeriesCoarsening {
+  double before_s = 0;
+  double length_s = 1;
+  int digits = 3;
+  std::string reason;
+};
+
+struct RunSeries {
+  double interval_s = 1;               // length of an uncoarsened interval
+  std::vector<std::string> requests;   // in scenario order
+  std::vector<SeriesInterval> intervals;  // in time order, without overlap
+  std::vector<SeriesCoarsening> coarsened;
+};
+
+// Adds `from` into `into`, exactly, at the coarser of the two precisions
+// (`into` is downsampled to 2 digits first when `from` has 2).
+void MergeHistogram(const Histogram& from, Histogram& into);
+
+// Writes `series` as the value of the "series" key (the caller wrote the key).
+void WriteSeriesJson(const RunSeries& series, JsonWriter& json);
+
+// Reads a "series" object. Hostile input: InvalidArgument naming the
+// interval and field that is wrong (a bad histogram, "r" longer than
+// "requests", a negative or non-integral count, intervals out of order).
+absl::StatusOr<RunSeries> SeriesFromJson(const google::protobuf::Struct& series);
+
+// The "series" of a whole result JSON; NotFound when it has none (an older
+// result), InvalidArgument when the text or the series is bad.
+absl::StatusOr<RunSeries> SeriesFromResultJson(const std::string& result_json);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_REPORT_TIME_SERIES_H_
