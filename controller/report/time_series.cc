@@ -9,7 +9,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "barrage/v1/stats.pb.h"
-#include "common/stats/histogram_codec.h"
 #include "controller/report/result_doc.h"
 
 namespace barrage {
@@ -63,7 +62,7 @@ absl::StatusOr<RequestInterval> RequestFromJson(const Struct& r, const std::stri
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".h: not a base64 histogram snapshot"));
     }
-    absl::StatusOr<Histogram> h = DecodeHistogram(snapshot);
+    absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(snapshot);
     if (!h.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".h: ", h.status().message()));
     }
@@ -92,9 +91,9 @@ uint64_t RequestInterval::errors() const {
   return n;
 }
 
-Histogram SeriesInterval::MergedOk() const {
-  Histogram out;
-  for (const RequestInterval& r : requests) MergeHistogram(r.ok, out);
+SparseHistogram SeriesInterval::MergedOk() const {
+  SparseHistogram out;
+  for (const RequestInterval& r : requests) out.Merge(r.ok);
   return out;
 }
 
@@ -108,16 +107,6 @@ uint64_t SeriesInterval::Errors() const {
   uint64_t n = 0;
   for (const RequestInterval& r : requests) n += r.errors();
   return n;
-}
-
-void MergeHistogram(const Histogram& from, Histogram& into) {
-  if (from.count() == 0) return;
-  if (from.significant_digits() == into.significant_digits()) {
-    (void)into.Merge(from);  // same layout: cannot fail
-    return;
-  }
-  if (into.significant_digits() > from.significant_digits()) into = into.Downsample();
-  (void)into.Merge(from.Downsample());  // a 2-digit `from` downsamples to itself
 }
 
 void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
@@ -165,7 +154,7 @@ void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
         json.EndObject();
       }
       if (r.ok.count() > 0) {
-        EncodeHistogram(r.ok, &snapshot);
+        r.ok.ToSnapshot(&snapshot);
         json.Key("h").String(absl::Base64Escape(snapshot.SerializeAsString()));
       }
       json.EndObject();

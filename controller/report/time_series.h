@@ -27,7 +27,8 @@
 // (trailing zeros may be left out); "h" is the base64 of a serialized
 // barrage.v1.HistogramSnapshot (the wire codec) of the ok response times in
 // microseconds, left out when empty. Histograms are exact merges of the
-// agents' (2 or 3 significant digits: the snapshot says which).
+// agents' (2 or 3 significant digits: the snapshot says which), kept
+// sparse (SparseHistogram) so a long run's series fits in memory.
 //
 // Pure values and functions; no threads.
 #ifndef BARRAGE_CONTROLLER_REPORT_TIME_SERIES_H_
@@ -42,7 +43,7 @@
 #include <google/protobuf/struct.pb.h>
 
 #include "absl/status/statusor.h"
-#include "common/stats/histogram.h"
+#include "common/stats/sparse_histogram.h"
 #include "common/stats/outcome.h"
 #include "common/util/json_writer.h"
 
@@ -50,7 +51,7 @@ namespace barrage {
 
 // One request in one interval.
 struct RequestInterval {
-  Histogram ok;  // response times (us, from the intended send) of ok results
+  SparseHistogram ok;  // response times (us, from the intended send) of ok results
   std::array<uint64_t, kOutcomeCount> outcomes{};  // results by Outcome
   std::map<uint32_t, uint64_t> statuses;           // responses by HTTP status
 
@@ -67,7 +68,7 @@ struct SeriesInterval {
   int64_t vus = 0;          // their active virtual users
   std::vector<RequestInterval> requests;  // parallel to RunSeries::requests
 
-  Histogram MergedOk() const;  // every request's ok response times
+  SparseHistogram MergedOk() const;  // every request's ok response times
   uint64_t Requests() const;
   uint64_t Errors() const;
 };
@@ -87,10 +88,6 @@ struct RunSeries {
   std::vector<SeriesInterval> intervals;  // in time order, without overlap
   std::vector<SeriesCoarsening> coarsened;
 };
-
-// Adds `from` into `into`, exactly, at the coarser of the two precisions
-// (`into` is downsampled to 2 digits first when `from` has 2).
-void MergeHistogram(const Histogram& from, Histogram& into);
 
 // Writes `series` as the value of the "series" key (the caller wrote the key).
 void WriteSeriesJson(const RunSeries& series, JsonWriter& json);

@@ -21,7 +21,9 @@ RunSeries Sample() {
     in.agents = 2;
     in.vus = i;
     in.requests.resize(2);
-    for (int v = 1; v <= 30; ++v) in.requests[0].ok.Record(1000 * v + i);
+    Histogram ok;
+    for (int v = 1; v <= 30; ++v) ok.Record(1000 * v + i);
+    in.requests[0].ok = SparseHistogram::From(ok);
     in.requests[0].outcomes[static_cast<size_t>(Outcome::kOk)] = 30;
     in.requests[0].outcomes[static_cast<size_t>(Outcome::kTimeout)] = 2;
     in.requests[0].statuses[200] = 30;
@@ -91,23 +93,6 @@ TEST_CASE("a result without a series is NotFound, a bad one names where") {
   CHECK(std::string(s.message()).find("time order") != std::string::npos);
   s = with("\"s\":{\"200\"", "\"s\":{\"x\"");
   CHECK(std::string(s.message()).find("not an HTTP status") != std::string::npos);
-}
-
-TEST_CASE("histograms of both precisions merge at the coarser one, exactly") {
-  Histogram fine;
-  Histogram coarse(2);
-  for (uint64_t v = 1; v < 100000; v += 7) fine.Record(v);
-  for (uint64_t v = 5; v < 50000; v += 13) coarse.Record(v);
-  Histogram into = fine;
-  MergeHistogram(coarse, into);
-  CHECK(into.significant_digits() == 2);
-  CHECK(into.count() == fine.count() + coarse.count());
-  Histogram expected = fine.Downsample();
-  REQUIRE(expected.Merge(coarse).ok());
-  CHECK(into == expected);
-  Histogram c2 = coarse;
-  MergeHistogram(fine, c2);
-  CHECK(c2 == expected);
 }
 
 }  // namespace
