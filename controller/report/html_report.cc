@@ -1,11 +1,341 @@
 // Copyright 2026 The Barrage Authors.
+//
+// The page: verdict banner, fingerprint, thresholds, totals, requests,
+// charts (series_view.h decimates, svg_chart.h draws), agents, events and
+// trend. Everything is inline; the result JSON is parsed once.
 
 #include "controller/report/html_report.h"
 
-namespace barrage {
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <utility>
 
-absl::StatusOr<std::string> HtmlReport(const std::string&, const HtmlReportOptions&) {
-  return absl::UnimplementedError("the HTML report is not written yet");
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "controller/report/html_tables.h"
+#include "controller/report/result_doc.h"
+#include "controller/report/series_view.h"
+#include "controller/report/svg_chart.h"
+#include "controller/report/time_series.h"
+
+namespace barrage {
+namespace {
+
+using result_doc::Field;
+using result_doc::Has;
+using result_doc::List;
+using result_doc::Num;
+using result_doc::Obj;
+using result_doc::Str;
+using result_doc::Struct;
+
+// Points on the percentile distribution chart: x = log10(1/(1-p)) from 1
+// (90%) to 4 (99.99%).
+constexpr int kTailPoints = 61;
+
+constexpr const char kStyle[] = R"css(
+:root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--ink:#1f2328;--mute:#59636e;--rule:#d0d7de}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);
+margin:0 auto;max-width:1200px;padding:16px}
+h2{font-size:17px;margin:22px 0 8px;border-bottom:1px solid var(--rule)}
+.verdict{padding:14px 18px;border-radius:6px;color:#fff;display:flex;gap:18px;align-items:baseline;flex-wrap:wrap}
+.verdict h1{margin:0;font-size:26px;letter-spacing:.04em}
+.v-passed{background:var(--ok)}.v-failed{background:var(--bad)}.v-aborted{background:var(--warn)}
+.v-error{background:#6e7781}
+dl.fp{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
+dl.fp dt{color:var(--mute)}dl.fp dd{margin:0;font-family:ui-monospace,monospace;word-break:break-all}
+table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}
+caption{text-align:left;font-weight:600;padding:4px 0}
+th,td{border-bottom:1px solid var(--rule);padding:3px 8px;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.fail td{color:var(--bad);font-weight:600}tr.all td{font-weight:600;border-top:2px solid var(--rule)}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:0 24px}
+figure.chart-box{margin:8px 0 16px;position:relative}
+figcaption{font-size:13px}figcaption small{color:var(--mute)}
+.key{margin-left:10px;white-space:nowrap}.key i{display:inline-block;width:14px;height:3px;
+vertical-align:middle;margin-right:4px}
+svg.chart{width:100%;height:auto;display:block;font-size:11px}
+svg.chart text{fill:var(--mute)}svg.chart .grid{stroke:#eaeef2}
+svg.chart .axis line{stroke:#8c959f}svg.chart polyline{fill:none;stroke-width:1.6}
+svg.chart .band-0{fill:#f6f8fa}svg.chart .band-1{fill:#eef3fb}
+svg.chart .marker line{stroke:var(--bad);stroke-dasharray:3 3;stroke-width:1.2}
+svg.chart .marker-change-point line{stroke:#8250df;stroke-dasharray:none;stroke-width:2}
+.tip{position:absolute;pointer-events:none;background:#fff;border:1px solid var(--rule);
+padding:4px 6px;font-size:12px;white-space:pre;display:none;box-shadow:0 1px 4px #0002}
+.note{color:var(--mute)}
+@media (max-width:900px){.grid2{grid-template-columns:1fr}}
+@media print{body{max-width:none;padding:0;font-size:10pt}.tip{display:none!important}
+.verdict{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+figure.chart-box,table{break-inside:avoid}h2{break-after:avoid}}
+)css";
+
+// Hover values: the nearest point of every line under the pointer.
+constexpr const char kScript[] = R"js(
+document.querySelectorAll('svg.chart').forEach(function(svg){
+  var fig=svg.parentNode,tip=document.createElement('div');tip.className='tip';fig.appendChild(tip);
+  var plot=svg.dataset.plot.split(' ').map(Number),x0=+svg.dataset.xMin,x1=+svg.dataset.xMax;
+  var lines=[].map.call(svg.querySelectorAll('polyline'),function(p){
+    return {n:p.dataset.name,t:p.dataset.t?p.dataset.t.split(' ').map(Number):[],
+            v:p.dataset.v?p.dataset.v.split(' ').map(Number):[]};});
+  svg.addEventListener('mousemove',function(e){
+    var r=svg.getBoundingClientRect(),vx=(e.clientX-r.left)/r.width*1000;
+    var x=x0+(vx-plot[0])/(plot[2]-plot[0])*(x1-x0),out=[];
+    lines.forEach(function(l){if(!l.t.length)return;var b=0;
+      for(var i=1;i<l.t.length;i++)if(Math.abs(l.t[i]-x)<Math.abs(l.t[b]-x))b=i;
+      out.push(l.n+'  '+l.v[b]+'  (x '+l.t[b]+')');});
+    if(!out.length)return;tip.textContent=out.join('\n');tip.style.display='block';
+    tip.style.left=Math.min(e.clientX-r.left+12,r.width-220)+'px';tip.style.top=(e.clientY-r.top+12)+'px';});
+  svg.addEventListener('mouseleave',function(){tip.style.display='none';});
+});
+)js";
+
+std::string StatusOf(const Struct& r) {
+  const std::string& s = Str(r, "status");
+  return s == "passed" || s == "failed" || s == "aborted" ? s : "error";
+}
+
+int ExitCodeOf(const Struct& r, const std::string& status) {
+  if (Field(r, "exit_code").kind_case() == google::protobuf::Value::kNumberValue) {
+    return static_cast<int>(Num(r, "exit_code"));
+  }
+  return status == "passed" ? 0 : status == "failed" ? 99 : status == "aborted" ? 4 : 1;
+}
+
+void AppendBanner(const Struct& r, std::string& out) {
+  const std::string status = StatusOf(r);
+  const int code = ExitCodeOf(r, status);
+  absl::StrAppend(&out, "<header id=\"verdict\" class=\"verdict v-", status, "\" data-status=\"",
+                  status, "\" data-exit-code=\"", code, "\"><h1>", absl::AsciiStrToUpper(status),
+                  "</h1><span>exit code ", code, "</span><span>", HtmlEscape(Str(r, "scenario")),
+                  "</span><span>run ", HtmlEscape(Str(r, "run")), "</span>");
+  if (Has(r, "error")) absl::StrAppend(&out, "<span>", HtmlEscape(Str(r, "error")), "</span>");
+  absl::StrAppend(&out, "</header>\n");
+}
+
+void AppendFingerprint(const Struct& r, std::string& out) {
+  const Struct& fp = Obj(r, "fingerprint");
+  absl::StrAppend(&out, "<section id=\"fingerprint\"><h2>Run</h2><dl class=\"fp\">");
+  auto item = [&](const char* key, const char* label, const std::string& value) {
+    absl::StrAppend(&out, "<dt>", label, "</dt><dd data-key=\"", key, "\">",
+                    value.empty() ? "-" : HtmlEscape(value), "</dd>");
+  };
+  item("scenario", "scenario", Str(r, "scenario"));
+  item("scenario_sha256", "scenario SHA-256", Str(fp, "scenario_sha256"));
+  item("load_sha256", "load SHA-256", Str(fp, "load_sha256"));
+  item("file", "file", Str(fp, "file"));
+  item("target", "target", Str(fp, "target"));
+  item("run", "run", Str(r, "run"));
+  item("started_at", "started", Str(r, "started_at"));
+  item("duration_s", "duration", absl::StrFormat("%.3f s", Num(r, "duration_s")));
+  std::string agents;
+  for (const Struct* a : List(r, "agents")) {
+    absl::StrAppend(&agents, agents.empty() ? "" : ", ", Str(*a, "id"), " (",
+                    Str(*a, "version").empty() ? "version ?" : Str(*a, "version"), ", ",
+                    Str(*a, "http_client").empty() ? "client ?" : Str(*a, "http_client"), ")");
+  }
+  item("agents", "agents", agents);
+  absl::StrAppend(&out, "</dl>");
+  AppendStagesTable(r, out);
+  absl::StrAppend(&out, "</section>\n");
+}
+
+// The stage bands and event markers of every time chart.
+struct TimeAxis {
+  double end_s = 1;
+  std::vector<ChartBand> bands;
+  std::vector<ChartMarker> markers;
+};
+
+TimeAxis TimeAxisOf(const Struct& r, double series_end_s) {
+  TimeAxis axis;
+  axis.end_s = std::max({1.0, Num(r, "duration_s"), series_end_s});
+  double start = 0;
+  for (const Struct* st : List(r, "stages")) {
+    const double ran = Field(*st, "reached").bool_value() ? Num(*st, "ran_s") : 0;
+    const bool open = Field(*st, "target_rps").kind_case() == google::protobuf::Value::kNumberValue;
+    axis.bands.push_back({start, start + (ran > 0 ? ran : Num(*st, "duration_s")),
+                          absl::StrFormat("stage %d: %s", static_cast<int>(Num(*st, "index")),
+                                          open ? absl::StrFormat("%g/s", Num(*st, "target_rps"))
+                                               : absl::StrFormat("%g VUs", Num(*st, "vus")))});
+    start += Num(*st, "duration_s");
+  }
+  for (const Struct* e : List(r, "events")) {
+    std::string label = absl::StrFormat("%.1f s: %s", Num(*e, "at_s"), Str(*e, "kind"));
+    if (!Str(*e, "agent").empty()) absl::StrAppend(&label, " ", Str(*e, "agent"));
+    if (!Str(*e, "action").empty()) absl::StrAppend(&label, " (", Str(*e, "action"), ")");
+    axis.markers.push_back({Num(*e, "at_s"), Str(*e, "kind"), label});
+  }
+  return axis;
+}
+
+std::string TimeChart(const char* id, const char* title, const char* unit, const char* unit2,
+                      std::vector<ChartLine> lines, const TimeAxis& axis,
+                      const std::string& note) {
+  ChartSpec spec;
+  spec.id = id;
+  spec.title = title;
+  spec.y_unit = unit;
+  spec.y2_unit = unit2;
+  spec.x_max = axis.end_s;
+  spec.lines = std::move(lines);
+  spec.bands = axis.bands;
+  spec.markers = axis.markers;
+  spec.note = note;
+  return SvgChart(spec);
+}
+
+ChartLine TailLine(const std::string& name, const SparseHistogram& h) {
+  ChartLine l;
+  l.name = name;
+  if (h.empty()) return l;
+  for (int i = 0; i < kTailPoints; ++i) {
+    const double x = 1 + 3.0 * i / (kTailPoints - 1);
+    l.x.push_back(x);
+    l.y.push_back(static_cast<double>(h.Quantile(1 - std::pow(10.0, -x))) / 1000.0);
+  }
+  return l;
+}
+
+// The baseline's distribution: from its series when it has one, else the
+// four tail percentiles of its latency_ms.
+absl::StatusOr<ChartLine> BaselineLine(const std::string& json) {
+  absl::StatusOr<Struct> root = result_doc::ParseResultJson(json);
+  if (!root.ok()) return absl::InvalidArgumentError(absl::StrCat("baseline: ", root.status().message()));
+  if (Has(*root, "series")) {
+    absl::StatusOr<RunSeries> s = SeriesFromJson(Obj(*root, "series"));
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("baseline: ", s.status().message()));
+    ChartLine l = TailLine("baseline", ViewOf(*s).whole_run);
+    l.dashed = true;
+    return l;
+  }
+  ChartLine l;
+  l.name = "baseline";
+  l.dashed = true;
+  const Struct& lat = Obj(*root, "latency_ms");
+  const std::pair<double, const char*> points[] = {
+      {1, "p90"}, {std::log10(20.0), "p95"}, {2, "p99"}, {3, "p999"}};
+  for (const auto& [x, key] : points) {
+    if (!Has(lat, key)) continue;
+    l.x.push_back(x);
+    l.y.push_back(Num(lat, key));
+  }
+  return l;
+}
+
+std::string TrendChart(const std::vector<TrendPoint>& trend) {
+  ChartSpec spec;
+  spec.id = "chart-trend";
+  spec.title = "Trend over this scenario's runs";
+  spec.y_unit = "ms";
+  spec.y2_unit = "error %";
+  spec.x_axis = XAxis::kIndex;
+  spec.x_max = std::max<double>(1, static_cast<double>(trend.size()) - 1);
+  for (const char* name : {"p50", "p95", "p99", "error_rate"}) {
+    spec.lines.emplace_back();
+    spec.lines.back().name = name;
+  }
+  spec.lines[3].axis = 1;
+  for (size_t i = 0; i < trend.size(); ++i) {
+    const TrendPoint& p = trend[i];
+    const double x = static_cast<double>(i);
+    const double values[] = {p.p50_ms, p.p95_ms, p.p99_ms, p.error_rate * 100};
+    for (size_t l = 0; l < 4; ++l) {
+      spec.lines[l].x.push_back(x);
+      spec.lines[l].y.push_back(values[l]);
+    }
+    spec.x_labels.push_back(p.run_id.size() > 12 ? p.run_id.substr(p.run_id.size() - 12)
+                                                 : p.run_id);
+    if (p.change_point) {
+      spec.markers.push_back({x, "change-point",
+                              absl::StrCat("a change begins at run ", p.run_id, " (",
+                                           p.started_at, ")")});
+    }
+  }
+  return SvgChart(spec);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
+                                       const HtmlReportOptions& options) {
+  absl::StatusOr<Struct> parsed = result_doc::ParseResultJson(result_json);
+  if (!parsed.ok()) return parsed.status();
+  const Struct& r = *parsed;
+  std::optional<RunSeries> series;
+  if (Has(r, "series")) {
+    absl::StatusOr<RunSeries> s = SeriesFromJson(Obj(r, "series"));
+    if (!s.ok()) return s.status();
+    series = *std::move(s);
+  }
+  std::optional<ChartLine> baseline;
+  if (!options.baseline_json.empty()) {
+    absl::StatusOr<ChartLine> b = BaselineLine(options.baseline_json);
+    if (!b.ok()) return b.status();
+    baseline = *std::move(b);
+  }
+  const SeriesView view = series ? ViewOf(*series) : ViewOf(RunSeries());
+
+  std::string out;
+  out.reserve(256 * 1024);
+  absl::StrAppend(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                        "<title>Barrage: ", HtmlEscape(Str(r, "scenario")), " ",
+                  HtmlEscape(Str(r, "run")), "</title><style>", kStyle,
+                  "</style></head><body>\n");
+  AppendBanner(r, out);
+  AppendFingerprint(r, out);
+  absl::StrAppend(&out, "<section id=\"results\"><h2>Results</h2><div class=\"grid2\"><div>");
+  AppendThresholdsTable(r, out);
+  absl::StrAppend(&out, "</div><div>");
+  AppendTotalsTable(r, out);
+  absl::StrAppend(&out, "</div></div>");
+  AppendRequestsTable(r, series ? &*series : nullptr, out);
+  absl::StrAppend(&out, "</section>\n<section id=\"charts\"><h2>Over time</h2>");
+  std::string note;
+  if (!series) {
+    note = "no time series in this result";
+  } else if (view.intervals_per_point > 1) {
+    note = absl::StrFormat("%d intervals per point", view.intervals_per_point);
+  }
+  if (series && !series->coarsened.empty()) {
+    absl::StrAppend(&out, "<p class=\"note\">Parts of the series were coarsened to fit the run's "
+                          "budget: before ", series->coarsened.front().before_s, " s, ",
+                    series->coarsened.front().length_s, " s intervals.</p>");
+  }
+  const TimeAxis axis = TimeAxisOf(r, view.end_s);
+  absl::StrAppend(
+      &out,
+      TimeChart("chart-rate", "Offered and achieved rate", "req/s", "", view.rate, axis, note),
+      TimeChart("chart-latency",
+                "Latency of ok responses, all requests merged (p99 and max: highest in a point)",
+                "ms", "", view.latency, axis, note),
+      TimeChart("chart-errors", "Errors by outcome", "errors/s", "", view.errors, axis, note),
+      TimeChart("chart-fleet", "Agents and active VUs", "agents", "VUs", view.fleet, axis, note));
+  ChartSpec tail;
+  tail.id = "chart-distribution";
+  tail.title = "Latency percentile distribution (whole run, ok responses)";
+  tail.y_unit = "ms";
+  tail.x_axis = XAxis::kTailLog;
+  tail.x_min = 1;
+  tail.x_max = 4;
+  tail.lines.push_back(TailLine("run", view.whole_run));
+  if (baseline) tail.lines.push_back(*baseline);
+  if (!series) tail.note = note;
+  absl::StrAppend(&out, SvgChart(tail), "</section>\n");
+  if (!options.trend.empty()) {
+    absl::StrAppend(&out, "<section id=\"trend\"><h2>Trend</h2>", TrendChart(options.trend),
+                    "</section>\n");
+  }
+  absl::StrAppend(&out, "<section id=\"agents\"><h2>Agents</h2>");
+  AppendAgentsTable(r, out);
+  absl::StrAppend(&out, "</section>\n<section id=\"events\"><h2>Events</h2>");
+  AppendEventsTable(r, out);
+  absl::StrAppend(&out, "</section>\n<p class=\"note\">Written by barrage; self-contained, no "
+                        "network requests.</p>\n<script>", kScript, "</script></body></html>\n");
+  return out;
 }
 
 }  // namespace barrage
