@@ -16,9 +16,9 @@ namespace {
 
 // The drawing area in viewBox units; the <svg> scales to the page width.
 constexpr double kWidth = 1000;
-constexpr double kHeight = 280;
+constexpr double kHeight = 260;
 constexpr double kLeft = 64;
-constexpr double kTop = 14;
+constexpr double kTop = 26;
 constexpr double kBottom = 34;
 
 // Colour-blind-safe (Okabe-Ito), by line position.
@@ -94,7 +94,7 @@ void AppendYAxis(double y_max, double step, const Frame& f, bool right,
   }
   absl::StrAppend(&out, absl::StrFormat(
       "<text class=\"unit\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text></g>",
-      right ? x + 6 : x - 6, kTop - 2, right ? "start" : "end", HtmlEscape(unit)));
+      right ? x + 6 : x - 6, kTop - 10, right ? "start" : "end", HtmlEscape(unit)));
 }
 
 void AppendXAxis(const ChartSpec& spec, const Frame& f, std::string& out) {

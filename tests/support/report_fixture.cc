@@ -88,13 +88,13 @@ std::string ReportFixtureJson(const ReportFixtureOptions& o) {
     SeriesInterval in;
     in.start_s = t;
     in.length_s = 1;
-    in.offered_rps = o.requests * (ok_per_request + errors_per_request);
+    in.offered_rps = o.requests * ok_per_request;
     in.agents = t >= o.seconds * 3 / 4 ? 1 : 2;
     in.vus = in.agents * 5;  // in-flight users, for the chart
     in.requests.resize(static_cast<size_t>(o.requests));
     for (int r = 0; r < o.requests; ++r) {
       values.clear();
-      for (int k = 0; k < ok_per_request; ++k) {
+      for (int k = 0; k < ok_per_request - errors_per_request; ++k) {
         const uint64_t v = static_cast<uint64_t>(std::max(100.0, latency(rng)));
         values.push_back(v);
         totals[r].ok.Record(v);
