@@ -37,7 +37,13 @@ struct HtmlReportOptions {
 };
 
 // InvalidArgument when `result_json` is not a result JSON object or its
-// series is malformed.
+// series is malformed, or when a given baseline_json is (its message then
+// begins "baseline: "). A result without a series renders with empty
+// charts. The page's structure, for tests (README "Reports"): the verdict
+// is `<header id="verdict" data-status data-exit-code>`; charts are
+// svg_chart.h's, with ids chart-rate, chart-latency, chart-errors,
+// chart-fleet, chart-distribution and (with a trend) chart-trend, decimated
+// as series_view.h says; tables are html_tables.h's.
 absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
                                        const HtmlReportOptions& options);
 
