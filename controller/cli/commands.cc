@@ -17,6 +17,7 @@
 #include "controller/cli/health_check.h"
 #include "controller/cli/plan_printer.h"
 #include "controller/cli/run_command.h"
+#include "controller/cli/trend_command.h"
 #include "controller/run/load_splitter.h"
 #include "tools/target/target_server.h"
 
@@ -68,6 +69,8 @@ constexpr Command kCommands[] = {
      CommandStop},
     {"runs", "", "the runs the controller keeps (its --data)", CommandRuns},
     {"report", "RUN", "a kept run's summary (or its result JSON)", CommandReport},
+    {"trend", "NAME", "a scenario's latency and errors over its kept runs, with change points",
+     RunTrend},
     {"health", "ADDR",
      "is a controller serving (gRPC health), or an agent (--http)? 0 yes, 1 no, 3 no answer",
      RunHealth},

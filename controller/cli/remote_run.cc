@@ -29,20 +29,28 @@
 namespace barrage {
 namespace {
 
-std::unique_ptr<v1::RunControl::Stub> Connect(const RemoteOptions& options,
-                                              std::ostream& err) {
+// A stub for the controller, once its channel is up (within 5 s).
+absl::StatusOr<std::unique_ptr<v1::RunControl::Stub>> Dial(const RemoteOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       ControllerCredentials(options.controller, options.tls_ca_pem, options.insecure);
-  if (!credentials.ok()) {
-    err << "barrage: " << credentials.status().message() << "\n";
-    return nullptr;
-  }
+  if (!credentials.ok()) return credentials.status();
   auto channel = grpc::CreateChannel(options.controller, *credentials);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5))) {
-    err << "barrage: cannot reach the controller at " << options.controller << "\n";
-    return nullptr;
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach the controller at ", options.controller));
   }
   return v1::RunControl::NewStub(channel);
+}
+
+// Dial, saying why not on `err`.
+std::unique_ptr<v1::RunControl::Stub> Connect(const RemoteOptions& options,
+                                              std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<v1::RunControl::Stub>> stub = Dial(options);
+  if (!stub.ok()) {
+    err << "barrage: " << stub.status().message() << "\n";
+    return nullptr;
+  }
+  return *std::move(stub);
 }
 
 void Authorize(const RemoteOptions& options, grpc::ClientContext& context) {
@@ -383,19 +391,25 @@ int RunStop(const RemoteOptions& options, const std::string& run_id, bool immedi
   return kExitPassed;
 }
 
-int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err) {
+int RunRuns(const RemoteOptions& options, const RunsQuery& query, std::ostream& out,
+            std::ostream& err) {
+  v1::ListRunsRequest request;
+  request.set_limit(query.limit);
+  request.set_scenario(query.scenario);
   v1::ListRunsResponse response;
   if (const int code = Call(options, "barrage runs", &v1::RunControl::Stub::ListRuns,
-                            v1::ListRunsRequest(), &response, err);
+                            request, &response, err);
       code != kExitPassed) {
     return code;
   }
-  out << absl::StrFormat("%-26s %-12s %-24s %-21s %9s %10s %8s %9s\n", "RUN", "STATUS",
-                         "SCENARIO", "STARTED", "DURATION", "REQUESTS", "ERRORS", "P95");
+  out << absl::StrFormat("%-26s %-12s %-24s %-21s %9s %10s %8s %9s %9s %9s %10s\n", "RUN",
+                         "STATUS", "SCENARIO", "STARTED", "DURATION", "REQUESTS", "ERRORS",
+                         "P95", "P50", "P99", "RATE");
   for (const auto& r : response.runs()) {
-    out << absl::StrFormat("%-26s %-12s %-24s %-21s %8.1fs %10d %7.2f%% %7.2fms\n", r.run_id(),
-                           r.status(), r.scenario(), r.started_at(), r.duration_s(),
-                           r.requests(), 100.0 * r.error_rate(), r.p95_ms());
+    out << absl::StrFormat(
+        "%-26s %-12s %-24s %-21s %8.1fs %10d %7.2f%% %7.2fms %7.2fms %7.2fms %8.1f/s\n",
+        r.run_id(), r.status(), r.scenario(), r.started_at(), r.duration_s(), r.requests(),
+        100.0 * r.error_rate(), r.p95_ms(), r.p50_ms(), r.p99_ms(), r.achieved_rps());
   }
   return kExitPassed;
 }
@@ -422,6 +436,37 @@ int ShowReport(const RemoteOptions& options, const std::string& run_id, bool jso
   }
   out << *text;
   return kExitPassed;
+}
+
+absl::StatusOr<std::vector<v1::StoredRun>> FetchRuns(const RemoteOptions& options,
+                                                     const v1::ListRunsRequest& request) {
+  absl::StatusOr<std::unique_ptr<v1::RunControl::Stub>> stub = Dial(options);
+  if (!stub.ok()) return stub.status();
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::ListRunsResponse response;
+  if (const grpc::Status s = (*stub)->ListRuns(&context, request, &response); !s.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  }
+  return std::vector<v1::StoredRun>(response.runs().begin(), response.runs().end());
+}
+
+absl::StatusOr<v1::StoredRun> FetchRun(const RemoteOptions& options, const std::string& run_id) {
+  absl::StatusOr<std::unique_ptr<v1::RunControl::Stub>> stub = Dial(options);
+  if (!stub.ok()) return stub.status();
+  grpc::ClientContext context;
+  Authorize(options, context);
+  v1::GetRunRequest request;
+  request.set_run_id(run_id);
+  v1::StoredRun run;
+  if (const grpc::Status s = (*stub)->GetRun(&context, request, &run); !s.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  }
+  return run;
+}
+
+int ExitCodeFor(const absl::Status& s) {
+  return CodeFor(grpc::Status(static_cast<grpc::StatusCode>(s.code()), ""));
 }
 
 }  // namespace barrage

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "barrage/v1/control.pb.h"
 #include "common/scenario/scenario.h"
 
 namespace grpc {
@@ -49,11 +50,31 @@ int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err
 int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err);
 int RunStop(const RemoteOptions& options, const std::string& run_id,
             bool immediate, std::ostream& out, std::ostream& err);
-int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err);
+// Which runs `barrage runs` lists.
+struct RunsQuery {
+  int limit = 100;        // the newest this many (the controller caps it at 10000)
+  std::string scenario;   // "": every scenario's
+};
+// One line per run, newest first: id, status, scenario, start, duration,
+// requests, error rate, p95, p50, p99 (ms, whole run) and achieved rate.
+int RunRuns(const RemoteOptions& options, const RunsQuery& query, std::ostream& out,
+            std::ostream& err);
 // Prints a stored run's summary (controller/report/summary_text.h), or its result JSON when
 // `json`.
 int ShowReport(const RemoteOptions& options, const std::string& run_id,
                bool json, std::ostream& out, std::ostream& err);
+
+// The controller's stored runs as ListRuns selects them (newest first; no
+// result JSON), and one stored run with its result JSON. Errors: the
+// credentials' (FailedPrecondition), Unavailable when the controller cannot
+// be reached within 5 s, else the controller's own code and message.
+absl::StatusOr<std::vector<v1::StoredRun>> FetchRuns(const RemoteOptions& options,
+                                                     const v1::ListRunsRequest& request);
+absl::StatusOr<v1::StoredRun> FetchRun(const RemoteOptions& options, const std::string& run_id);
+// The exit code for a failed FetchRuns/FetchRun (README "Exit codes"): 2
+// for a bad request, unknown run or refused token, 3 for an unreachable or
+// unready controller, else 1.
+int ExitCodeFor(const absl::Status& s);
 
 }  // namespace barrage
 

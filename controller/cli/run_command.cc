@@ -186,14 +186,21 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   DefineRemoteFlags(flags, remote_flags, kInsecureHelp);
   bool now = false;
   std::string format;
+  RunsQuery runs_query;
+  int64_t runs_limit = 0;
   const bool takes_run = command == "stop" || command == "report";
   if (command == "stop") flags.Bool("now", &now, "stop at once: abandon in-flight requests");
   if (command == "report") {
     flags.String("format", &format, "text", "text|json",
                  "the summary as at the end of a run, or the result JSON");
   }
+  if (command == "runs") {
+    flags.String("scenario", &runs_query.scenario, "", "NAME", "only the runs of scenario NAME");
+    flags.Int("limit", &runs_limit, runs_query.limit, 1, 10'000, "N", "the newest N runs");
+  }
   const ParsedCommand parsed = ParseCommand(command, flags, args, out, err);
   if (parsed.exit_code) return *parsed.exit_code;
+  runs_query.limit = static_cast<int>(runs_limit);
   if (parsed.positional.size() > (takes_run ? 1 : 0)) {
     return UsageError(command,
                       absl::StrCat("unexpected argument '", parsed.positional.back(), "'"),
@@ -214,7 +221,7 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   }
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
-  if (command == "runs") return RunRuns(remote, out, err);
+  if (command == "runs") return RunRuns(remote, runs_query, out, err);
   if (command == "report") return ShowReport(remote, run_id, format == "json", out, err);
   return RunStop(remote, run_id, now, out, err);
 }

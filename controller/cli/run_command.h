@@ -2,7 +2,8 @@
 //
 // The commands that talk to a controller, their flags and arguments:
 //   barrage run FILE [--local N | --controller ADDR] [--out json=F] [-q] ...
-//   barrage agents | status | runs
+//   barrage agents | status
+//   barrage runs [--scenario NAME] [--limit N]
 //   barrage stop [RUN] [--now]
 //   barrage report RUN [--format json]
 // All take --controller ADDR (default $BARRAGE_CONTROLLER, else

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -60,20 +61,31 @@ class Statement {
 };
 
 // The SQLite ResultStore.
-// A run's listed fields, columns 0..8 of a SELECT of kListedColumns.
-constexpr char kListedColumns[] =
-    "id, scenario, status, started_at, updated_at, "
-    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.duration_s') END, "
-    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.totals.requests') END, "
-    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.totals.error_rate') END, "
-    "CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.latency_ms.p95') END";
+// The result JSON paths of a run's listed numbers, in StoredRun's order.
+constexpr const char* kListedPaths[] = {
+    "$.duration_s",     "$.totals.requests", "$.totals.error_rate", "$.latency_ms.p50",
+    "$.latency_ms.p95", "$.latency_ms.p99",  "$.totals.rps"};
+constexpr int kListedCount = 5 + static_cast<int>(std::size(kListedPaths));
+
+// A run's listed fields, columns 0..kListedCount-1 of a SELECT of these.
+std::string ListedColumns() {
+  std::string columns = "id, scenario, status, started_at, updated_at";
+  for (const char* path : kListedPaths) {
+    absl::StrAppend(&columns, ", CASE WHEN json_valid(result_json) THEN json_extract(result_json, '",
+                    path, "') END");
+  }
+  return columns;
+}
 
 StoredRun Listed(Statement& q) {
   StoredRun r{q.Column(0), q.Column(1), q.Column(2), q.Column(3), q.Column(4), ""};
   r.duration_s = q.Double(5);
   r.requests = static_cast<uint64_t>(std::max(0.0, q.Double(6)));
   r.error_rate = q.Double(7);
-  r.p95_ms = q.Double(8);
+  r.p50_ms = q.Double(8);
+  r.p95_ms = q.Double(9);
+  r.p99_ms = q.Double(10);
+  r.achieved_rps = q.Double(11);
   return r;
 }
 
@@ -89,7 +101,7 @@ class SqliteStore final : public ResultStore {
 
   absl::Status Save(const StoredRun& run,
                     const std::vector<std::pair<std::string, std::string>>& histograms) override;
-  absl::StatusOr<std::vector<StoredRun>> List(int limit) override;
+  absl::StatusOr<std::vector<StoredRun>> List(const RunFilter& filter) override;
   absl::StatusOr<StoredRun> Get(const std::string& id) override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Histograms(
       const std::string& id) override;
@@ -209,15 +221,20 @@ absl::Status SqliteStore::Save(
   return Exec("COMMIT;");
 }
 
-absl::StatusOr<std::vector<StoredRun>> SqliteStore::List(int limit) {
+absl::StatusOr<std::vector<StoredRun>> SqliteStore::List(const RunFilter& filter) {
   absl::MutexLock lock(&mu_);
   // The listed numbers come out of SQLite's JSON functions: no result JSON
-  // (which grows with the run) is copied out or parsed here per row.
-  Statement q(db_, absl::StrCat("SELECT ", kListedColumns,
-                                " FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1;")
+  // (which grows with the run) is copied out or parsed here per row. "Up
+  // to a run" compares (started_at, id) row values, List's order.
+  Statement q(db_, absl::StrCat("SELECT ", ListedColumns(),
+                                " FROM runs WHERE (?2 = '' OR scenario = ?2) AND (?3 = '' OR "
+                                "(started_at, id) <= (SELECT started_at, id FROM runs "
+                                "WHERE id = ?3)) ORDER BY started_at DESC, id DESC LIMIT ?1;")
                        .c_str());
   if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
-  sqlite3_bind_int(q.get(), 1, limit);
+  sqlite3_bind_int(q.get(), 1, filter.limit);
+  q.Text(2, filter.scenario);
+  q.Text(3, filter.up_to_run);
   std::vector<StoredRun> out;
   while (sqlite3_step(q.get()) == SQLITE_ROW) out.push_back(Listed(q));
   return out;
@@ -225,13 +242,13 @@ absl::StatusOr<std::vector<StoredRun>> SqliteStore::List(int limit) {
 
 absl::StatusOr<StoredRun> SqliteStore::Get(const std::string& id) {
   absl::MutexLock lock(&mu_);
-  Statement q(db_, absl::StrCat("SELECT ", kListedColumns, ", result_json FROM runs WHERE id = ?1;")
+  Statement q(db_, absl::StrCat("SELECT ", ListedColumns(), ", result_json FROM runs WHERE id = ?1;")
                        .c_str());
   if (!q.ok()) return absl::InternalError(sqlite3_errmsg(db_));
   q.Text(1, id);
   if (sqlite3_step(q.get()) != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no run ", id));
   StoredRun run = Listed(q);
-  run.result_json = q.Column(9);
+  run.result_json = q.Column(kListedCount);
   return run;
 }
 

@@ -30,13 +30,26 @@ struct StoredRun {
   std::string started_at;  // RFC 3339 (UTC, seconds)
   std::string updated_at;  // RFC 3339: when the record was built
   std::string result_json;  // Get() only; List() leaves it empty
-  // The numbers `barrage runs` lists, read from the result JSON by the store
-  // (0 when the JSON lacks them or does not parse). Filled by List and Get;
-  // ignored by Save.
+  // The numbers `barrage runs` and `barrage trend` list, read from the
+  // result JSON by the store (0 when the JSON lacks them or does not parse).
+  // Filled by List and Get; ignored by Save. Latencies are the whole run's
+  // (all requests), in milliseconds.
   double duration_s = 0;
   uint64_t requests = 0;
-  double error_rate = 0;
+  double error_rate = 0;    // fraction, 0..1
+  double p50_ms = 0;
   double p95_ms = 0;
+  double p99_ms = 0;
+  double achieved_rps = 0;  // totals.rps: requests per second over the run
+};
+
+// Which runs List() returns.
+struct RunFilter {
+  int limit = 100;          // at most this many (the newest)
+  std::string scenario;     // only this scenario's runs; "": every scenario
+  // Only this run and the runs before it (in List's order); "": up to the
+  // newest. A run id the store does not have lists nothing.
+  std::string up_to_run;
 };
 
 class ResultStore {
@@ -61,8 +74,8 @@ class ResultStore {
   virtual absl::Status Save(
       const StoredRun& run,
       const std::vector<std::pair<std::string, std::string>>& histograms) = 0;
-  // Newest first.
-  virtual absl::StatusOr<std::vector<StoredRun>> List(int limit = 100) = 0;
+  // The runs `filter` selects, newest first (by started_at, then id).
+  virtual absl::StatusOr<std::vector<StoredRun>> List(const RunFilter& filter = RunFilter()) = 0;
   virtual absl::StatusOr<StoredRun> Get(const std::string& id) = 0;
   virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Histograms(
       const std::string& id) = 0;

@@ -32,6 +32,9 @@ void Fill(const StoredRun& run, bool with_json, v1::StoredRun* out) {
   out->set_requests(run.requests);
   out->set_error_rate(run.error_rate);
   out->set_p95_ms(run.p95_ms);
+  out->set_p50_ms(run.p50_ms);
+  out->set_p99_ms(run.p99_ms);
+  out->set_achieved_rps(run.achieved_rps);
 }
 
 }  // namespace
@@ -44,8 +47,11 @@ grpc::Status RunService::ListRuns(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                         "this controller keeps no runs (start it with --data DIR)");
   }
-  absl::StatusOr<std::vector<StoredRun>> runs =
-      store_->List(request->limit() > 0 ? std::min(request->limit(), 10'000) : 100);
+  RunFilter filter;
+  filter.limit = request->limit() > 0 ? std::min(request->limit(), 10'000) : 100;
+  filter.scenario = request->scenario();
+  filter.up_to_run = request->up_to_run();
+  absl::StatusOr<std::vector<StoredRun>> runs = store_->List(filter);
   if (!runs.ok()) return ToGrpc(runs.status());
   for (const StoredRun& r : *runs) Fill(r, false, response->add_runs());
   return grpc::Status::OK;

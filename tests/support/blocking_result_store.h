@@ -66,10 +66,14 @@ class BlockingResultStore final : public ResultStore {
     saved_.push_back(run);
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<StoredRun>> List(int limit) override {
+  // Newest saved first; filters by scenario (not by up_to_run).
+  absl::StatusOr<std::vector<StoredRun>> List(const RunFilter& filter) override {
     absl::MutexLock lock(&mu_);
-    std::vector<StoredRun> out(saved_.rbegin(), saved_.rend());
-    if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+    std::vector<StoredRun> out;
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      if (filter.scenario.empty() || it->scenario == filter.scenario) out.push_back(*it);
+    }
+    if (out.size() > static_cast<size_t>(filter.limit)) out.resize(static_cast<size_t>(filter.limit));
     return out;
   }
   absl::StatusOr<StoredRun> Get(const std::string& id) override {

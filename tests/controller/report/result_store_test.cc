@@ -111,5 +111,58 @@ TEST_CASE("the store does not replace a run a restart marked interrupted") {
   CHECK(got->status == "interrupted");
 }
 
+TEST_CASE("the store lists p50, p99 and the achieved rate too") {
+  TempStore t;
+  REQUIRE(t.store->Save(Run("r-1", "passed",
+                            R"({"totals": {"requests": 300, "rps": 24.5},)"
+                            R"( "latency_ms": {"p50": 3.25, "p95": 41.5, "p99": 60.125}})"),
+                        {})
+              .ok());
+  absl::StatusOr<std::vector<StoredRun>> all = t.store->List();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 1);
+  CHECK((*all)[0].p50_ms == 3.25);
+  CHECK((*all)[0].p99_ms == 60.125);
+  CHECK((*all)[0].achieved_rps == 24.5);
+}
+
+TEST_CASE("the store lists one scenario's runs, up to a given run, newest first") {
+  TempStore t;
+  auto save = [&t](const std::string& id, const std::string& scenario, int minute) {
+    StoredRun r = Run(id, "passed", "{}");
+    r.scenario = scenario;
+    r.started_at = "2026-01-02T03:0" + std::to_string(minute) + ":00Z";
+    REQUIRE(t.store->Save(r, {}).ok());
+  };
+  save("r-a1", "a", 1);
+  save("r-b1", "b", 2);
+  save("r-a2", "a", 3);
+  save("r-a3", "a", 3);  // the same second: the id orders them
+  save("r-a4", "a", 5);
+  auto ids = [&t](const RunFilter& f) {
+    absl::StatusOr<std::vector<StoredRun>> runs = t.store->List(f);
+    REQUIRE(runs.ok());
+    std::string out;
+    for (const StoredRun& r : *runs) out += r.id + " ";
+    return out;
+  };
+  RunFilter f;
+  CHECK(ids(f) == "r-a4 r-a3 r-a2 r-b1 r-a1 ");
+  f.scenario = "a";
+  CHECK(ids(f) == "r-a4 r-a3 r-a2 r-a1 ");
+  f.up_to_run = "r-a3";
+  CHECK(ids(f) == "r-a3 r-a2 r-a1 ");
+  f.up_to_run = "r-a2";
+  CHECK(ids(f) == "r-a2 r-a1 ");
+  f.limit = 1;
+  CHECK(ids(f) == "r-a2 ");
+  f.limit = 100;
+  f.up_to_run = "r-nope";
+  CHECK(ids(f).empty());
+  f.up_to_run = "";
+  f.scenario = "c";
+  CHECK(ids(f).empty());
+}
+
 }  // namespace
 }  // namespace barrage
