@@ -15,12 +15,13 @@ COUNTS=("${@:-5000}")
 [ $# -gt 0 ] || COUNTS=(5000 10000)
 max=0; for n in "${COUNTS[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $(( max * 2 + 200 )) ]; then
-  echo "ulimit -n is $(ulimit -n): $max connections need $(( max * 2 + 200 ))" >&2; exit 1
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $(( max + 200 )) ]; then
+  echo "ulimit -n is $(ulimit -n): $max connections need $(( max + 200 ))" >&2; exit 1
 fi
 # nginx closes idle keep-alive connections once fewer than 1/16 of its
-# worker_connections are free: give it twice what the run holds.
-NGINX_WORKER_CONNECTIONS=$(( max * 2 + 100 )) start_nginx
+# worker_connections are free: give it twice what the run holds (a count
+# of preallocated structures; the descriptors it needs are the run's).
+NGINX_WORKER_CONNECTIONS=$(( max * 2 + 100 )) NGINX_RLIMIT_NOFILE=$(( max + 200 )) start_nginx
 json() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"; }
 G=$(free_port)
 "$BIN/barrage-controller" --grpc "127.0.0.1:$G" --http "" > "$WORK/controller.log" 2>&1 &

@@ -37,7 +37,8 @@ wait_port() {  # wait_port PORT
 }
 
 # start_nginx: one worker pinned to CPU 1, access_log off, return 200, with
-# $NGINX_WORKER_CONNECTIONS connections (default 4096).
+# $NGINX_WORKER_CONNECTIONS connections (default 4096) and
+# $NGINX_RLIMIT_NOFILE descriptors (default: those connections + 64).
 # Sets NGINX_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
 start_nginx() {
   NGINX_PORT=$(free_port)
@@ -45,7 +46,7 @@ start_nginx() {
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 worker_cpu_affinity 10;
-worker_rlimit_nofile $(( ${NGINX_WORKER_CONNECTIONS:-4096} + 64 ));
+worker_rlimit_nofile ${NGINX_RLIMIT_NOFILE:-$(( ${NGINX_WORKER_CONNECTIONS:-4096} + 64 ))};
 error_log $WORK/nginx/logs/error.log warn;
 pid $WORK/nginx/nginx.pid;
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
