@@ -36,7 +36,9 @@ wait_port() {  # wait_port PORT
   echo "nothing listening on port $1" >&2; return 1
 }
 
-# start_nginx: one worker pinned to CPU 1, access_log off, return 200.
+# start_nginx: one worker pinned to CPU 1, access_log off, return 200, with
+# $NGINX_WORKER_CONNECTIONS connections (default 4096) and
+# $NGINX_RLIMIT_NOFILE descriptors (default: those connections + 64).
 # Sets NGINX_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
 start_nginx() {
   NGINX_PORT=$(free_port)
@@ -44,10 +46,11 @@ start_nginx() {
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 worker_cpu_affinity 10;
+worker_rlimit_nofile ${NGINX_RLIMIT_NOFILE:-$(( ${NGINX_WORKER_CONNECTIONS:-4096} + 64 ))};
 error_log $WORK/nginx/logs/error.log warn;
 pid $WORK/nginx/nginx.pid;
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
-events { worker_connections 4096; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-4096}; }
 http {
   access_log off;
   keepalive_requests 1000000;

@@ -317,6 +317,7 @@ v1::AgentMessage AgentDaemon::Hello() const {
   for (const std::string& p : options_.allow_targets) h->add_allow_targets(p);
   for (const auto& [k, v] : options_.labels) (*h->mutable_labels())[k] = v;
   h->set_require_tls_verify(options_.require_tls_verify);
+  h->set_max_in_flight(static_cast<int64_t>(options_.max_in_flight));
   return hello;
 }
 

@@ -20,6 +20,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "agent/daemon/agent_daemon.h"
+#include "agent/daemon/agent_flags.h"
+#include "agent/daemon/in_flight_limit.h"
 #include "agent/daemon/grpc_control_stream.h"
 #include "common/scenario/fields.h"
 #include "common/util/exit_codes.h"
@@ -42,61 +44,13 @@ void OnSignal(int signal) {
 // pod 30 s by default).
 constexpr absl::Duration kLeaveGrace = absl::Seconds(5);
 
-// The flags' values; DefineFlags binds them.
-struct Flags {
-  std::string controller;
-  std::string id;
-  std::string http;
-  int64_t workers = 0;
-  int64_t capacity = 0;
-  std::vector<std::string> allow_targets;
-  std::string max_rate;
-  bool insecure_targets = false;
-  bool require_tls_verify = false;
-  std::vector<std::string> labels;
-  std::string http_engine;
-  std::string tls_cert;
-  std::string tls_key;
-  std::string tls_ca;
-  bool insecure = false;
-  bool version = false;
-};
-
-void DefineFlags(barrage::FlagSet& flags, Flags& f) {
-  flags.String("controller", &f.controller, "127.0.0.1:7400", "HOST:PORT",
-               "controller gRPC address");
-  flags.String("id", &f.id, "", "NAME", "agent id (default: the host name)");
-  flags.String("http", &f.http, "127.0.0.1:9401", "HOST:PORT",
-               "HTTP listen address (/metrics, /healthz); empty: none");
-  flags.Int("workers", &f.workers, 0, 0, 10'000, "N", "worker threads; 0: one per core");
-  flags.Int("capacity", &f.capacity, 0, 0, 1'000'000, "W",
-            "relative load weight; 0: the number of workers");
-  flags.Repeated("allow-target", &f.allow_targets, "PATTERN",
-                 "allow only targets matching this host glob or CIDR (none: any)");
-  flags.String("max-rate", &f.max_rate, "", "N/s", "cap on this agent's share, like 500/s");
-  flags.Bool("insecure-targets", &f.insecure_targets,
-             "deprecated: the scenario's defaults.tls.verify decides; refuses runs that verify");
-  flags.Bool("require-tls-verify", &f.require_tls_verify,
-             "refuse runs whose scenario turns TLS verification off");
-  flags.Repeated("label", &f.labels, "KEY=VALUE",
-                 "a label for the scenario's agents.select (like zone=a)");
-  flags.String("http-engine", &f.http_engine, "auto", "auto|curl",
-               "auto: native HTTP/1.1 for http:// targets, libcurl otherwise; curl: libcurl");
-  flags.String("tls-cert", &f.tls_cert, "", "FILE", "PEM certificate of this agent (CN = --id)");
-  flags.String("tls-key", &f.tls_key, "", "FILE", "PEM private key of this agent");
-  flags.String("tls-ca", &f.tls_ca, "", "FILE",
-               "PEM CA that signed the controller's certificate (turns on TLS)");
-  flags.Bool("insecure", &f.insecure, "allow plaintext to a non-loopback controller");
-  flags.Bool("version", &f.version, "print the version and exit");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   barrage::FlagSet flags(
       "barrage-agent --controller HOST:PORT --id NAME [--allow-target PATTERN]... [flags]");
-  Flags f;
-  DefineFlags(flags, f);
+  barrage::AgentFlags f;
+  barrage::DefineAgentFlags(flags, f);
   if (std::optional<int> code =
           barrage::ParseMainFlags(flags, "barrage-agent", f.version, argc, argv, std::cout, std::cerr)) {
     return *code;
@@ -128,6 +82,16 @@ int main(int argc, char** argv) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     options.id = host;
+  }
+  // Connections are descriptors: take what the hard limit allows, and keep
+  // --max-in-flight within it.
+  if (absl::StatusOr<int64_t> m =
+          barrage::ResolveMaxInFlight(f.max_in_flight, barrage::RaiseFdLimit());
+      m.ok()) {
+    options.max_in_flight = static_cast<size_t>(*m);
+  } else {
+    std::cerr << "barrage-agent: " << m.status().message() << "\n";
+    return barrage::kExitUsage;
   }
   options.workers = static_cast<int>(f.workers);
   options.capacity = static_cast<int>(f.capacity);

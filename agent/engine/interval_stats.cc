@@ -42,6 +42,8 @@ void IntervalStats::Merge(const IntervalStats& other) {
   connections_opened += other.connections_opened;
   in_flight += other.in_flight;
   active_vus += other.active_vus;
+  in_flight_capped = in_flight_capped || other.in_flight_capped;
+  vus_capped = vus_capped || other.vus_capped;
 }
 
 void IntervalStats::Reset() {
@@ -52,6 +54,7 @@ void IntervalStats::Reset() {
   schedule_lag.Reset();
   started = completed = dropped = late = connections_opened = 0;
   in_flight = active_vus = 0;
+  in_flight_capped = vus_capped = false;
 }
 
 uint64_t IntervalStats::Requests() const {
@@ -140,6 +143,8 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
   c->set_connections_opened(connections_opened);
   c->set_active_vus(static_cast<uint64_t>(active_vus));
   c->set_started(started);
+  c->set_in_flight_capped(in_flight_capped);
+  c->set_vus_capped(vus_capped);
   EncodeHistogram(schedule_lag, c->mutable_schedule_lag());
 }
 

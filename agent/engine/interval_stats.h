@@ -74,6 +74,10 @@ class IntervalStats {
   uint64_t connections_opened = 0;
   int64_t in_flight = 0;        // gauge at interval end
   int64_t active_vus = 0;       // gauge at interval end
+  // The in-flight cap was full while work was due (stats.proto); ready VUs
+  // waited for it (closed model: fewer connections than VUs).
+  bool in_flight_capped = false;
+  bool vus_capped = false;
 
   // Adds counts and histograms; gauges take `other`'s values added (the sum
   // over workers).

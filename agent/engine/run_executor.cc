@@ -159,6 +159,7 @@ v1::StatsReport RunExecutor::BuildReport(const IntervalStats& stats,
   c->set_cpu_seconds(cpu - last_cpu_s_);
   c->set_workers(static_cast<uint32_t>(workers_.size()));
   if (!clients_.empty()) c->set_http_client(clients_[0]->name());
+  c->set_max_in_flight(config_.max_in_flight);
   // The generator is the bottleneck when its threads are nearly saturated
   // and its schedule slips by more than 50 ms at the 99th percentile.
   const double busy = (cpu - last_cpu_s_) /

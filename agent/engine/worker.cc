@@ -174,6 +174,8 @@ int64_t Worker::StepOpen(int64_t now) {
     StartRequest(due, now, -1);
   }
   // At the cap: the next due arrival waits for a completion.
+  ArrivalScheduler* s = taken_over_.empty() ? &scheduler_ : Earliest();
+  if (s->PeekNs() <= now) current_.in_flight_capped = true;
   return kNever;
 }
 
@@ -198,6 +200,11 @@ int64_t Worker::StepClosed(int64_t now) {
     vu_heap_.pop_back();
     vu_state_[top.vu] = VuState::kBusy;
     StartRequest(top.ready_ns, now, static_cast<int32_t>(top.vu));
+  }
+  if (free_slots_.empty() && !vu_heap_.empty() && vu_heap_.front().ready_ns <= now &&
+      vu_heap_.front().vu < vu_target_) {
+    // A ready VU has no connection to send on: the cap is below the VUs.
+    current_.in_flight_capped = current_.vus_capped = true;
   }
   int64_t next = kNever;
   if (!vu_heap_.empty() && !free_slots_.empty()) next = vu_heap_.front().ready_ns;

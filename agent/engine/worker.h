@@ -14,7 +14,9 @@
 // cap is reached, due arrivals wait, and the wait counts in their response
 // time; an arrival later than max_lag is counted dropped, never sent and
 // never silently skipped. Closed model: each VU loops request -> response
-// -> think.
+// -> think; a ready VU that finds the cap full waits too. Either wait marks
+// the interval in_flight_capped (a VU's also vus_capped): the controller
+// tells the run it did not hold its planned concurrency.
 //
 // Thread safety: Step, OnResult and Run belong to the worker thread.
 // WaitClosed/TakeIntervals may be called from one reporter thread; the

@@ -223,6 +223,10 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out,
             "split across N agents (equal, unless --capacity)");
   flags.String("capacity", &capacity_text, "", "W1,W2,...",
                "relative agent capacities, each from 1 to 1000000");
+  int64_t max_in_flight = 0;
+  flags.Int("max-in-flight", &max_in_flight, 0, 0, 1'000'000, "N",
+            "each agent's in-flight limit (barrage agents shows it): VUs are kept within it, "
+            "or the plan says how many agents it needs; 0: not checked");
   const ParsedCommand parsed = ParseCommand("plan", flags, args, out, err);
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.positional.size() != 1) {
@@ -261,12 +265,13 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out,
     err << scenario.status().message() << "\n";
     return kExitUsage;
   }
+  for (AgentCapacity& a : agents) a.max_in_flight = max_in_flight;
   absl::StatusOr<SplitPlan> plan = SplitLoad(*scenario, agents);
   if (!plan.ok()) {
     err << "barrage plan: " << file << ": " << plan.status().message() << "\n";
     return kExitUsage;
   }
-  out << RenderSplit(*scenario, *plan);
+  out << RenderSplit(*scenario, *plan, max_in_flight);
   return kExitPassed;
 }
 

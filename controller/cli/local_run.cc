@@ -11,6 +11,7 @@
 #include "agent/daemon/agent_daemon.h"
 #include "common/metrics/process_stats.h"
 #include "agent/daemon/grpc_control_stream.h"
+#include "agent/daemon/in_flight_limit.h"
 #include "common/util/exit_codes.h"
 #include "controller/server/controller_server.h"
 
@@ -19,6 +20,14 @@ namespace barrage {
 int RunLocal(const Scenario& scenario, const std::string& file,
              const LocalOptions& local, RemoteOptions options, std::ostream& out,
              std::ostream& err) {
+  // The agents share this process's descriptors: each holds its part.
+  absl::StatusOr<int64_t> max_in_flight =
+      ResolveMaxInFlight(local.max_in_flight_per_agent, RaiseFdLimit(), local.agents);
+  if (!max_in_flight.ok()) {
+    err << "barrage run: --local " << local.agents << ": " << max_in_flight.status().message()
+        << "\n";
+    return kExitCannotStart;
+  }
   ControllerOptions c;
   c.grpc_address = "127.0.0.1:0";
   c.http_address = "";
@@ -38,6 +47,7 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     a.workers = local.workers_per_agent > 0 ? local.workers_per_agent
                                             : std::max(1, cores / local.agents);
     a.capacity = 1;
+    a.max_in_flight = static_cast<size_t>(*max_in_flight);
     a.http_engine = local.http_engine;
     a.backoff_initial_ms = 20;
     agents.push_back(std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), controller.clock()));

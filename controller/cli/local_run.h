@@ -19,6 +19,9 @@ struct LocalOptions {
   int agents = 1;
   int workers_per_agent = 0;  // 0: cores / agents, at least 1
   HttpEngine http_engine = HttpEngine::kAuto;
+  // Each agent's --max-in-flight; 0: the process's open-file limit (raised
+  // to its hard limit) less a reserve, shared by the agents.
+  int64_t max_in_flight_per_agent = 0;
 };
 
 // Starts the embedded controller and `local.agents` agents, then RunRemote

@@ -145,7 +145,7 @@ std::string RenderPlan(const Scenario& s) {
   return out;
 }
 
-std::string RenderSplit(const Scenario& s, const SplitPlan& plan) {
+std::string RenderSplit(const Scenario& s, const SplitPlan& plan, int64_t max_in_flight) {
   std::string out = absl::StrCat(
       "split of '", s.name, "' across ", plan.shares.size(),
       " agent(s); arrivals dealt in a period of ", plan.period,
@@ -197,7 +197,19 @@ std::string RenderSplit(const Scenario& s, const SplitPlan& plan) {
   }
   totals.push_back(absl::StrCat(sum, " req"));
   t.Row(totals);
+  if (s.PeakVus() > 0) {
+    std::vector<std::string> peak = {"peak", "VUs at once (connections)"};
+    for (const Share& sh : plan.shares) {
+      peak.push_back(absl::StrCat(PeakVusOf(plan, sh.index, s), " VUs"));
+    }
+    peak.push_back(absl::StrCat(s.PeakVus(), " VUs"));
+    t.Row(peak);
+  }
   absl::StrAppend(&out, t.Render(""));
+  if (max_in_flight > 0 && s.PeakVus() > 0) {
+    absl::StrAppend(&out, "\nevery VU has its connection: each agent holds at most ",
+                    max_in_flight, " (--max-in-flight)\n");
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #ifndef BARRAGE_CONTROLLER_CLI_PLAN_PRINTER_H_
 #define BARRAGE_CONTROLLER_CLI_PLAN_PRINTER_H_
 
+#include <cstdint>
 #include <string>
 
 #include "common/scenario/scenario.h"
@@ -17,8 +18,11 @@ namespace barrage {
 std::string RenderPlan(const Scenario& scenario);
 
 // The per-agent split: per stage each agent's rate or VUs and arrivals, with
-// totals per stage and per agent.
-std::string RenderSplit(const Scenario& scenario, const SplitPlan& plan);
+// totals per stage and per agent, and (closed-model plans) each agent's
+// peak VUs: the connections it must hold. `max_in_flight` > 0: the agents'
+// limit, said under the table.
+std::string RenderSplit(const Scenario& scenario, const SplitPlan& plan,
+                        int64_t max_in_flight = 0);
 
 // "200/min (3.333/s)", "16.5/s", "1000/h (0.278/s)".
 std::string DescribeRate(Rational per_second);

@@ -339,8 +339,8 @@ int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err
     return code;
   }
   // One line per agent; LIMITS: --max-rate, --allow-target, --require-tls-verify.
-  out << absl::StrFormat("%-24s %-8s %-7s %-8s %-8s %-20s %-16s %s\n", "AGENT", "VERSION",
-                         "WORKERS", "CAPACITY", "STATE", "LABELS", "RUN", "LIMITS");
+  out << absl::StrFormat("%-24s %-8s %-7s %-8s %-9s %-8s %-20s %-16s %s\n", "AGENT", "VERSION",
+                         "WORKERS", "CAPACITY", "IN-FLIGHT", "STATE", "LABELS", "RUN", "LIMITS");
   for (const auto& a : response.agents()) {
     const std::map<std::string, std::string> labels(a.labels().begin(), a.labels().end());
     std::vector<std::string> limits;
@@ -349,8 +349,8 @@ int RunAgents(const RemoteOptions& options, std::ostream& out, std::ostream& err
       limits.push_back(absl::StrCat("allow-targets=", absl::StrJoin(a.allow_targets(), ",")));
     }
     if (a.require_tls_verify()) limits.push_back("require-tls-verify");
-    out << absl::StrFormat("%-24s %-8s %-7d %-8d %-8s %-20s %-16s %s\n", a.id(), a.version(),
-                           a.workers(), a.capacity(), a.state(),
+    out << absl::StrFormat("%-24s %-8s %-7d %-8d %-9d %-8s %-20s %-16s %s\n", a.id(),
+                           a.version(), a.workers(), a.capacity(), a.max_in_flight(), a.state(),
                            labels.empty() ? "-" : absl::StrJoin(labels, ",", absl::PairFormatter("=")),
                            a.run_id().empty() ? "-" : a.run_id(),
                            limits.empty() ? "-" : absl::StrJoin(limits, " "));

@@ -90,10 +90,13 @@ void LatencyAndErrors(JsonWriter& j, const RunMerger& m, size_t request) {
 }  // namespace
 
 std::string StatusFor(const std::vector<ThresholdResult>& results,
-                      bool aborted) {
+                      bool aborted, const std::vector<RunCheck>& checks) {
   if (aborted) return "aborted";
   for (const ThresholdResult& r : results) {
     if (!r.passed) return "failed";
+  }
+  for (const RunCheck& c : checks) {
+    if (!c.passed) return "failed";
   }
   return "passed";
 }
@@ -196,6 +199,15 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.EndObject();
   }
   j.EndArray();
+  j.Key("checks").BeginArray();
+  for (const RunCheck& c : report.checks) {
+    j.BeginObject();
+    j.Key("name").String(c.name);
+    j.Key("passed").Bool(c.passed);
+    if (!c.detail.empty()) j.Key("detail").String(c.detail);
+    j.EndObject();
+  }
+  j.EndArray();
   j.Key("agents").BeginArray();
   for (const auto& [id, a] : m.agents()) {
     j.BeginObject();
@@ -209,6 +221,9 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.Key("cpu_seconds").Double(a.cpu_seconds, 3);
     j.Key("schedule_lag_p99_ms").Double(Ms(a.schedule_lag.Quantile(0.99)), 3);
     j.Key("saturated_intervals").Uint(a.saturated_intervals);
+    if (a.max_in_flight > 0) j.Key("max_in_flight").Uint(a.max_in_flight);
+    j.Key("in_flight_capped_intervals").Uint(a.in_flight_capped_intervals);
+    j.Key("vus_capped_intervals").Uint(a.vus_capped_intervals);
     j.EndObject();
   }
   j.EndArray();

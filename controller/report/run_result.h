@@ -26,6 +26,16 @@ struct RunEventRecord {
   std::string action;    // what was done about it
 };
 
+// A check of the run itself rather than of the target: did the load
+// generator do what the plan asked? "concurrency_held": every planned VU
+// had its connection (no agent was capped below its VUs, no rebalance left
+// more VUs than the agents could hold). A failed check fails the run.
+struct RunCheck {
+  std::string name;
+  bool passed = true;
+  std::string detail;  // why it failed; "" when it passed
+};
+
 struct RunReport {
   std::string run_id;
   std::string status = "passed";  // passed | failed | aborted | error
@@ -33,6 +43,7 @@ struct RunReport {
   double duration_s = 0;
   std::vector<ThresholdResult> thresholds;
   std::vector<RunEventRecord> events;
+  std::vector<RunCheck> checks;  // "checks" in the JSON
   double start_skew_ms = -1;  // spread of the agents' starts; < 0 unknown
   std::string error;          // status "error": why
 };
@@ -48,8 +59,9 @@ struct StageRun {
 std::vector<StageRun> StagesRun(const Scenario& scenario, const RunMerger& merged,
                                 double duration_s);
 
-// "passed" unless a threshold failed ("failed"); `aborted` wins.
-std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted);
+// "passed" unless a threshold or a check failed ("failed"); `aborted` wins.
+std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted,
+                      const std::vector<RunCheck>& checks = {});
 
 std::string ResultJson(const RunReport& report, const Scenario& scenario,
                        const RunMerger& merged);

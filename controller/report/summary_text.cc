@@ -146,19 +146,35 @@ void AppendLatency(const Struct& r, std::string& out) {
   if (errors > 0) row("failed requests (all)", Obj(r, "error_latency_ms"), errors);
 }
 
+// The run's own checks ("checks": did it hold its planned concurrency?).
+void AppendChecks(const Struct& r, std::string& out) {
+  const std::vector<const Struct*> checks = List(r, "checks");
+  if (!checks.empty()) absl::StrAppend(&out, "\nchecks\n");
+  for (const Struct* c : checks) {
+    const bool passed = Field(*c, "passed").bool_value();
+    absl::StrAppend(&out, passed ? "  ok    " : "  FAIL  ", Str(*c, "name"),
+                    Str(*c, "detail").empty() ? "" : absl::StrCat("  (", Str(*c, "detail"), ")"),
+                    "\n");
+  }
+}
+
 void AppendAgentsAndEvents(const Struct& r, std::string& out) {
   const std::vector<const Struct*> agents = List(r, "agents");
   if (!agents.empty()) absl::StrAppend(&out, "\nagents\n");
   for (const Struct* a : agents) {
     const uint64_t saturated = Count(*a, "saturated_intervals");
     const std::string& client = Str(*a, "http_client");
+    const uint64_t capped = Count(*a, "vus_capped_intervals");
     absl::StrAppend(&out, absl::StrFormat(
-        "  %-20s requests %d  conns %d  cpu %.2f s  lag p99 %.2f ms%s%s\n", Str(*a, "id"),
+        "  %-20s requests %d  conns %d  cpu %.2f s  lag p99 %.2f ms%s%s%s\n", Str(*a, "id"),
         Count(*a, "requests"), Count(*a, "connections_opened"), Num(*a, "cpu_seconds"),
         Num(*a, "schedule_lag_p99_ms"), client.empty() ? "" : absl::StrCat("  client ", client),
         saturated > 0
             ? absl::StrFormat("  SATURATED in %d interval(s): its numbers are suspect", saturated)
-            : ""));
+            : "",
+        capped > 0 ? absl::StrFormat("  VUS CAPPED at %d in flight in %d interval(s)",
+                                     Count(*a, "max_in_flight"), capped)
+                   : ""));
   }
   if (Has(r, "start_skew_ms")) {
     absl::StrAppend(&out, absl::StrFormat("  agents started within %.2f ms of each other\n",
@@ -185,6 +201,7 @@ absl::StatusOr<std::string> SummaryText(const std::string& result_json) {
   const std::vector<const Struct*> thresholds = List(r, "thresholds");
   if (!thresholds.empty()) absl::StrAppend(&out, "\nthresholds\n");
   for (const Struct* t : thresholds) AppendThreshold(*t, out);
+  AppendChecks(r, out);
   if (!Str(r, "error").empty()) absl::StrAppend(&out, "\nerror: ", Str(r, "error"), "\n");
   const Struct& totals = Obj(r, "totals");
   const uint64_t requests = Count(totals, "requests");

@@ -49,6 +49,8 @@ absl::Status AgentRegistry::Register(const v1::Hello& hello,
     info.version = hello.version();
     info.capacity = std::max(1, hello.capacity());
     info.workers = std::max(1, hello.workers());
+    info.max_in_flight =
+        hello.max_in_flight() > 0 ? hello.max_in_flight() : kUnknownAgentMaxInFlight;
     info.max_rate_per_s = hello.max_rate_per_s();
     info.allow_targets.assign(hello.allow_targets().begin(),
                               hello.allow_targets().end());

@@ -29,11 +29,18 @@
 
 namespace barrage {
 
+// The in-flight limit of an agent whose Hello does not say (older agents
+// held at most 1,000 requests in flight).
+inline constexpr int64_t kUnknownAgentMaxInFlight = 1000;
+
 struct AgentInfo {
   std::string id;
   std::string version;
   int capacity = 1;
   int workers = 1;
+  // Requests (connections) it holds in flight at once, >= 1: its Hello's
+  // max_in_flight, or kUnknownAgentMaxInFlight when that is 0.
+  int64_t max_in_flight = kUnknownAgentMaxInFlight;
   double max_rate_per_s = 0;
   std::vector<std::string> allow_targets;
   std::map<std::string, std::string> labels;  // --label k=v

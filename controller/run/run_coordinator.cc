@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/stats/histogram_codec.h"
 #include "common/scenario/codec.h"
 #include "common/scenario/schedule.h"
@@ -189,7 +190,10 @@ void RunCoordinator::Apply(RunEventKind event) {
 void RunCoordinator::SplitAndStart() {
   std::vector<AgentInfo> idle = registry_.IdleMatching(run_->scenario.agents.select_labels);
   std::vector<AgentCapacity> capacities;
-  for (const AgentInfo& a : idle) capacities.push_back({a.id, a.capacity});
+  for (const AgentInfo& a : idle) {
+    capacities.push_back({a.id, a.capacity, a.max_in_flight});
+    run_->max_in_flight[a.id] = a.max_in_flight;
+  }
   absl::StatusOr<SplitPlan> plan = SplitLoad(run_->scenario, capacities);
   if (!plan.ok()) {
     run_->error = std::string(plan.status().message());
@@ -258,6 +262,11 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
   if (!s.ok()) {
     if (!absl::IsAlreadyExists(s)) ++rejected_total_;
     return;
+  }
+  if (report.counters().vus_capped()) {
+    NotHeld(report.agent_id(),
+            absl::StrFormat("planned %d VUs, held %d (its in-flight limit)",
+                            report.counters().active_vus(), report.counters().max_in_flight()));
   }
   if (report.final()) {
     run_->finals.insert(report.agent_id());
@@ -491,6 +500,10 @@ void RunCoordinator::Finish() {
     }
     report.start_skew_ms = (hi - lo) / 1e6;
   }
+  if (r.scenario.PeakVus() > 0 && r.reached_running) {
+    report.checks.push_back({"concurrency_held", r.concurrency_failures.empty(),
+                             absl::StrJoin(r.concurrency_failures, "; ")});
+  }
   int exit_code = kExitPassed;
   if (r.state == RunState::kAborted) {
     report.status = "aborted";
@@ -500,7 +513,7 @@ void RunCoordinator::Finish() {
     exit_code = r.reached_running ? kExitInternal : kExitCannotStart;
     if (r.error.empty()) r.error = "the run failed";
   } else {
-    report.status = StatusFor(report.thresholds, false);
+    report.status = StatusFor(report.thresholds, false, report.checks);
     if (report.status == "failed") exit_code = kExitThresholdFailed;
   }
   report.error = r.error;

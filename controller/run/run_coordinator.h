@@ -11,8 +11,16 @@
 // scenario's agents.select.labels (agents.min counts those). An agent that
 // refuses its StartRun is left out, with an `agent_left_out` event naming it
 // and its reason, and its slots go to the others, when they still number
-// agents.min and stay within their --max-rate; else the run fails to start
-// with the agent's reason.
+// agents.min and stay within their --max-rate and --max-in-flight; else the
+// run fails to start with the agent's reason.
+//
+// Concurrency. The split gives no agent more VUs than its --max-in-flight
+// (a plan the agents cannot hold fails to start, load_splitter.h). When a
+// rebalance (an agent lost, leaving or joining) leaves an agent more VUs
+// than it holds, or an agent reports ready VUs waiting for its in-flight
+// budget (vus_capped), that is a `concurrency_not_held` event (agent,
+// planned vs held), and the result's `concurrency_held` check fails: the
+// run is "failed" (exit 99), never PASSED on fewer connections.
 //
 // Elastic agents. While a run is running, a matching idle agent that
 // connects (a new replica) is an `agent_joined` event: under agents.on_join:
@@ -179,6 +187,11 @@ class RunCoordinator {
     std::set<std::string> leaving;      // said Leaving; in `live` until final
     std::map<std::string, int64_t> joined;  // joined mid-run -> from (run ms)
     std::set<std::string> passed_over;  // joined but not taken in (ignore, refused)
+    std::map<std::string, int64_t> max_in_flight;  // each run agent's limit
+    // Why the planned concurrency was not held (concurrency_not_held
+    // events); any makes the result's concurrency_held check fail.
+    std::vector<std::string> concurrency_failures;
+    std::set<std::string> not_held;  // agents with a concurrency_not_held event
   };
 
   // Deals a lost agent's slots to the survivors and tells them, from
@@ -191,10 +204,18 @@ class RunCoordinator {
   void AdmitJoiners() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Re-splits the remaining schedule across the takers and `agent`.
   void Join(const AgentInfo& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Moves `lost`'s slots in `slots` to `takers`, each to the one holding
-  // the fewest.
-  static void DealSlots(const std::string& lost, const std::set<std::string>& takers,
-                        std::map<std::string, std::vector<int64_t>>& slots);
+  // Moves `lost`'s slots in `slots` to `takers` within their in-flight
+  // limits where they have room (load_splitter.h DealSlots); returns the
+  // takers left above their limits.
+  std::vector<OverLimit> DealSlotsWithin(const std::string& lost,
+                                         const std::set<std::string>& takers,
+                                         std::map<std::string, std::vector<int64_t>>& slots)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records that the planned concurrency is not held: a
+  // concurrency_not_held event for `agent` (once per agent) and a failed
+  // check.
+  void NotHeld(const std::string& agent, const std::string& detail)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A starting run goes on without `agent` (which refused it) when the
   // others still number agents.min and can take its slots within their
   // --max-rate: they are told (UpdateShare) and OK is returned. Otherwise

@@ -80,7 +80,12 @@ absl::Status RunCoordinator::LeaveOut(const std::string& agent) {
   std::map<std::string, std::vector<int64_t>> slots = run_->slots;
   std::set<std::string> survivors = run_->live;
   survivors.erase(agent);
-  DealSlots(agent, survivors, slots);
+  if (const std::vector<OverLimit> over = DealSlotsWithin(agent, survivors, slots);
+      !over.empty()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the other agents cannot carry it: ", over.front().agent, " would run ",
+        over.front().vus, " VUs, above its --max-in-flight ", over.front().limit));
+  }
   const double peak = run_->scenario.PeakRate().ToDouble();
   for (const AgentInfo& info : registry_.Snapshot()) {
     if (!survivors.count(info.id) || info.max_rate_per_s <= 0) continue;
@@ -124,19 +129,19 @@ void RunCoordinator::OnAgentGone(const std::string& agent) {
   }
 }
 
-void RunCoordinator::DealSlots(const std::string& lost, const std::set<std::string>& takers,
-                               std::map<std::string, std::vector<int64_t>>& slots) {
-  // Deal the lost slots one at a time to the taker holding the fewest,
-  // so shares stay within one slot of each other.
-  std::vector<int64_t> orphaned = slots[lost];
-  slots.erase(lost);
-  for (int64_t slot : orphaned) {
-    std::string taker;
-    for (const std::string& id : takers) {
-      if (taker.empty() || slots[id].size() < slots[taker].size()) taker = id;
-    }
-    slots[taker].push_back(slot);
-  }
+std::vector<OverLimit> RunCoordinator::DealSlotsWithin(
+    const std::string& lost, const std::set<std::string>& takers,
+    std::map<std::string, std::vector<int64_t>>& slots) {
+  // The lost slots go one at a time to the taker holding the fewest (so
+  // shares stay within one slot of each other) among those with room.
+  return DealSlots(lost, takers, run_->max_in_flight, run_->period, run_->scenario.PeakVus(),
+                   slots);
+}
+
+void RunCoordinator::NotHeld(const std::string& agent, const std::string& detail) {
+  if (!run_->not_held.insert(agent).second) return;
+  Notice("concurrency_not_held", agent, detail);
+  run_->concurrency_failures.push_back(absl::StrCat(agent, ": ", detail));
 }
 
 void RunCoordinator::OnLeaving(const std::string& agent, const std::string& run_id,
@@ -179,13 +184,31 @@ void RunCoordinator::Join(const AgentInfo& agent) {
   const std::set<std::string> takers = Takers();
   std::map<std::string, int64_t> capacity;
   for (const AgentInfo& info : registry_.Snapshot()) capacity[info.id] = info.capacity;
+  run_->max_in_flight[agent.id] = agent.max_in_flight;
   for (const std::string& id : run_->agents) {
-    if (takers.count(id)) capacities.push_back({id, std::max<int64_t>(capacity[id], 1)});
+    if (takers.count(id)) {
+      capacities.push_back({id, std::max<int64_t>(capacity[id], 1), run_->max_in_flight[id]});
+    }
   }
-  capacities.push_back({agent.id, std::max(agent.capacity, 1)});
+  capacities.push_back({agent.id, std::max(agent.capacity, 1), agent.max_in_flight});
   Scenario relaxed = run_->scenario;
   relaxed.agents.min = 1;  // the run is under way; agents.min was for its start
   absl::StatusOr<SplitPlan> plan = SplitLoad(relaxed, capacities);
+  if (absl::IsResourceExhausted(plan.status())) {
+    // Even with the newcomer the agents hold fewer connections than the
+    // VUs: it still helps. Split by capacity and say who is over.
+    std::vector<AgentCapacity> unlimited = capacities;
+    for (AgentCapacity& c : unlimited) c.max_in_flight = 0;
+    plan = SplitLoad(relaxed, unlimited);
+    for (size_t i = 0; plan.ok() && i < capacities.size(); ++i) {
+      const int64_t vus = PeakVusOf(*plan, static_cast<int>(i), relaxed);
+      if (vus > capacities[i].max_in_flight) {
+        NotHeld(capacities[i].id,
+                absl::StrFormat("planned %d VUs, held %d (its --max-in-flight) after %s joined",
+                                vus, capacities[i].max_in_flight, agent.id));
+      }
+    }
+  }
   if (!plan.ok()) {
     Notice("agent_joined", agent.id, absl::StrCat("ignore: ", plan.status().message()));
     run_->passed_over.insert(agent.id);
@@ -231,7 +254,12 @@ void RunCoordinator::Join(const AgentInfo& agent) {
 
 void RunCoordinator::Redistribute(const std::string& lost, std::optional<int64_t> from) {
   const std::set<std::string> takers = Takers();
-  DealSlots(lost, takers, run_->slots);
+  // Too few connections left is an event and a failed check, never a
+  // silent cap (the agents run what they can hold and say vus_capped).
+  for (const OverLimit& o : DealSlotsWithin(lost, takers, run_->slots)) {
+    NotHeld(o.agent, absl::StrFormat("planned %d VUs, held %d (its --max-in-flight) after %s left",
+                                     o.vus, o.limit, lost));
+  }
   // A lost agent is taken over from the end of its last reported interval:
   // what it fired after that was never counted, so its arrivals from there
   // on are fired again (late, and recorded as late) and the run's count

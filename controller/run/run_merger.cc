@@ -215,6 +215,9 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   agent.workers = c.workers();
   if (!c.http_client().empty()) agent.http_client = c.http_client();
   agent.saturated_intervals += c.saturated() ? 1 : 0;
+  agent.in_flight_capped_intervals += c.in_flight_capped() ? 1 : 0;
+  agent.vus_capped_intervals += c.vus_capped() ? 1 : 0;
+  if (c.max_in_flight() > 0) agent.max_in_flight = c.max_in_flight();
   agent.last_seq = std::max(agent.last_seq, r.seq());
   agent.final_seen = agent.final_seen || r.final();
   agent.last_active_vus = static_cast<int64_t>(c.active_vus());

@@ -66,6 +66,11 @@ struct AgentTotals {
   uint32_t workers = 0;
   std::string http_client;  // as the agent last named it; "" unknown
   uint64_t saturated_intervals = 0;
+  // Intervals whose in-flight budget was full with work due, and those in
+  // which ready VUs waited for it (stats.proto); the budget (0: unknown).
+  uint64_t in_flight_capped_intervals = 0;
+  uint64_t vus_capped_intervals = 0;
+  uint64_t max_in_flight = 0;
   uint64_t last_seq = 0;
   bool final_seen = false;
   int64_t last_active_vus = 0;  // gauge from the latest report

@@ -145,6 +145,7 @@ grpc::Status RunService::ListAgents(grpc::ServerContext* context,
     a->set_max_rate_per_s(info.max_rate_per_s);
     for (const std::string& t : info.allow_targets) a->add_allow_targets(t);
     a->set_require_tls_verify(info.require_tls_verify);
+    a->set_max_in_flight(info.max_in_flight);
   }
   return grpc::Status::OK;
 }

@@ -53,15 +53,15 @@ echo "ok: a duplicate id is refused to the newcomer with a hint; the first keeps
 
 # 3. barrage agents shows labels, workers, capacity and limits.
 "$AGENT" --controller "127.0.0.1:$G" --id strict --http "" --workers 2 --label zone=b \
-  --require-tls-verify --max-rate 50/s --allow-target 127.0.0.1 > "$WORK/strict.log" 2>&1 &
+  --require-tls-verify --max-rate 50/s --max-in-flight 500 --allow-target 127.0.0.1 > "$WORK/strict.log" 2>&1 &
 PIDS+=($!)
 await "strict did not connect" sh -c "'$BARRAGE' agents --controller 127.0.0.1:$G | grep -q '^2 agent'"
 agents > "$WORK/agents.out"
-head -1 "$WORK/agents.out" | grep -q "AGENT *VERSION *WORKERS *CAPACITY *STATE *LABELS *RUN *LIMITS" ||
+head -1 "$WORK/agents.out" | grep -q "AGENT *VERSION *WORKERS *CAPACITY *IN-FLIGHT *STATE *LABELS *RUN *LIMITS" ||
   fail "agents header: $(cat "$WORK/agents.out")"
-grep -Eq "^strict +[0-9.]+ +2 +2 +idle +zone=b +- +max-rate=50/s allow-targets=127.0.0.1 require-tls-verify$" \
+grep -Eq "^strict +[0-9.]+ +2 +2 +500 +idle +zone=b +- +max-rate=50/s allow-targets=127.0.0.1 require-tls-verify$" \
   "$WORK/agents.out" || fail "agents line: $(cat "$WORK/agents.out")"
-echo "ok: barrage agents lists labels, workers, capacity, version and limits"
+echo "ok: barrage agents lists labels, workers, capacity, in-flight limit, version and limits"
 
 # 4. TLS verification belongs to the scenario.
 bash "$ROOT/deploy/certs/make-certs.sh" "$WORK/certs" > /dev/null

@@ -179,6 +179,48 @@ TEST_CASE("closed-model VUs loop request, response, think") {
   CHECK(peak == 5);
 }
 
+TEST_CASE("VUs beyond the in-flight cap are reported capped, apart from other saturation") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{100'000'000, Outcome::kOk, 200};
+  });
+  Scenario s = OpenPlan(1, absl::Seconds(1));
+  s.stages[0].kind = Stage::Kind::kVus;
+  s.stages[0].vus_from = s.stages[0].vus_to = 5;
+  s.stages[0].duration = absl::Seconds(2);
+  int64_t cap = 5;
+  bool capped = false;
+  SECTION("a connection per VU: not capped") {}
+  SECTION("3 connections for 5 VUs: capped") {
+    cap = 3;
+    capped = true;
+  }
+  WorkerConfig c = Config(s);
+  c.max_in_flight = static_cast<size_t>(cap);
+  Worker worker(c, client);
+  Drive(worker, client, clock, 3'000'000'000);
+  worker.CloseFinal(clock.NowNs());
+  IntervalStats all = Collect(worker, 1);
+  CHECK(all.vus_capped == capped);
+  CHECK(all.in_flight_capped == capped);
+  CHECK(all.dropped == 0);
+}
+
+TEST_CASE("open-model arrivals waiting for the cap mark the interval in-flight capped only") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{250'000'000, Outcome::kOk, 200};
+  });
+  WorkerConfig c = Config(OpenPlan(10, absl::Seconds(2)));
+  c.max_in_flight = 1;
+  Worker worker(c, client);
+  Drive(worker, client, clock, 10'000'000'000);
+  worker.CloseFinal(clock.NowNs());
+  IntervalStats all = Collect(worker, 1);
+  CHECK(all.in_flight_capped);
+  CHECK_FALSE(all.vus_capped);
+}
+
 TEST_CASE("a VU ramp adds users as the plan's count grows") {
   FakeClock clock;
   FakeHttpClient client(clock, [](size_t, int64_t) {

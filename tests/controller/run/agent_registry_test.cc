@@ -33,6 +33,22 @@ TEST_CASE("agents register, are listed sorted and start idle") {
   CHECK(registry.Idle().size() == 1);
 }
 
+TEST_CASE("the registry keeps each agent's in-flight limit; an older agent's 0 is 1000") {
+  FakeClock clock(1);
+  AgentRegistry registry(clock, 3'000'000'000);
+  v1::Hello hello = MakeHello("new");
+  hello.set_max_in_flight(5000);
+  REQUIRE(registry.Register(hello, std::make_shared<FakeAgentHandle>()).ok());
+  REQUIRE(registry.Register(MakeHello("old"), std::make_shared<FakeAgentHandle>()).ok());
+  const std::vector<AgentInfo> agents = registry.Snapshot();
+  REQUIRE(agents.size() == 2);
+  CHECK(agents[0].id == "new");
+  CHECK(agents[0].max_in_flight == 5000);
+  CHECK(agents[1].id == "old");
+  CHECK(agents[1].max_in_flight == kUnknownAgentMaxInFlight);
+  CHECK(kUnknownAgentMaxInFlight == 1000);
+}
+
 TEST_CASE("a bad hello is refused") {
   FakeClock clock;
   AgentRegistry registry(clock, kExpiry);
