@@ -47,7 +47,7 @@ FdLimit RaiseFdLimit() {
 }
 
 int64_t DefaultMaxInFlight(const FdLimit& fd) {
-  return std::clamp<int64_t>(fd.soft - kFdReserve, 1, kMaxInFlightCeiling);
+  return std::clamp<int64_t>(fd.soft - kFdReserve, 1, kDefaultMaxInFlightCeiling);
 }
 
 absl::StatusOr<int64_t> ResolveMaxInFlight(int64_t requested, const FdLimit& fd, int sharing) {
@@ -59,7 +59,7 @@ absl::StatusOr<int64_t> ResolveMaxInFlight(int64_t requested, const FdLimit& fd,
     return absl::InvalidArgumentError(
         absl::StrCat("--max-in-flight ", requested, ": must be >= 1 (0: from the open-file limit)"));
   }
-  if (requested == 0) return std::clamp<int64_t>(room, 1, kMaxInFlightCeiling);
+  if (requested == 0) return std::clamp<int64_t>(room, 1, kDefaultMaxInFlightCeiling);
   if (requested > room) {
     const std::string per = sharing > 1 ? absl::StrCat(" for each of ", sharing, " agents") : "";
     return absl::InvalidArgumentError(absl::StrCat(

@@ -22,6 +22,11 @@ namespace barrage {
 inline constexpr int64_t kFdReserve = 64;
 // The largest limit (the scenario's VU limit: one connection each).
 inline constexpr int64_t kMaxInFlightCeiling = 1'000'000;
+// The largest default (no --max-in-flight): where the hard file limit is
+// about a million (common in containers) the engine would otherwise
+// preallocate a slot table that size for every run; a higher limit is
+// there for the asking.
+inline constexpr int64_t kDefaultMaxInFlightCeiling = 65'536;
 
 // RLIMIT_NOFILE, in descriptors; "unlimited" reads as INT64_MAX.
 struct FdLimit {

@@ -5,6 +5,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -55,7 +56,9 @@ TEST_CASE("the default limit is the soft fd limit less the reserve") {
   CHECK(DefaultMaxInFlight({65536, 65536}) == 65536 - kFdReserve);
   CHECK(DefaultMaxInFlight({10, 10}) == 1);  // never below one
   CHECK(DefaultMaxInFlight({std::numeric_limits<int64_t>::max(),
-                            std::numeric_limits<int64_t>::max()}) == kMaxInFlightCeiling);
+                            std::numeric_limits<int64_t>::max()}) == kDefaultMaxInFlightCeiling);
+  CHECK(DefaultMaxInFlight({1 << 20, 1 << 20}) == kDefaultMaxInFlightCeiling);
+  CHECK(ResolveMaxInFlight(200'000, {1 << 20, 1 << 20}).value() == 200'000);  // asked for
   CHECK(ResolveMaxInFlight(0, {1024, 4096}).value() == 960);
   SECTION("agents sharing a process share its descriptors") {
     CHECK(ResolveMaxInFlight(0, {1024, 4096}, 3).value() == 320);
@@ -85,7 +88,8 @@ TEST_CASE("the agent raises its soft fd limit to the hard limit at start-up") {
   CHECK(static_cast<rlim_t>(fd.soft) == after.rlim_cur);
   CHECK(after.rlim_cur >= before.rlim_cur);
   if (before.rlim_max != RLIM_INFINITY) CHECK(after.rlim_cur == before.rlim_max);
-  CHECK(DefaultMaxInFlight(fd) == static_cast<int64_t>(after.rlim_cur) - kFdReserve);
+  CHECK(DefaultMaxInFlight(fd) == std::min<int64_t>(static_cast<int64_t>(after.rlim_cur) - kFdReserve,
+                                                   kDefaultMaxInFlightCeiling));
 }
 
 }  // namespace
