@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/http/curl_multi_driver.h"
 #include "agent/http/http1_driver.h"
+#include "agent/http/http2_driver.h"
 #include "agent/engine/request_picker.h"
 #include "common/metrics/process_stats.h"
 
@@ -20,6 +21,12 @@ absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
   if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
     absl::StatusOr<std::unique_ptr<Http1Driver>> d =
         Http1Driver::Create(std::move(templates), options, clock);
+    if (!d.ok()) return d.status();
+    return std::unique_ptr<HttpClient>(std::move(*d));
+  }
+  if (options.engine == HttpEngine::kAuto && Http2Driver::Supports(templates, options)) {
+    absl::StatusOr<std::unique_ptr<Http2Driver>> d =
+        Http2Driver::Create(std::move(templates), options, clock);
     if (!d.ok()) return d.status();
     return std::unique_ptr<HttpClient>(std::move(*d));
   }
