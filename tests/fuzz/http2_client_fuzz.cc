@@ -81,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     written += static_cast<size_t>(n);
   }
   shutdown(server, SHUT_WR);
-  for (int quiet = 0; client.in_flight() > 0 && quiet < 20;) {
+  for (int quiet = 0; client.in_flight() > 0 && quiet < 5;) {
     const size_t before = client.in_flight();
     client.Poll(1'000'000, on_done);
     Drain(server);
