@@ -36,12 +36,14 @@ wait_port() {  # wait_port PORT
   echo "nothing listening on port $1" >&2; return 1
 }
 
-# start_nginx: one worker pinned to CPU 1, access_log off, return 200, with
+# start_nginx: one worker pinned to CPU 1, access_log off, return 200, on
+# HTTP/1.1 (NGINX_PORT) and h2c by prior knowledge (NGINX_H2C_PORT), with
 # $NGINX_WORKER_CONNECTIONS connections (default 4096) and
 # $NGINX_RLIMIT_NOFILE descriptors (default: those connections + 64).
-# Sets NGINX_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
+# Sets NGINX_PORT, NGINX_H2C_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
 start_nginx() {
   NGINX_PORT=$(free_port)
+  NGINX_H2C_PORT=$(free_port)
   mkdir -p "$WORK/nginx/logs"
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
@@ -56,6 +58,8 @@ http {
   keepalive_requests 1000000;
   server {
     listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$NGINX_H2C_PORT http2;
+    http2_max_concurrent_streams 1000;
     location / { return 200 "ok\n"; }
     location = /stub { stub_status; }
   }

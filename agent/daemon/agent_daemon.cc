@@ -160,6 +160,8 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.workers = Workers();
   config.max_in_flight = options_.max_in_flight;
   config.http.http = config.scenario.http;
+  config.http.h2_connections = config.scenario.h2_connections.value_or(0);
+  config.http.h2_max_streams = config.scenario.h2_max_streams.value_or(kDefaultH2MaxStreams);
   config.http.insecure = !config.scenario.tls.verify;
   config.http.ca_pem = config.scenario.tls.ca_pem;
   config.http.engine = options_.http_engine;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/http/curl_multi_driver.h"
 #include "agent/http/http1_driver.h"
+#include "agent/http/http2_driver.h"
 #include "agent/engine/request_picker.h"
 #include "common/metrics/process_stats.h"
 
@@ -20,6 +21,12 @@ absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
   if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
     absl::StatusOr<std::unique_ptr<Http1Driver>> d =
         Http1Driver::Create(std::move(templates), options, clock);
+    if (!d.ok()) return d.status();
+    return std::unique_ptr<HttpClient>(std::move(*d));
+  }
+  if (options.engine == HttpEngine::kAuto && Http2Driver::Supports(templates, options)) {
+    absl::StatusOr<std::unique_ptr<Http2Driver>> d =
+        Http2Driver::Create(std::move(templates), options, clock);
     if (!d.ok()) return d.status();
     return std::unique_ptr<HttpClient>(std::move(*d));
   }
@@ -41,6 +48,21 @@ ClientFactory HttpClients(const AgentRunConfig& config) {
   options.max_in_flight =
       std::max<size_t>(1, (config.max_in_flight + static_cast<size_t>(workers) - 1) /
                               static_cast<size_t>(workers));
+  if (options.h2_connections <= 0) {
+    // HTTP/2 connections for the worker's in-flight need: its share of the
+    // peak VUs in a closed-model run, its max_in_flight otherwise.
+    size_t need = options.max_in_flight;
+    const auto& stages = config.scenario.stages;
+    const bool closed = !stages.empty() && std::all_of(stages.begin(), stages.end(), [](const Stage& s) {
+      return s.kind == Stage::Kind::kVus || s.kind == Stage::Kind::kVusRamp;
+    });
+    if (closed) {
+      const auto vus = static_cast<size_t>(std::max<int64_t>(config.scenario.PeakVus(), 1));
+      need = std::min(need, (vus + static_cast<size_t>(workers) - 1) / static_cast<size_t>(workers));
+    }
+    const auto streams = static_cast<size_t>(std::max(options.h2_max_streams, 1));
+    options.h2_connections = static_cast<int>(std::max<size_t>(1, (need + streams - 1) / streams));
+  }
   std::vector<HttpRequestTemplate> templates = BuildTemplates(config.scenario);
   return [options, templates](int, Clock& clock) {
     return MakeHttpClient(templates, options, clock);

@@ -54,8 +54,9 @@ using ClientFactory =
     std::function<absl::StatusOr<std::unique_ptr<HttpClient>>(int worker, Clock& clock)>;
 using ReportSink = std::function<void(const v1::StatsReport&)>;
 
-// The client for `templates`: Http1Driver where it can serve them all and
-// `options.engine` allows, CurlMultiDriver otherwise. `clock` is borrowed
+// The client for `templates`: where `options.engine` allows, Http1Driver
+// (HTTP/1.1) or Http2Driver (HTTP/2, h2c) when it can serve them all;
+// CurlMultiDriver otherwise (https, or --http-engine curl). `clock` is borrowed
 // and outlives the client.
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
     std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,

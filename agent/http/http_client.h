@@ -2,8 +2,9 @@
 //
 // HttpClient: the seam between a worker and the network. A worker starts
 // prebuilt requests by index and learns of their completion from Poll(). The
-// real implementations are Http1Driver (native, cleartext HTTP/1.1) and
-// CurlMultiDriver (libcurl multi: https, HTTP/2); MakeHttpClient() picks one.
+// real implementations are Http1Driver (native, cleartext HTTP/1.1),
+// Http2Driver (native, cleartext HTTP/2) and CurlMultiDriver (libcurl
+// multi: https and the rest); MakeHttpClient() picks one.
 // Tests use FakeHttpClient (tests/support/).
 //
 // A failed request is a measurement, not an error: every Start() ends in
@@ -42,7 +43,8 @@ struct HttpRequestTemplate {
 
 // Which client sends a run's requests.
 enum class HttpEngine {
-  kAuto,  // Http1Driver for http:// over HTTP/1.1, CurlMultiDriver otherwise
+  kAuto,  // Http1Driver for http:// over HTTP/1.1, Http2Driver for http:// over
+          // HTTP/2 (h2c, prior knowledge), CurlMultiDriver otherwise
   kCurl,  // CurlMultiDriver for everything
 };
 
@@ -54,6 +56,11 @@ struct HttpClientOptions {
   std::string ca_file;        // extra CA bundle for https; "" = system
   std::string ca_pem;         // CA certificates (PEM) trusted instead; "" = none
   size_t max_in_flight = 1000;
+  // HTTP/2, per client (one worker): connections to the origin (0: enough
+  // for max_in_flight at h2_max_streams each), and concurrent streams per
+  // connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS lowers it).
+  int h2_connections = 0;
+  int h2_max_streams = 100;
 };
 
 struct HttpResult {

@@ -47,6 +47,8 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
   p.set_on_loss(OnLossName(s.agents.on_loss));
   p.set_on_join(OnJoinName(s.agents.on_join));
   p.set_http_version(s.http == HttpVersion::kHttp2 ? "2" : "1.1");
+  if (s.h2_connections.has_value()) p.set_http_connections(*s.h2_connections);
+  if (s.h2_max_streams.has_value()) p.set_http_max_streams(*s.h2_max_streams);
   p.set_tls_skip_verify(!s.tls.verify);
   p.set_tls_ca_pem(s.tls.ca_pem);
   for (const auto& [name, value] : s.agents.select_labels) {
@@ -133,6 +135,8 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
       bad("defaults.http", v.status().message());
     }
   }
+  if (p.has_http_connections()) s.h2_connections = p.http_connections();
+  if (p.has_http_max_streams()) s.h2_max_streams = p.http_max_streams();
   s.tls.verify = !p.tls_skip_verify();
   s.tls.ca_pem = p.tls_ca_pem();
   s.agents.select_labels.insert(p.agent_labels().begin(), p.agent_labels().end());

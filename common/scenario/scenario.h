@@ -134,6 +134,8 @@ struct Threshold {
   std::string Expression() const;
 };
 
+inline constexpr int kDefaultH2MaxStreams = 100;
+
 struct Target {
   std::string url;        // as written, without a trailing '/'
   std::string scheme;     // "http" or "https"
@@ -150,6 +152,12 @@ struct Scenario {
   absl::Duration default_timeout = absl::Seconds(5);
   HeaderList default_headers;
   HttpVersion http = HttpVersion::kHttp11;
+  // defaults.http's map form, HTTP/2 only, per agent worker: connections to
+  // the target (absent: ceil(in-flight need / max_streams)) and concurrent
+  // streams per connection (absent: kDefaultH2MaxStreams; the server's
+  // SETTINGS_MAX_CONCURRENT_STREAMS lowers it).
+  std::optional<int> h2_connections;
+  std::optional<int> h2_max_streams;
   TlsPolicy tls;
   std::vector<RequestSpec> requests;
   std::vector<Stage> stages;

@@ -76,6 +76,7 @@ class Checker {
   void CheckHeaders(const HeaderList& headers, const std::string& path);
   void CheckSelect(const AgentsPolicy& agents);
   void CheckTls(const TlsPolicy& tls);
+  void CheckHttp(const Scenario& s);
   void CheckRequest(const RequestSpec& r, const std::string& path);
   void CheckStage(const Stage& st, const std::string& path);
   void CheckOpenStage(const Stage& st, const std::string& path);
@@ -123,6 +124,25 @@ void Checker::CheckSelect(const AgentsPolicy& agents) {
     if (!IsValidRequestName(name) || !IsValidRequestName(value)) {
       Problem(absl::StrCat("agents.select.labels.", name),
               "label names and values must be 1-64 characters of A-Z a-z 0-9 _ . -");
+    }
+  }
+}
+
+void Checker::CheckHttp(const Scenario& s) {
+  const struct {
+    const char* path;
+    const std::optional<int>& value;
+    int max;
+  } fields[] = {
+      {"defaults.http.connections", s.h2_connections, limits_.max_h2_connections},
+      {"defaults.http.max_streams", s.h2_max_streams, limits_.max_h2_streams},
+  };
+  for (const auto& f : fields) {
+    if (!f.value.has_value()) continue;
+    if (s.http != HttpVersion::kHttp2) {
+      Problem(f.path, "applies only with version: \"2\"");
+    } else {
+      InRange(f.path, *f.value, 1, f.max);
     }
   }
 }
@@ -317,6 +337,7 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
   CheckHeaders(s.default_headers, "defaults.headers");
   CheckSelect(s.agents);
   CheckTls(s.tls);
+  CheckHttp(s);
 
   if (s.requests.empty()) Problem("requests", "must hold at least one request");
   AtMost("requests", static_cast<int64_t>(s.requests.size()),

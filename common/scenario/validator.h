@@ -71,6 +71,10 @@ struct ScenarioLimits {
   size_t max_ca_pem_bytes = size_t{64} << 10;
   // Pairs in agents.select.labels.
   int max_select_labels = 32;
+  // defaults.http (HTTP/2): connections per agent worker, 1..this, and
+  // concurrent streams per connection, 1..this.
+  int max_h2_connections = 1'000;
+  int max_h2_streams = 10'000;
 };
 
 // One broken rule: "stages[2].duration" and "must be longer than zero".

@@ -118,6 +118,7 @@ class Loader {
 
   // --- sections ---
   void LoadAgents(const YAML::Node& n, AgentsPolicy& out);
+  void LoadHttp(const YAML::Node& n, Scenario& out);
   void LoadSelect(const YAML::Node& n, AgentsPolicy& out);
   void LoadTls(const YAML::Node& n, TlsPolicy& out);
   void LoadDefaults(const YAML::Node& n, Scenario& out);
@@ -388,15 +389,36 @@ void Loader::LoadDefaults(const YAML::Node& n, Scenario& out) {
       out.default_headers = *h;
     }
   }
-  if (n["http"]) {
-    if (auto s = Str(n["http"], "defaults.http")) {
-      absl::StatusOr<HttpVersion> version = ParseHttpVersionField(*s);
-      if (version.ok()) {
-        out.http = *version;
-      } else {
-        Error(n["http"], "defaults.http",
-              std::string(version.status().message()));
+  if (n["http"]) LoadHttp(n["http"], out);
+}
+
+void Loader::LoadHttp(const YAML::Node& n, Scenario& out) {
+  // "1.1" | "2", or {version, connections, max_streams}.
+  YAML::Node version = n;
+  std::string path = "defaults.http";
+  if (n.IsMap()) {
+    Note(path, n);
+    if (!CheckMap(n, path, {"version", "connections", "max_streams"})) return;
+    if (n["connections"]) {
+      if (auto v = Int(n["connections"], "defaults.http.connections", kIntMin, kIntMax)) {
+        out.h2_connections = static_cast<int>(*v);
       }
+    }
+    if (n["max_streams"]) {
+      if (auto v = Int(n["max_streams"], "defaults.http.max_streams", kIntMin, kIntMax)) {
+        out.h2_max_streams = static_cast<int>(*v);
+      }
+    }
+    if (!n["version"]) return;
+    version = n["version"];
+    path = "defaults.http.version";
+  }
+  if (auto s = Str(version, path)) {
+    absl::StatusOr<HttpVersion> v = ParseHttpVersionField(*s);
+    if (v.ok()) {
+      out.http = *v;
+    } else {
+      Error(version, path, std::string(v.status().message()));
     }
   }
 }

@@ -33,8 +33,15 @@ enum class ErrorReason : uint8_t {
   kRecvFailed,            // receiving failed otherwise
   kAborted,               // abandoned by an immediate stop
   kOther,                 // none of the above
+  // HTTP/2 (native driver): the server reset the stream (RST_STREAM) with
+  // REFUSED_STREAM, CANCEL, or another code; or went away (GOAWAY) without
+  // processing it, again after its one retry on a fresh connection.
+  kH2ResetRefused,
+  kH2ResetCancel,
+  kH2ResetOther,
+  kH2GoAway,
 };
-inline constexpr size_t kErrorReasonCount = 17;
+inline constexpr size_t kErrorReasonCount = 21;
 
 // The reason's short name: "connect: refused", "timeout", ...; "" for kNone.
 inline const char* ErrorReasonName(ErrorReason reason) {
@@ -56,6 +63,10 @@ inline const char* ErrorReasonName(ErrorReason reason) {
     case ErrorReason::kRecvFailed: return "recv: failed";
     case ErrorReason::kAborted: return "aborted";
     case ErrorReason::kOther: return "other";
+    case ErrorReason::kH2ResetRefused: return "http2: stream reset (REFUSED_STREAM)";
+    case ErrorReason::kH2ResetCancel: return "http2: stream reset (CANCEL)";
+    case ErrorReason::kH2ResetOther: return "http2: stream reset (other)";
+    case ErrorReason::kH2GoAway: return "http2: goaway";
   }
   return "other";
 }

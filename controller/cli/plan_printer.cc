@@ -93,7 +93,14 @@ std::string RenderPlan(const Scenario& s) {
     absl::StrAppend(&out, "about      ", s.description, "\n");
   }
   absl::StrAppend(&out, "target     ", s.target.url, " (HTTP/",
-                  s.http == HttpVersion::kHttp2 ? "2" : "1.1", ")\n");
+                  s.http == HttpVersion::kHttp2 ? "2" : "1.1");
+  if (s.h2_connections.has_value() || s.h2_max_streams.has_value()) {
+    absl::StrAppend(&out, ", ",
+                    s.h2_connections.has_value() ? absl::StrCat(*s.h2_connections) : "auto",
+                    " connections x ", s.h2_max_streams.value_or(kDefaultH2MaxStreams),
+                    " streams per worker");
+  }
+  absl::StrAppend(&out, ")\n");
   absl::StrAppend(&out, "agents     at least ", s.agents.min, ", wait up to ",
                   HumanDuration(s.agents.wait), ", on loss ",
                   OnLossName(s.agents.on_loss), "\n");

@@ -14,10 +14,10 @@ CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebI
   -DBARRAGE_FUZZ=ON -DBARRAGE_BUILD_TESTS=OFF -DBARRAGE_BUILD_BENCHMARKS=OFF > "$BUILD/configure.out" 2>&1 ||
   { cat "$BUILD/configure.out"; exit 1; }
 cmake --build "$BUILD" -j "$(nproc)" --target scenario_loader_fuzz histogram_decoder_fuzz agent_messages_fuzz \
-  http1_response_fuzz
+  http1_response_fuzz http2_client_fuzz
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-for target in scenario_loader histogram_decoder agent_messages http1_response; do
+for target in scenario_loader histogram_decoder agent_messages http1_response http2_client; do
   mkdir -p "$WORK/$target"
   seeds=("$ROOT/tests/fuzz/corpus/$target")
   [ "$target" = scenario_loader ] && seeds+=("$ROOT/tests/testdata/scenarios/valid" "$ROOT/tests/testdata/scenarios/invalid")

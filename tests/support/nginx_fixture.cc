@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -81,7 +82,7 @@ absl::Status NginxFixture::Start(Mode mode) {
          << (geteuid() == 0 ? "user root;\n" : "")
          << "events { worker_connections 4096; }\n"
          << "http {\n"
-         << "  log_format proto '$server_protocol $status';\n"
+         << "  log_format proto '$server_protocol $status $connection';\n"
          << "  access_log " << dir_ << "/logs/access.log proto;\n"
          << "  client_body_temp_path " << dir_ << "/body;\n"
          << "  keepalive_requests 1000000;\n"
@@ -126,6 +127,14 @@ void NginxFixture::Stop() {
     std::filesystem::remove_all(dir_, ec);
     dir_.clear();
   }
+}
+
+int NginxFixture::DistinctConnections() const {
+  std::ifstream in(dir_ + "/logs/access.log");
+  std::string line;
+  std::set<std::string> seen;
+  while (std::getline(in, line)) seen.insert(line.substr(line.rfind(' ') + 1));
+  return static_cast<int>(seen.size());
 }
 
 int NginxFixture::AccessLogLines(const std::string& protocol) const {

@@ -39,6 +39,8 @@ class NginxFixture {
   // Lines in the access log (one per request), and those whose protocol
   // field equals `protocol` ("HTTP/1.1", "HTTP/2.0").
   int AccessLogLines(const std::string& protocol = "") const;
+  // How many different connections the logged requests came on.
+  int DistinctConnections() const;
   // nginx logs a request just after answering it: the lines once `want`
   // have been written, or what there is after 5 s.
   int AwaitAccessLogLines(const std::string& protocol, int want) const;

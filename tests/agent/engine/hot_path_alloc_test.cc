@@ -1,16 +1,19 @@
 // Copyright 2026 The Barrage Authors.
 //
 // The worker's request path allocates nothing: a worker with each real
-// driver (native HTTP/1.1, libcurl) fires 2,000 requests/s at `barrage
-// target` while every C++ allocation in the process is counted. What remains
-// is growth, not per-request work: when concurrency reaches a new high (a
-// scheduling hiccup on a busy machine), the driver makes one more connection
-// (or easy handle) and the target accepts one more connection. (libcurl's
-// own mallocs are its business and are not counted.) This binary replaces
-// the global operator new, so it holds this test only.
+// driver (native HTTP/1.1 and libcurl against `barrage target`, native h2c
+// against nginx) fires 2,000 requests/s while every C++ allocation in the
+// process is counted. What remains is growth, not per-request work: when
+// concurrency reaches a new high (a scheduling hiccup on a busy machine),
+// the driver makes one more connection (or easy handle) and the target
+// accepts one more connection. (libcurl's and nghttp2's own mallocs are
+// theirs and are not counted.) This binary replaces the global operator
+// new, so it holds this test only.
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
+#include <string>
 #include <new>
 
 #include <catch2/catch_test_macros.hpp>
@@ -22,6 +25,7 @@
 #include "common/util/clock.h"
 #include "common/scenario/yaml_loader.h"
 #include "tools/target/target_server.h"
+#include "tests/support/nginx_fixture.h"
 
 namespace {
 std::atomic<uint64_t> allocations{0};
@@ -30,29 +34,23 @@ std::atomic<uint64_t> allocations{0};
 namespace barrage {
 namespace {
 
-TEST_CASE("a worker's steady request path allocates nothing") {
-  TargetServer::Options options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  TargetServer target(options);
-  REQUIRE(target.Start().ok());
-  absl::StatusOr<Scenario> s = LoadScenarioYaml(
-      absl::StrCat("name: alloc\ntarget: http://", target.address(),
-                   "\nrequests:\n  - {name: a, path: /a, weight: 2}\n"
-                   "  - {name: b, method: POST, path: /b, body: x}\n"
-                   "stages: [{duration: 3s, rate: 2000/s}]\n"),
-      "alloc.yaml");
-  REQUIRE(s.ok());
-  HttpClientOptions http;
-  http.max_in_flight = 200;
-  http.engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
-  INFO((http.engine == HttpEngine::kAuto ? "native driver" : "libcurl driver"));
-  auto client = MakeHttpClient(BuildTemplates(*s), http, SystemClock());
-  REQUIRE(client.ok());
+std::string ScenarioText(const std::string& url, const std::string& defaults = "") {
+  return absl::StrCat("name: alloc\ntarget: ", url, "\n", defaults,
+                      "requests:\n  - {name: a, path: /a, weight: 2}\n"
+                      "  - {name: b, method: POST, path: /b, body: x}\n"
+                      "stages: [{duration: 3s, rate: 2000/s}]\n");
+}
+
+// Runs a worker on `client` until 2.8 s and checks the steady window from
+// 1.2 s to 2.8 s (intervals 1 and 2 are published inside it, after their
+// series exist). `served` counts the server's requests; it is called just
+// outside the window, so its own allocations do not count.
+void CheckSteadyWindow(const Scenario& scenario, HttpClient& client,
+                       const std::function<uint64_t()>& served) {
   WorkerConfig config;
-  config.scenario = *s;
+  config.scenario = scenario;
   config.max_in_flight = 200;
-  Worker worker(config, **client);
+  Worker worker(config, client);
 
   Clock& clock = SystemClock();
   const int64_t start = clock.NowNs();
@@ -60,30 +58,69 @@ TEST_CASE("a worker's steady request path allocates nothing") {
   auto on_done = [&](const HttpResult& r) { worker.OnResult(r, now()); };
   uint64_t before = 0;
   uint64_t served_before = 0;
-  uint64_t allocated = 0;
+  bool measured = false;
   while (!worker.Finished(now())) {
     const int64_t t = now();
-    // Steady window: from 1.2 s to 2.8 s (intervals 1 and 2 are published
-    // inside it, after their series exist).
     if (before == 0 && t >= 1'200'000'000) {
+      served_before = served();
       before = allocations.load();
-      served_before = target.Stats().requests;
     }
     if (before != 0 && t >= 2'800'000'000) {
-      allocated = allocations.load() - before;
-      const uint64_t served = target.Stats().requests - served_before;
-      INFO(allocated << " allocations while " << served << " requests were served");
-      CHECK(served >= 2500);
+      const uint64_t allocated = allocations.load() - before;
+      const uint64_t served_in_window = served() - served_before;
+      INFO(allocated << " allocations while " << served_in_window << " requests were served");
+      CHECK(served_in_window >= 2500);
       // Each new connection costs the driver 1 and the target a few.
-      CHECK(allocated * 50 <= served);
+      CHECK(allocated * 50 <= served_in_window);
+      measured = true;
       break;
     }
     const int64_t next = worker.Step(t);
     const int64_t wait = next == Worker::kNever ? 10'000'000 : std::max<int64_t>(next - t, 0);
-    (*client)->Poll(std::min<int64_t>(wait, 10'000'000), on_done);
+    client.Poll(std::min<int64_t>(wait, 10'000'000), on_done);
   }
-  CHECK(before != 0);
-  CHECK(target.Stats().requests >= 5000);
+  CHECK(measured);
+  CHECK(served() >= 5000);
+}
+
+TEST_CASE("a worker's steady request path allocates nothing") {
+  TargetServer::Options options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  TargetServer target(options);
+  REQUIRE(target.Start().ok());
+  absl::StatusOr<Scenario> s =
+      LoadScenarioYaml(ScenarioText(absl::StrCat("http://", target.address())), "alloc.yaml");
+  REQUIRE(s.ok());
+  HttpClientOptions http;
+  http.max_in_flight = 200;
+  http.engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  INFO((http.engine == HttpEngine::kAuto ? "native driver" : "libcurl driver"));
+  auto client = MakeHttpClient(BuildTemplates(*s), http, SystemClock());
+  REQUIRE(client.ok());
+  CheckSteadyWindow(*s, **client, [&target] { return target.Stats().requests; });
+}
+
+TEST_CASE("a worker's steady h2c request path allocates nothing") {
+  testing::NginxFixture nginx;
+  if (absl::Status st = nginx.Start(testing::NginxFixture::Mode::kH2c); !st.ok()) {
+    SKIP(st.message());
+  }
+  absl::StatusOr<Scenario> s =
+      LoadScenarioYaml(ScenarioText(nginx.url(), "defaults: {http: \"2\"}\n"), "alloc.yaml");
+  REQUIRE(s.ok());
+  HttpClientOptions http;
+  http.http = HttpVersion::kHttp2;
+  http.max_in_flight = 200;
+  http.h2_connections = 2;
+  auto client = MakeHttpClient(BuildTemplates(*s), http, SystemClock());
+  REQUIRE(client.ok());
+  REQUIRE(std::string((*client)->name()) == "native-h2c");
+  // nginx answers POST on `return 200` too; its log counts what it served.
+  CheckSteadyWindow(*s, **client, [&nginx] {
+    return static_cast<uint64_t>(nginx.AccessLogLines("HTTP/2.0"));
+  });
+  CHECK((*client)->connections_opened() == 2);
 }
 
 }  // namespace

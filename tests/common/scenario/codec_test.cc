@@ -24,6 +24,8 @@ void CheckSame(const Scenario& a, const Scenario& b) {
   CHECK(a.agents.on_loss == b.agents.on_loss);
   CHECK(a.agents.on_join == b.agents.on_join);
   CHECK(a.http == b.http);
+  CHECK(a.h2_connections == b.h2_connections);
+  CHECK(a.h2_max_streams == b.h2_max_streams);
   REQUIRE(a.requests.size() == b.requests.size());
   for (size_t i = 0; i < a.requests.size(); ++i) {
     CHECK(a.requests[i].name == b.requests[i].name);

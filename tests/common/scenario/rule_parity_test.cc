@@ -84,6 +84,8 @@ const std::set<std::string> kSemantic = {
     "weight-negative.yaml",
     "weight-zero.yaml",
     "too-many-requests.yaml",
+    "http-max-streams-zero.yaml",
+    "http-connections-on-http11.yaml",
 };
 
 TEST_CASE(

@@ -136,6 +136,37 @@ TEST_CASE("a full scenario is normalized with defaults resolved") {
   CHECK(s.thresholds[2].abort);
 }
 
+TEST_CASE("defaults.http takes a version string or a map with the HTTP/2 shape") {
+  auto load = [](const std::string& http) {
+    return LoadScenarioYaml(absl::StrCat("name: t\ntarget: http://127.0.0.1:8080\n",
+                                         "defaults:\n  http: ", http, "\n",
+                                         "requests: [{name: a, path: /}]\n",
+                                         "stages: [{duration: 1s, vus: 5}]\n"),
+                            "t.yaml");
+  };
+  absl::StatusOr<Scenario> plain = load("\"2\"");
+  REQUIRE(plain.ok());
+  CHECK(plain->http == HttpVersion::kHttp2);
+  CHECK_FALSE(plain->h2_connections.has_value());
+  CHECK_FALSE(plain->h2_max_streams.has_value());
+  absl::StatusOr<Scenario> shaped = load("{version: \"2\", connections: 5, max_streams: 10}");
+  REQUIRE(shaped.ok());
+  CHECK(shaped->http == HttpVersion::kHttp2);
+  CHECK(shaped->h2_connections == 5);
+  CHECK(shaped->h2_max_streams == 10);
+  absl::StatusOr<Scenario> version_only = load("{version: \"1.1\"}");
+  REQUIRE(version_only.ok());
+  CHECK(version_only->http == HttpVersion::kHttp11);
+  absl::StatusOr<Scenario> too_many = load("{version: \"2\", connections: 1001}");
+  REQUIRE_FALSE(too_many.ok());
+  CHECK_THAT(std::string(too_many.status().message()),
+             ContainsSubstring("defaults.http.connections: 1001 is outside 1..1000"));
+  absl::StatusOr<Scenario> bad_version = load("{version: \"3\"}");
+  REQUIRE_FALSE(bad_version.ok());
+  CHECK_THAT(std::string(bad_version.status().message()),
+             ContainsSubstring("defaults.http.version:"));
+}
+
 TEST_CASE("all problems in a file are reported, in file order") {
   const char* text = R"(name: multi
 target: http://127.0.0.1:8080

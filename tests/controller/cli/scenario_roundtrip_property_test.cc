@@ -240,8 +240,14 @@ std::string ScenarioWriter::Write() {
   if (Coin())
     absl::StrAppend(&defaults, "  timeout: ", Duration(1, 60'000), "\n");
   if (Coin()) absl::StrAppend(&defaults, "  headers:\n", Headers("    "));
-  if (Coin())
-    absl::StrAppend(&defaults, "  http: ", Coin() ? "\"1.1\"" : "\"2\"", "\n");
+  if (Coin()) {
+    if (Coin()) {
+      absl::StrAppend(&defaults, "  http: ", Coin() ? "\"1.1\"" : "\"2\"", "\n");
+    } else {
+      absl::StrAppend(&defaults, "  http: {version: \"2\", connections: ", Int(1, 1000),
+                      ", max_streams: ", Int(1, 10'000), "}\n");
+    }
+  }
   if (!defaults.empty()) absl::StrAppend(&out, "defaults:\n", defaults);
   Requests(out);
   Stages(out);
@@ -252,6 +258,8 @@ std::string ScenarioWriter::Write() {
 // The fields RenderPlan does not print in full.
 void CheckSameDetails(const Scenario& a, const Scenario& b) {
   CHECK(a.http == b.http);
+  CHECK(a.h2_connections == b.h2_connections);
+  CHECK(a.h2_max_streams == b.h2_max_streams);
   CHECK(a.agents.on_loss == b.agents.on_loss);
   REQUIRE(a.requests.size() == b.requests.size());
   for (size_t i = 0; i < a.requests.size(); ++i) {

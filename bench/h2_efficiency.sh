@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# CPU per request over h2c (HTTP/2 by prior knowledge), closed model, against
+# nginx (1 worker, pinned to CPU 1); the generator pinned to CPU 0 with one
+# worker thread. h2load and Barrage (native HTTP/2 driver) run interleaved,
+# ROUNDS times, at the same connections x streams: 5x10 (50 streams over 5
+# connections) and 50x1. Medians and their ratio are printed at the end.
+# Goal: Barrage's CPU-seconds per request <= 1.1x h2load's.
+#
+#   bench/h2_efficiency.sh        (ROUNDS=3 DURATION=10 by default)
+source "$(dirname "$0")/lib.sh"
+need h2load nginx taskset curl python3 /usr/bin/time
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+start_nginx
+URL="http://127.0.0.1:$NGINX_H2C_PORT/"
+SHAPES="5x10 50x1"
+for shape in $SHAPES; do
+  c=${shape%x*}; m=${shape#*x}
+  cat > "$WORK/h2-$shape.yaml" <<YAML
+name: h2-efficiency
+target: http://127.0.0.1:$NGINX_H2C_PORT
+defaults:
+  http: {version: "2", connections: $c, max_streams: $m}
+requests: [{name: root, path: /}]
+stages: [{duration: ${DURATION}s, vus: $(( c * m ))}]
+YAML
+done
+us_per_req() { python3 -c "print(($1 + $2) * 1e6 / $3)"; }
+printf '%-6s %-6s %-8s %12s %10s %14s\n' round shape tool requests req/s "cpu us/req"
+for round in $(seq "$ROUNDS"); do
+  for shape in $SHAPES; do
+    c=${shape%x*}; m=${shape#*x}
+    before=$(nginx_requests)
+    /usr/bin/time -f '%U %S' -o "$WORK/h2load.time" \
+      taskset -c 0 h2load -t1 -c"$c" -m"$m" -D"$DURATION" "$URL" > "$WORK/h2load.out"
+    h_n=$(( $(nginx_requests) - before ))
+    read -r u s < "$WORK/h2load.time"
+    h_us=$(us_per_req "$u" "$s" "$h_n")
+    echo "$shape h2load $h_us" >> "$WORK/samples"
+    printf '%-6s %-6s %-8s %12d %10.0f %14.2f\n' "$round" "$shape" h2load "$h_n" \
+      "$(python3 -c "print($h_n / $DURATION)")" "$h_us"
+
+    before=$(nginx_requests)
+    /usr/bin/time -f '%U %S' -o "$WORK/b.time" \
+      taskset -c 0 "$BARRAGE" run "$WORK/h2-$shape.yaml" --local 1 --workers 1 -q \
+        --out "json=$WORK/b.json" > /dev/null
+    b_n=$(( $(nginx_requests) - before ))
+    read -r u s < "$WORK/b.time"
+    b_us=$(us_per_req "$u" "$s" "$b_n")
+    echo "$shape barrage $b_us" >> "$WORK/samples"
+    errors=$(json "$WORK/b.json" "r['totals']['errors']")
+    printf '%-6s %-6s %-8s %12d %10.0f %14.2f   ratio to h2load %s, errors %s\n' "$round" \
+      "$shape" barrage "$b_n" "$(python3 -c "print($b_n / $DURATION)")" "$b_us" \
+      "$(ratio "$b_us" "$h_us")" "$errors"
+  done
+done
+echo
+python3 - "$WORK/samples" <<'PY'
+import statistics, sys
+samples = {}
+for line in open(sys.argv[1]):
+    shape, tool, us = line.split()
+    samples.setdefault((shape, tool), []).append(float(us))
+for shape in dict.fromkeys(s for s, _ in samples):
+    h = statistics.median(samples[(shape, "h2load")])
+    b = statistics.median(samples[(shape, "barrage")])
+    print(f"median {shape:>5}: h2load {h:.2f} us/req, barrage {b:.2f} us/req, "
+          f"ratio {b / h:.2f} (goal <= 1.10)")
+PY
