@@ -179,6 +179,7 @@ class RunCoordinator {
     std::set<std::string> leaving;      // said Leaving; in `live` until final
     std::map<std::string, int64_t> joined;  // joined mid-run -> from (run ms)
     std::set<std::string> passed_over;  // joined but not taken in (ignore, refused)
+    std::map<std::string, std::string> versions;  // agent -> its Hello's version
   };
 
   // Deals a lost agent's slots to the survivors and tells them, from
