@@ -83,6 +83,8 @@ SeriesInterval MergeIntervals(const SeriesInterval* first, size_t n) {
       for (const auto& [status, count] : from.statuses) to.statuses[status] += count;
     }
   }
+  // A copy's buckets take no more room than they need (merging grew them).
+  for (RequestInterval& r : out.requests) r.ok = SparseHistogram(r.ok);
   if (out.length_s > 0) {
     out.offered_rps = offered / out.length_s;
     out.achieved_rps = static_cast<double>(out.Requests()) / out.length_s;

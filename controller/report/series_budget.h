@@ -31,7 +31,7 @@ namespace barrage {
 
 struct SeriesBudget {
   size_t json_bytes = 15'000'000;      // the "series" object, estimated
-  size_t memory_bytes = 64u << 20;     // the RunSeries in memory, estimated
+  size_t memory_bytes = 128u << 20;    // the RunSeries in memory, estimated
   size_t factor = 10;                  // intervals merged into one per step
 };
 

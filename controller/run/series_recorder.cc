@@ -88,6 +88,8 @@ void SeriesRecorder::Close(int64_t index) {
     in.requests.resize(series_.requests.size());
   }
   in.requests.shrink_to_fit();
+  // A copy's buckets take no more room than they need (merging grew them).
+  for (RequestInterval& r : in.requests) r.ok = SparseHistogram(r.ok);
   in.achieved_rps = static_cast<double>(in.Requests()) / in.length_s;
   series_.intervals.push_back(std::move(in));
   fitter_.Appended(series_);
