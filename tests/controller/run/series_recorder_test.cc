@@ -122,10 +122,10 @@ TEST_CASE("the series' requests equal the run's under random, late and out-of-or
   uint64_t seq_a = 0;
   uint64_t seq_b = 0;
   for (int64_t t = 0; t < 400; ++t) {
-    REQUIRE(m.Apply(Report("a", ++seq_a, t, rng() % 50, 1000 + rng() % 100'000,
+    REQUIRE(m.Apply(Report("a", ++seq_a, t, 1 + rng() % 50, 1000 + rng() % 100'000,
                            rng() % 3)).ok());
     if (t % 7 != 3) {
-      REQUIRE(m.Apply(Report("b", ++seq_b, t, rng() % 20, 500 + rng() % 1'000'000)).ok());
+      REQUIRE(m.Apply(Report("b", ++seq_b, t, 1 + rng() % 20, 500 + rng() % 1'000'000)).ok());
     }
     // b's missing reports arrive late, some long after.
     if (t % 7 == 3 && t > 50) {
