@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/scenario/scenario.h"
+#include "controller/cli/report_outputs.h"
 
 namespace grpc {
 class ChannelCredentials;
@@ -26,7 +27,9 @@ struct RemoteOptions {
   std::string token;          // bearer token; "" = none
   std::string tls_ca_pem;     // TLS to the controller: the CA to verify it
   bool insecure = false;      // allow plaintext to a non-loopback controller
-  std::string json_out;       // --out json=FILE
+  // --out KIND=FILE, in order given: written from the result (a failed
+  // one is an error on stderr and exit 1; the others are still written).
+  std::vector<ReportOutput> outputs;
   bool quiet = false;
   // Where the scenario's target came from when not from its file
   // ("--target", "$BARRAGE_TARGET"); the run header says so. "": the file.
@@ -50,10 +53,11 @@ int RunStatus(const RemoteOptions& options, std::ostream& out, std::ostream& err
 int RunStop(const RemoteOptions& options, const std::string& run_id,
             bool immediate, std::ostream& out, std::ostream& err);
 int RunRuns(const RemoteOptions& options, std::ostream& out, std::ostream& err);
-// Prints a stored run's summary (controller/report/summary_text.h), or its result JSON when
-// `json`.
+// Prints a stored run's report in `format` (report_outputs.h EmitReport) to
+// `path`, or to `out` when "".
 int ShowReport(const RemoteOptions& options, const std::string& run_id,
-               bool json, std::ostream& out, std::ostream& err);
+               ReportFormat format, const std::string& path, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace barrage
 
