@@ -108,9 +108,13 @@ absl::StatusOr<std::string> JunitReport(const std::string& result_json) {
     run.kind = "failure";
     run.type = "aborted";
     run.message = "the run was aborted";
+    // Why: the last event that can abort a run.
     for (const Struct* e : List(r, "events")) {
-      if (Str(*e, "kind") == "aborted" && !Str(*e, "action").empty()) {
-        run.message = absl::StrCat("the run was aborted: ", Str(*e, "action"));
+      const std::string& kind = Str(*e, "kind");
+      if (kind == "threshold_failed" || kind == "agent_lost" || kind == "stop_requested") {
+        run.message = absl::StrCat("the run was aborted (", kind,
+                                   Str(*e, "agent").empty() ? "" : " ", Str(*e, "agent"),
+                                   Str(*e, "action").empty() ? "" : ": ", Str(*e, "action"), ")");
       }
     }
   } else if (!lost.empty()) {

@@ -137,8 +137,9 @@ bool SeriesFitter::MergePass(RunSeries& series, double length_s, size_t keep_new
   while (over_budget() && i + f <= limit) {
     bool mergeable = true;
     for (size_t j = i; j < i + f && mergeable; ++j) {
-      mergeable = SameLength(v[j].length_s, length_s) &&
-                  (j == i || std::fabs(v[j].start_s - (v[j - 1].start_s + v[j - 1].length_s)) < 1e-6);
+      const bool follows =
+          j == i || std::fabs(v[j].start_s - (v[j - 1].start_s + v[j - 1].length_s)) < 1e-6;
+      mergeable = follows && SameLength(v[j].length_s, length_s);
     }
     if (!mergeable) break;
     SeriesInterval merged = MergeIntervals(&v[i], f);

@@ -40,12 +40,15 @@ TEST_CASE("a run maps to one testsuite: a run testcase and one per threshold") {
 
 TEST_CASE("the run testcase fails when aborted or an agent was lost, and errs on an error") {
   SECTION("aborted") {
-    absl::StatusOr<std::string> xml = JunitReport(JunitFixture(
-        "aborted", "", R"({"at_s": 3, "kind": "aborted", "action": "abort threshold"})"));
+    absl::StatusOr<std::string> xml = JunitReport(
+        JunitFixture("aborted", "",
+                     R"({"at_s": 3, "kind": "threshold_failed",)"
+                     R"( "action": "p99 < 1ms [abort]: aborting"})"));
     REQUIRE(xml.ok());
     CHECK_THAT(*xml, ContainsSubstring("failures=\"2\" errors=\"0\""));
     CHECK_THAT(*xml, ContainsSubstring(
-                         "<failure message=\"the run was aborted: abort threshold\" "
+                         "<failure message=\"the run was aborted (threshold_failed: "
+                         "p99 &lt; 1ms [abort]: aborting)\" "
                          "type=\"aborted\">"));
   }
   SECTION("an agent lost") {

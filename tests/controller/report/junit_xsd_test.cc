@@ -35,7 +35,8 @@ TEST_CASE("the JUnit XML is well-formed and valid against the JUnit schema") {
   const std::string schema = std::string(BARRAGE_TESTDATA_DIR) + "/junit.xsd";
   for (const std::string& result :
        {JunitFixture("failed"), JunitFixture("passed"),
-        JunitFixture("aborted", "", R"({"at_s": 3, "kind": "aborted", "action": "x"})"),
+        JunitFixture("aborted", "",
+                     R"({"at_s": 3, "kind": "stop_requested", "action": "immediate"})"),
         JunitFixture("error", R"( "error": "bad & <worse>",)"),
         JunitFixture("passed", "", R"({"at_s": 3, "kind": "agent_lost", "agent": "a\u0001"})"),
         std::string("{}")}) {
