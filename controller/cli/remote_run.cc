@@ -286,13 +286,10 @@ int RunRemote(const Scenario& scenario, const std::string& file,
         code = e.result().exit_code();
         out << e.result().summary_text();
         if (!e.result().error().empty()) err << "barrage run: " << e.result().error() << "\n";
-        if (!options.json_out.empty()) {
-          std::ofstream f(options.json_out);
-          f << e.result().summary_json();
-          if (!f) {
-            err << "barrage run: cannot write " << options.json_out << "\n";
-            code = kExitInternal;
-          }
+        if (!WriteReportOutputs(options.outputs, e.result().summary_json(), ReportOptions(),
+                                err)
+                 .ok()) {
+          code = kExitInternal;
         }
       }
     }
@@ -307,14 +304,15 @@ int RunRemote(const Scenario& scenario, const std::string& file,
         << "  the run's last checkpoint is in the controller's store: once it is back "
            "(on the same --data), 'barrage report "
         << run_id << "' shows it\n";
-    if (!options.json_out.empty()) {
-      std::ofstream f(options.json_out);
+    for (const ReportOutput& o : options.outputs) {
+      if (o.format != ReportFormat::kJson) continue;  // the others need the result
+      std::ofstream f(o.path);
       f << IncompleteResultJson(run_id, scenario, have_progress ? &last_progress : nullptr,
                                 absl::StrCat("lost the controller: ", status.error_message()));
       if (!f) {
-        err << "barrage run: cannot write " << options.json_out << "\n";
+        err << "barrage run: cannot write " << o.path << "\n";
       } else {
-        err << "  wrote what the last progress said to " << options.json_out
+        err << "  wrote what the last progress said to " << o.path
             << " (status incomplete)\n";
       }
     }
@@ -414,8 +412,8 @@ int RunRuns(const RemoteOptions& options, const RunsQuery& query, std::ostream& 
   return kExitPassed;
 }
 
-int ShowReport(const RemoteOptions& options, const std::string& run_id, bool json,
-               std::ostream& out, std::ostream& err) {
+int ShowReport(const RemoteOptions& options, const std::string& run_id, ReportFormat format,
+               const std::string& path, std::ostream& out, std::ostream& err) {
   v1::GetRunRequest request;
   request.set_run_id(run_id);
   v1::StoredRun run;
@@ -424,18 +422,8 @@ int ShowReport(const RemoteOptions& options, const std::string& run_id, bool jso
       code != kExitPassed) {
     return code;
   }
-  if (json) {
-    out << run.result_json();
-    return kExitPassed;
-  }
-  absl::StatusOr<std::string> text = SummaryText(run.result_json());
-  if (!text.ok()) {
-    err << "barrage report: " << run_id << ": " << text.status().message()
-        << " (try --format json)\n";
-    return kExitInternal;
-  }
-  out << *text;
-  return kExitPassed;
+  // html from a stored run: no baseline, no trend (yet).
+  return EmitReport(format, run.result_json(), run_id, path, out, err);
 }
 
 absl::StatusOr<std::vector<v1::StoredRun>> FetchRuns(const RemoteOptions& options,

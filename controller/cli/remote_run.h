@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "barrage/v1/control.pb.h"
 #include "common/scenario/scenario.h"
+#include "controller/cli/report_outputs.h"
 
 namespace grpc {
 class ChannelCredentials;
@@ -27,7 +28,9 @@ struct RemoteOptions {
   std::string token;          // bearer token; "" = none
   std::string tls_ca_pem;     // TLS to the controller: the CA to verify it
   bool insecure = false;      // allow plaintext to a non-loopback controller
-  std::string json_out;       // --out json=FILE
+  // --out KIND=FILE, in order given: written from the result (a failed
+  // one is an error on stderr and exit 1; the others are still written).
+  std::vector<ReportOutput> outputs;
   bool quiet = false;
   // Where the scenario's target came from when not from its file
   // ("--target", "$BARRAGE_TARGET"); the run header says so. "": the file.
@@ -59,10 +62,11 @@ struct RunsQuery {
 // requests, error rate, p95, p50, p99 (ms, whole run) and achieved rate.
 int RunRuns(const RemoteOptions& options, const RunsQuery& query, std::ostream& out,
             std::ostream& err);
-// Prints a stored run's summary (controller/report/summary_text.h), or its result JSON when
-// `json`.
+// Prints a stored run's report in `format` (report_outputs.h EmitReport) to
+// `path`, or to `out` when "".
 int ShowReport(const RemoteOptions& options, const std::string& run_id,
-               bool json, std::ostream& out, std::ostream& err);
+               ReportFormat format, const std::string& path, std::ostream& out,
+               std::ostream& err);
 
 // The controller's stored runs as ListRuns selects them (newest first; no
 // result JSON), and one stored run with its result JSON. Errors: the

@@ -3,6 +3,7 @@
 #include "controller/cli/run_command.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -15,6 +16,7 @@
 #include "controller/cli/commands.h"
 #include "controller/cli/local_run.h"
 #include "controller/cli/remote_run.h"
+#include "controller/cli/report_outputs.h"
 
 namespace barrage {
 namespace {
@@ -98,7 +100,7 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   int64_t workers = 0;
   std::string http_engine;
   RemoteFlags remote_flags;
-  std::string out_spec;
+  std::vector<std::string> out_specs;
   RemoteOptions remote;
   flags.Int("local", &local_agents, 0, 1, 64, "N",
             "run here: an embedded controller and N agent daemons on loopback");
@@ -114,7 +116,9 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   flags.String("target", &target_url, DefaultTarget(), "URL",
                "run against URL instead of the scenario's target; "
                "$BARRAGE_TARGET sets the default");
-  flags.String("out", &out_spec, "", "json=FILE", "also write the result JSON to FILE");
+  flags.Repeated("out", &out_specs, "KIND=FILE",
+                 "also write the result as KIND (json, junit, html or csv) to FILE; "
+                 "repeatable");
   flags.Bool("quiet", &remote.quiet, "no live progress; the summary and the exit code only");
   flags.Short('q', "quiet");
   const ParsedCommand parsed = ParseCommand("run", flags, args, out, err);
@@ -135,17 +139,15 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   } else {
     return UsageError("run", absl::StrCat("--http-engine: ", engine.status().message()), err);
   }
-  if (!out_spec.empty()) {
-    absl::string_view spec = out_spec;
-    if (!absl::ConsumePrefix(&spec, "json=") || spec.empty()) {
-      return UsageError("run", absl::StrCat("--out: '", out_spec, "' is not json=FILE"), err);
-    }
-    remote.json_out = std::string(spec);
+  for (const std::string& spec : out_specs) {
+    absl::StatusOr<ReportOutput> output = ParseReportOutput(spec);
+    if (!output.ok()) return UsageError("run", output.status().message(), err);
     // Before any load is sent: a result must not be lost at the end.
-    if (absl::Status s = CheckWritableFile(remote.json_out); !s.ok()) {
+    if (absl::Status s = CheckWritableFile(output->path); !s.ok()) {
       err << "barrage run: --out " << s.message() << "\n";
       return kExitUsage;
     }
+    remote.outputs.push_back(*std::move(output));
   }
   if (absl::Status s = ApplyRemoteFlags(remote_flags, remote); !s.ok()) {
     err << "barrage run: " << s.message() << "\n";
@@ -190,9 +192,13 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   int64_t runs_limit = 0;
   const bool takes_run = command == "stop" || command == "report";
   if (command == "stop") flags.Bool("now", &now, "stop at once: abandon in-flight requests");
+  std::string output;
   if (command == "report") {
-    flags.String("format", &format, "text", "text|json",
-                 "the summary as at the end of a run, or the result JSON");
+    flags.String("format", &format, "text", "text|json|junit|html|csv",
+                 "the summary as at the end of a run, the result JSON, JUnit XML, the "
+                 "HTML report or the time series as CSV");
+    flags.String("output", &output, "", "FILE", "write the report to FILE, not stdout");
+    flags.Short('o', "output");
   }
   if (command == "runs") {
     flags.String("scenario", &runs_query.scenario, "", "NAME", "only the runs of scenario NAME");
@@ -207,12 +213,23 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
                       err);
   }
   const std::string run_id = parsed.positional.empty() ? "" : parsed.positional[0];
-  if (command == "report" && format != "json" && format != "text") {
-    return UsageError(command, absl::StrCat("--format: '", format, "' is not text or json"),
+  absl::StatusOr<ReportFormat> report_format = ReportFormat::kText;
+  if (command == "report") report_format = ParseReportFormat(format);
+  if (!report_format.ok()) {
+    return UsageError(command, absl::StrCat("--format: ", report_format.status().message()),
                       err);
   }
   if (command == "report" && run_id.empty()) {
-    return UsageError(command, "give a run id (see barrage runs)", err);
+    return UsageError(command, "give a run id (see barrage runs) or a result JSON file", err);
+  }
+  // A result file needs no controller: an argument naming a file is one.
+  if (command == "report" && std::filesystem::is_regular_file(run_id)) {
+    absl::StatusOr<std::string> json = ReadFile(run_id, size_t{256} << 20);
+    if (!json.ok()) {
+      err << "barrage report: " << json.status().message() << "\n";
+      return kExitInternal;
+    }
+    return EmitReport(*report_format, *json, run_id, output, out, err);
   }
   RemoteOptions remote;
   if (absl::Status s = ApplyRemoteFlags(remote_flags, remote); !s.ok()) {
@@ -222,7 +239,7 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
   if (command == "runs") return RunRuns(remote, runs_query, out, err);
-  if (command == "report") return ShowReport(remote, run_id, format == "json", out, err);
+  if (command == "report") return ShowReport(remote, run_id, *report_format, output, out, err);
   return RunStop(remote, run_id, now, out, err);
 }
 

@@ -1,11 +1,12 @@
 // Copyright 2026 The Barrage Authors.
 //
 // The commands that talk to a controller, their flags and arguments:
-//   barrage run FILE [--local N | --controller ADDR] [--out json=F] [-q] ...
+//   barrage run FILE [--local N | --controller ADDR] [--out KIND=F]... [-q] ...
 //   barrage agents | status
 //   barrage runs [--scenario NAME] [--limit N]
 //   barrage stop [RUN] [--now]
-//   barrage report RUN [--format json]
+//   barrage report RUN|FILE [--format text|json|junit|html|csv] [-o F]
+// (report of an existing FILE, a result JSON, needs no controller)
 // All take --controller ADDR (default $BARRAGE_CONTROLLER, else
 // 127.0.0.1:7400), --token-file F, --tls-ca F and --insecure; `--help` prints
 // the full list (see commands.h).

@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/util/json_writer.h"
+#include "controller/report/fingerprint.h"
+#include "controller/report/time_series.h"
 
 namespace barrage {
 namespace {
@@ -117,6 +119,14 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   j.Key("duration_s").Double(report.duration_s, 3);
   if (!report.error.empty()) j.Key("error").String(report.error);
   if (report.start_skew_ms >= 0) j.Key("start_skew_ms").Double(report.start_skew_ms, 3);
+  if (report.exit_code >= 0) j.Key("exit_code").Int(report.exit_code);
+  const RunFingerprint fingerprint = Fingerprint(scenario, report.file);
+  j.Key("fingerprint").BeginObject();
+  j.Key("scenario_sha256").String(fingerprint.scenario_sha256);
+  j.Key("load_sha256").String(fingerprint.load_sha256);
+  j.Key("target").String(fingerprint.target);
+  j.Key("file").String(fingerprint.file);
+  j.EndObject();
   j.Key("totals").BeginObject();
   j.Key("requests").Uint(requests);
   j.Key("errors").Uint(errors);
@@ -190,6 +200,11 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     } else {
       j.Double(r.value, 6);
     }
+    if (i < scenario.thresholds.size()) {  // the limit, in the value's units
+      const Threshold& t = scenario.thresholds[i];
+      j.Key(latency ? "limit_ms" : "limit").Double(latency ? t.limit / 1000.0 : t.limit, 6);
+      j.Key("above").Bool(t.above);
+    }
     if (r.has_worst) {  // windowed: the worst window, in the value's units
       j.Key("worst").BeginObject();
       j.Key("value").Double(r.worst_value, 6);
@@ -218,6 +233,9 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.Key("late").Uint(a.late);
     j.Key("connections_opened").Uint(a.connections_opened);
     if (!a.http_client.empty()) j.Key("http_client").String(a.http_client);
+    if (auto v = report.agent_versions.find(id); v != report.agent_versions.end()) {
+      j.Key("version").String(v->second);
+    }
     j.Key("cpu_seconds").Double(a.cpu_seconds, 3);
     j.Key("schedule_lag_p99_ms").Double(Ms(a.schedule_lag.Quantile(0.99)), 3);
     j.Key("saturated_intervals").Uint(a.saturated_intervals);
@@ -237,6 +255,8 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.EndObject();
   }
   j.EndArray();
+  j.Key("series");
+  WriteSeriesJson(m.series().series(), j);
   j.EndObject();
   return j.text() + "\n";
 }

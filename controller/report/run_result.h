@@ -6,9 +6,15 @@
 // are of successful (ok) requests; failed ones have their own
 // (error_latency_ms); aborted requests count in the totals only. Pure
 // functions.
+//
+// Beside the totals it carries the run's "fingerprint" (fingerprint.h),
+// its "exit_code" (once finished) and its time series ("series", from the
+// merger's SeriesRecorder, time_series.h), so a result alone is enough to
+// chart, export and compare the run.
 #ifndef BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 #define BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +52,9 @@ struct RunReport {
   std::vector<RunCheck> checks;  // "checks" in the JSON
   double start_skew_ms = -1;  // spread of the agents' starts; < 0 unknown
   std::string error;          // status "error": why
+  int exit_code = -1;         // the run's exit code; < 0: not yet (a checkpoint)
+  std::string file;           // the scenario file's path as given
+  std::map<std::string, std::string> agent_versions;  // agent id -> its Hello's version
 };
 
 // How one stage of the plan actually ran.

@@ -74,7 +74,9 @@ struct SeriesInterval {
 };
 
 // Intervals starting before `before_s` were coarsened to `length_s` long
-// intervals and `digits` significant digits, to fit the run's budget.
+// intervals and `digits` significant digits, to fit the run's budget
+// (series_budget.h). Entries are in time order (the oldest intervals are
+// the coarsest): an interval follows the first entry it starts before.
 struct SeriesCoarsening {
   double before_s = 0;
   double length_s = 1;

@@ -231,6 +231,9 @@ void RunCoordinator::SplitAndStart() {
     run_->live.insert(share.agent_id);
     run_->slots[share.agent_id] = share.slots;
     accepted.mutable_accepted()->add_agents(share.agent_id);
+    for (const AgentInfo& info : idle) {
+      if (info.id == share.agent_id) run_->versions[info.id] = info.version;
+    }
   }
   run_->events->Push(std::move(accepted));
 }
@@ -345,6 +348,8 @@ void RunCoordinator::Tick() {
     partial.duration_s = std::max(0.0, ElapsedS());
     partial.thresholds = CurrentThresholds();
     partial.events = run_->log;
+    partial.file = run_->file;
+    partial.agent_versions = run_->versions;
     const std::string id = run_->id;
     Persist(partial, ResultJson(partial, run_->scenario, *run_->merger), /*final=*/false,
             [this, id](const absl::Status& s) {
@@ -394,6 +399,15 @@ void RunCoordinator::OnIntervalsClosed() {
   const Scenario& s = run_->scenario;
   const int64_t interval_ns = m.interval_ns();
   const int64_t k_closed = m.closed_through();
+  // The series' closed intervals: the plan's offered rate (its arrivals in
+  // the interval, exactly, over its length; 0 in closed-model stages) and
+  // the agents in the run.
+  for (int64_t j = std::max<int64_t>(0, run_->progress_through + 1); j <= k_closed; ++j) {
+    const int64_t arrivals = ArrivalsBefore(s, absl::Nanoseconds((j + 1) * interval_ns)) -
+                             ArrivalsBefore(s, absl::Nanoseconds(j * interval_ns));
+    m.series().Describe(j, static_cast<double>(arrivals) * 1e9 / static_cast<double>(interval_ns),
+                        static_cast<int32_t>(run_->live.size()));
+  }
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
     const Threshold& t = s.thresholds[i];
     const size_t request = m.RequestIndex(t.request);
@@ -518,6 +532,9 @@ void RunCoordinator::Finish() {
   }
   report.error = r.error;
   report.events = r.log;
+  report.exit_code = exit_code;
+  report.file = r.file;
+  report.agent_versions = r.versions;
   const std::string json = ResultJson(report, r.scenario, *r.merger);
   v1::RunEvent e;
   v1::RunResult* result = e.mutable_result();

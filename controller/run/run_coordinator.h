@@ -192,6 +192,7 @@ class RunCoordinator {
     // events); any makes the result's concurrency_held check fail.
     std::vector<std::string> concurrency_failures;
     std::set<std::string> not_held;  // agents with a concurrency_not_held event
+    std::map<std::string, std::string> versions;  // agent -> its Hello's version
   };
 
   // Deals a lost agent's slots to the survivors and tells them, from

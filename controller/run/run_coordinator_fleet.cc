@@ -249,6 +249,7 @@ void RunCoordinator::Join(const AgentInfo& agent) {
   run_->agents.push_back(agent.id);
   run_->live.insert(agent.id);
   run_->joined[agent.id] = from_ms;
+  run_->versions[agent.id] = agent.version;
   Notice("agent_joined", agent.id, "rebalance");
 }
 

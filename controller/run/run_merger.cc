@@ -9,8 +9,18 @@
 #include "common/stats/outcome_proto.h"
 
 namespace barrage {
+namespace {
+
+std::vector<std::string> RequestNames(const Scenario& scenario) {
+  std::vector<std::string> names;
+  for (const RequestSpec& r : scenario.requests) names.push_back(r.name);
+  return names;
+}
+
+}  // namespace
+
 RunMerger::RunMerger(std::string run_id, const Scenario& scenario)
-    : run_id_(std::move(run_id)) {
+    : run_id_(std::move(run_id)), series_recorder_(RequestNames(scenario)) {
   for (const RequestSpec& r : scenario.requests) request_names_.push_back(r.name);
   series_.resize(request_names_.size() * kOutcomeCount);
   reasons_.resize(request_names_.size());
@@ -181,6 +191,20 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     by_interval_[interval] += s.response().count();
   }
   const int64_t k = static_cast<int64_t>(interval);
+  // The run's series takes every report, late ones too.
+  series_recorder_.set_interval_ns(interval_ns_);
+  for (int i = 0; i < r.series_size(); ++i) {
+    const auto [req, outcome] = keys[static_cast<size_t>(i)];
+    const v1::HistogramSnapshot& response = r.series(i).response();
+    absl::StatusOr<SparseHistogram> ok;
+    if (outcome == Outcome::kOk) ok = SparseHistogram::FromSnapshot(response);
+    series_recorder_.AddResults(k, req, outcome, response.count(),
+                                ok.ok() ? &*ok : nullptr);
+  }
+  for (const v1::StatusCount& st : r.statuses()) {
+    series_recorder_.AddStatus(k, RequestIndex(st.request()), st.status(), st.count());
+  }
+  series_recorder_.AddVus(k, r.agent_id(), static_cast<int64_t>(r.counters().active_vus()));
   int64_t& last = agent_interval_[r.agent_id()];
   last = std::max(last, k);
   if (k <= closed_through_) {
@@ -378,6 +402,7 @@ void RunMerger::CloseIntervals(int64_t elapsed_ns,
     closed_.push_back(std::move(closed));
     if (closed_.size() > kKeptIntervals) closed_.pop_front();
     closed_through_ = k;
+    series_recorder_.Close(k);
   }
 }
 

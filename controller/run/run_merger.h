@@ -29,6 +29,10 @@
 // the run (later new ones are added to "other"), and responses by HTTP
 // status.
 //
+// The whole run's time series (series_recorder.h) is recorded beside: every
+// accepted report is added to it, late ones too, so its requests sum to
+// Requests(kAllRequests) exactly.
+//
 // Thread safety: none; owned by the run's coordinating thread.
 #ifndef BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
 #define BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
@@ -50,6 +54,7 @@
 #include "common/stats/outcome.h"
 #include "common/stats/series_stats.h"
 #include "common/scenario/scenario.h"
+#include "controller/run/series_recorder.h"
 #include "controller/run/thresholds.h"
 
 namespace barrage {
@@ -138,6 +143,11 @@ class RunMerger {
   uint64_t rejected() const { return rejected_; }
   uint64_t Dropped() const;
 
+  // The run's time series so far (its closed intervals); the coordinator
+  // describes each closed interval through the mutable one.
+  const SeriesRecorder& series() const { return series_recorder_; }
+  SeriesRecorder& series() { return series_recorder_; }
+
  private:
   absl::Status Validate(const v1::StatsReport& report,
                         std::vector<std::pair<size_t, Outcome>>& keys) const;
@@ -176,6 +186,7 @@ class RunMerger {
   uint64_t late_reports_ = 0;
   uint64_t duplicates_ = 0;
   uint64_t rejected_ = 0;
+  SeriesRecorder series_recorder_;
 };
 
 constexpr size_t kAllRequests = static_cast<size_t>(-1);

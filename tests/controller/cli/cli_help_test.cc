@@ -60,7 +60,7 @@ TEST_CASE("barrage run --help lists every run flag with its default and exits 0"
   CHECK_THAT(r.out, StartsWith("usage: barrage run FILE [flags]\n"));
   for (const char* flag :
        {"--local N", "--workers W", "--http-engine auto|curl", "--controller HOST:PORT",
-        "--token-file FILE", "--tls-ca FILE", "--insecure", "--out json=FILE", "-q, --quiet",
+        "--token-file FILE", "--tls-ca FILE", "--insecure", "--out KIND=FILE", "-q, --quiet",
         "-h, --help"}) {
     CHECK_THAT(r.out, ContainsSubstring(flag));
   }
@@ -112,16 +112,22 @@ TEST_CASE("bad flag values and arguments exit 2 naming the flag") {
   CHECK_THAT(r.err, ContainsSubstring("not both"));
   r = Cli({"run", "x.yaml", "--out", "x.json"});
   CHECK(r.code == kExitUsage);
-  CHECK_THAT(r.err, ContainsSubstring("--out: 'x.json' is not json=FILE"));
+  CHECK_THAT(r.err, ContainsSubstring(
+                       "--out: 'x.json' is not KIND=FILE (KIND: json, junit, html or csv)"));
+  for (const char* bad : {"pdf=x.pdf", "json=", "text=x.txt", "=x"}) {
+    r = Cli({"run", "x.yaml", "--out", "json=ok.json", "--out", bad});
+    CHECK(r.code == kExitUsage);
+    CHECK_THAT(r.err, ContainsSubstring(std::string("--out: '") + bad + "' is not KIND=FILE"));
+  }
   r = Cli({"run", "a.yaml", "b.yaml"});
   CHECK(r.code == kExitUsage);
   CHECK_THAT(r.err, ContainsSubstring("give one scenario file"));
   r = Cli({"stop", "run-1", "run-2"});
   CHECK(r.code == kExitUsage);
   CHECK_THAT(r.err, ContainsSubstring("unexpected argument 'run-2'"));
-  r = Cli({"report", "run-1", "--format", "html"});
+  r = Cli({"report", "run-1", "--format", "xml"});
   CHECK(r.code == kExitUsage);
-  CHECK_THAT(r.err, ContainsSubstring("--format: 'html' is not text or json"));
+  CHECK_THAT(r.err, ContainsSubstring("--format: 'xml' is not text, json, junit, html or csv"));
   r = Cli({"run", "x.yaml", "--token-file", "/nonexistent/token"});
   CHECK(r.code == kExitUsage);
   CHECK_THAT(r.err, ContainsSubstring("barrage run: --token-file"));

@@ -12,6 +12,7 @@
 
 #include "common/stats/histogram_codec.h"
 #include "common/scenario/yaml_loader.h"
+#include "controller/report/time_series.h"
 #include "tests/support/fake_agent_handle.h"
 #include "tests/support/fake_clock.h"
 
@@ -148,6 +149,21 @@ TEST_CASE("a run goes from start to a passing result") {
   CHECK(result->status() == "passed");
   CHECK(result->exit_code() == 0);
   CHECK_THAT(result->summary_json(), ContainsSubstring("\"requests\":30"));
+  CHECK_THAT(result->summary_json(), ContainsSubstring("\"exit_code\":0"));
+  CHECK_THAT(result->summary_json(), ContainsSubstring("\"file\":\"c.yaml\""));
+  // The series: every closed interval, its offered rate from the plan (10/s)
+  // and the agents in the run; its results sum to the run's.
+  absl::StatusOr<RunSeries> series = SeriesFromResultJson(result->summary_json());
+  REQUIRE(series.ok());
+  REQUIRE(series->intervals.size() >= 3);
+  uint64_t requests = 0;
+  for (const SeriesInterval& in : series->intervals) requests += in.Requests();
+  CHECK(requests == 30);
+  for (int k = 0; k < 3; ++k) {
+    CHECK(series->intervals[k].offered_rps == 10);
+    CHECK(series->intervals[k].achieved_rps == 10);
+    CHECK(series->intervals[k].agents == 2);
+  }
   int progress = 0;
   for (const auto& e : all) progress += e.has_progress();
   CHECK(progress >= 3);

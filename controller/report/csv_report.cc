@@ -1,0 +1,67 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/report/csv_report.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+
+namespace barrage {
+namespace {
+
+std::string Ms(uint64_t us) { return absl::StrFormat("%.3f", static_cast<double>(us) / 1000.0); }
+
+void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
+         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok) {
+  uint64_t requests = 0;
+  for (uint64_t n : outcomes) requests += n;
+  absl::StrAppend(&out, absl::StrFormat("%.3f,%.3f,", in.start_s, in.length_s), CsvField(name),
+                  ",", requests);
+  for (Outcome o : {Outcome::kHttpError, Outcome::kTimeout, Outcome::kConnectError,
+                    Outcome::kOther, Outcome::kAborted}) {
+    absl::StrAppend(&out, ",", outcomes[static_cast<size_t>(o)]);
+  }
+  if (ok.count() > 0) {
+    absl::StrAppend(&out, ",", Ms(ok.Quantile(0.5)), ",", Ms(ok.Quantile(0.95)), ",",
+                    Ms(ok.Quantile(0.99)), ",", Ms(ok.max_us()));
+  } else {
+    out += ",,,,";
+  }
+  absl::StrAppend(&out, ",",
+                  absl::StrFormat("%.3f", in.length_s > 0
+                                              ? static_cast<double>(requests) / in.length_s
+                                              : 0.0),
+                  "\r\n");
+}
+
+}  // namespace
+
+std::string CsvField(absl::string_view field) {
+  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(field);
+  return absl::StrCat("\"", absl::StrReplaceAll(field, {{"\"", "\"\""}}), "\"");
+}
+
+std::string CsvFromSeries(const RunSeries& series) {
+  std::string out =
+      "time_s,length_s,request,requests,http_error,timeout,connect_error,other,aborted,"
+      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps\r\n";
+  for (const SeriesInterval& in : series.intervals) {
+    std::array<uint64_t, kOutcomeCount> all{};
+    for (size_t r = 0; r < series.requests.size(); ++r) {
+      static const RequestInterval kEmpty;
+      const RequestInterval& ri = r < in.requests.size() ? in.requests[r] : kEmpty;
+      Row(out, in, series.requests[r], ri.outcomes, ri.ok);
+      for (size_t o = 0; o < kOutcomeCount; ++o) all[o] += ri.outcomes[o];
+    }
+    Row(out, in, "all", all, in.MergedOk());
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> CsvReport(const std::string& result_json) {
+  absl::StatusOr<RunSeries> series = SeriesFromResultJson(result_json);
+  if (!series.ok()) return series.status();
+  return CsvFromSeries(*series);
+}
+
+}  // namespace barrage

@@ -1,0 +1,38 @@
+// Copyright 2026 The Barrage Authors.
+//
+// The CSV export of a run's time series (`barrage run --out csv=F`,
+// `barrage report --format csv`; README "CSV"): RFC 4180 (CRLF line ends,
+// fields with a comma, quote, CR or LF quoted, quotes doubled), a header
+// row, then per interval one row per request in scenario order and one for
+// "all" (the requests merged):
+//
+//   time_s,length_s,request,requests,http_error,timeout,connect_error,
+//   other,aborted,p50_ms,p95_ms,p99_ms,max_ms,achieved_rps
+//
+// time_s is the interval's start (run time), length_s its length (1, or
+// longer where the series was coarsened); requests counts results of any
+// outcome; the five outcome columns count results by outcome; the latency
+// columns are of the ok results (from the interval's merged histogram;
+// empty when it has none); achieved_rps is requests / length_s. Pure.
+#ifndef BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_
+#define BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "controller/report/time_series.h"
+
+namespace barrage {
+
+// NotFound for a result without a series (an older result);
+// InvalidArgument for a malformed one.
+absl::StatusOr<std::string> CsvReport(const std::string& result_json);
+std::string CsvFromSeries(const RunSeries& series);
+
+// `field` as an RFC 4180 field: quoted when it must be.
+std::string CsvField(absl::string_view field);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_

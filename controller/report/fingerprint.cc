@@ -1,0 +1,63 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/report/fingerprint.h"
+
+#include <openssl/sha.h>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/scenario/codec.h"
+
+namespace barrage {
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+std::string LoadProfileText(const Scenario& scenario) {
+  std::string text;
+  for (const Stage& st : scenario.stages) {
+    // Rationals print as n/d, durations in whole milliseconds (as written).
+    absl::StrAppend(&text, "stage kind=", static_cast<int>(st.kind),
+                    " duration_ms=", absl::ToInt64Milliseconds(st.duration));
+    if (st.is_open()) {
+      absl::StrAppend(&text, " rate_from=", st.rate_from.num(), "/", st.rate_from.den(),
+                      " rate_to=", st.rate_to.num(), "/", st.rate_to.den());
+    } else {
+      absl::StrAppend(&text, " vus_from=", st.vus_from, " vus_to=", st.vus_to,
+                      " think_ms=", absl::ToInt64Milliseconds(st.think));
+    }
+    text += "\n";
+  }
+  for (const RequestSpec& r : scenario.requests) {
+    // Names, methods and paths hold no spaces or newlines (validated), but
+    // their lengths keep the text unambiguous anyway.
+    absl::StrAppend(&text, "request ", r.name.size(), ":", r.name, " ", r.method.size(), ":",
+                    r.method, " ", r.path.size(), ":", r.path, " weight=", r.weight, "\n");
+  }
+  return text;
+}
+
+RunFingerprint Fingerprint(const Scenario& scenario, const std::string& file) {
+  RunFingerprint f;
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    ScenarioToProto(scenario).SerializeToCodedStream(&coded);
+  }
+  f.scenario_sha256 = Sha256Hex(bytes);
+  f.load_sha256 = Sha256Hex(LoadProfileText(scenario));
+  f.target = scenario.target.url;
+  f.file = file;
+  return f;
+}
+
+}  // namespace barrage

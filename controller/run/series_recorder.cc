@@ -1,0 +1,109 @@
+// Copyright 2026 The Barrage Authors.
+
+#include "controller/run/series_recorder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace barrage {
+
+SeriesRecorder::SeriesRecorder(std::vector<std::string> requests, SeriesBudget budget)
+    : fitter_(budget) {
+  series_.requests = std::move(requests);
+  series_.interval_s = interval_s_;
+}
+
+void SeriesRecorder::set_interval_ns(int64_t interval_ns) {
+  if (interval_ns <= 0 || next_ > 0 || !open_.empty()) return;
+  interval_s_ = static_cast<double>(interval_ns) / 1e9;
+  series_.interval_s = interval_s_;
+}
+
+SeriesInterval& SeriesRecorder::Slot(int64_t index, size_t* closed) {
+  *closed = SIZE_MAX;
+  if (index >= next_) {
+    Open& open = open_[index];
+    if (open.interval.requests.empty()) {
+      open.interval.start_s = static_cast<double>(index) * interval_s_;
+      open.interval.length_s = interval_s_;
+      open.interval.requests.resize(series_.requests.size());
+    }
+    return open.interval;
+  }
+  // Closed: the last interval starting at or before the index's start.
+  const double t = static_cast<double>(index) * interval_s_ + interval_s_ / 2;
+  std::vector<SeriesInterval>& v = series_.intervals;
+  auto it = std::upper_bound(v.begin(), v.end(), t, [](double x, const SeriesInterval& in) {
+    return x < in.start_s;
+  });
+  // Every index below next_ was closed into some interval, so one holds it.
+  *closed = static_cast<size_t>(it - v.begin()) - 1;
+  return v[*closed];
+}
+
+void SeriesRecorder::Touched(size_t closed) {
+  if (closed == SIZE_MAX) return;
+  SeriesInterval& in = series_.intervals[closed];
+  in.achieved_rps = static_cast<double>(in.Requests()) / in.length_s;
+  fitter_.Changed(series_, closed);
+}
+
+void SeriesRecorder::AddResults(int64_t index, size_t request, Outcome outcome,
+                                uint64_t count, const SparseHistogram* ok) {
+  if (index < 0 || request >= series_.requests.size() || count == 0) return;
+  size_t closed = 0;
+  RequestInterval& r = Slot(index, &closed).requests[request];
+  r.outcomes[static_cast<size_t>(outcome)] += count;
+  if (ok != nullptr && ok->count() > 0) r.ok.Merge(*ok);
+  Touched(closed);
+}
+
+void SeriesRecorder::AddStatus(int64_t index, size_t request, uint32_t status,
+                               uint64_t count) {
+  if (index < 0 || request >= series_.requests.size() || count == 0) return;
+  size_t closed = 0;
+  Slot(index, &closed).requests[request].statuses[status] += count;
+  Touched(closed);
+}
+
+void SeriesRecorder::AddVus(int64_t index, const std::string& agent, int64_t vus) {
+  if (index < next_) return;
+  size_t closed = 0;
+  Slot(index, &closed);
+  open_[index].vus[agent] = vus;
+}
+
+void SeriesRecorder::Close(int64_t index) {
+  if (index != next_) return;
+  SeriesInterval in;
+  auto it = open_.find(index);
+  if (it != open_.end()) {
+    in = std::move(it->second.interval);
+    for (const auto& [agent, vus] : it->second.vus) in.vus += vus;
+    open_.erase(it);
+  } else {
+    in.start_s = static_cast<double>(index) * interval_s_;
+    in.length_s = interval_s_;
+    in.requests.resize(series_.requests.size());
+  }
+  in.requests.shrink_to_fit();
+  // A copy's buckets take no more room than they need (merging grew them).
+  for (RequestInterval& r : in.requests) r.ok = SparseHistogram(r.ok);
+  in.achieved_rps = static_cast<double>(in.Requests()) / in.length_s;
+  series_.intervals.push_back(std::move(in));
+  fitter_.Appended(series_);
+  ++next_;
+  fitter_.Fit(series_, kKeepNewest);
+}
+
+void SeriesRecorder::Describe(int64_t index, double offered_rps, int32_t agents) {
+  if (index < 0 || index >= next_) return;
+  size_t closed = 0;
+  SeriesInterval& in = Slot(index, &closed);
+  if (std::fabs(in.length_s - interval_s_) > 1e-9) return;  // coarsened
+  in.offered_rps = offered_rps;
+  in.agents = agents;
+}
+
+}  // namespace barrage

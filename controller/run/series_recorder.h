@@ -1,0 +1,92 @@
+// Copyright 2026 The Barrage Authors.
+//
+// SeriesRecorder: a run's whole time series (RunSeries, time_series.h), fed
+// by the merger with every report it accepts and by the coordinator with
+// what only it knows (the plan's offered rate, the agents in the run).
+//
+// Intervals are numbered as the merger's (index = start / length). An open
+// interval (not yet closed by the merger) gathers its reports sparsely;
+// Close() appends it, in index order, to the series, which then holds one
+// SeriesInterval per closed interval. A report for an interval already
+// closed (late) is added to the interval that holds it, coarsened or not,
+// so the series' requests always sum to the run's: the series is a view,
+// rendered whole at every checkpoint and at the end.
+//
+// Budget: after each Close() the series is fitted (series_budget.h),
+// leaving the newest kKeepNewest intervals as they are; so in memory it
+// stays under SeriesBudget::memory_bytes (64 MiB) and in JSON under
+// SeriesBudget::json_bytes whatever the run's length, rate and spread.
+//
+// Thread safety: none; owned by the run's merger.
+#ifndef BARRAGE_CONTROLLER_RUN_SERIES_RECORDER_H_
+#define BARRAGE_CONTROLLER_RUN_SERIES_RECORDER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/stats/outcome.h"
+#include "common/stats/sparse_histogram.h"
+#include "controller/report/series_budget.h"
+#include "controller/report/time_series.h"
+
+namespace barrage {
+
+class SeriesRecorder {
+ public:
+  static constexpr size_t kKeepNewest = 30;  // never coarsened while running
+
+  explicit SeriesRecorder(std::vector<std::string> requests,
+                          SeriesBudget budget = SeriesBudget());
+
+  // The length of every interval (the merger's; 1 s unless reports say
+  // otherwise). Call before anything is added.
+  void set_interval_ns(int64_t interval_ns);
+
+  // `count` results of `request` (an index into the requests) with
+  // `outcome` in interval `index`; `ok` their response times when the
+  // outcome is ok (null: none).
+  void AddResults(int64_t index, size_t request, Outcome outcome, uint64_t count,
+                  const SparseHistogram* ok);
+  void AddStatus(int64_t index, size_t request, uint32_t status, uint64_t count);
+  // `agent` had `vus` active virtual users in interval `index` (its latest
+  // report for it counts). Late reports do not change a closed interval's
+  // VUs (a gauge).
+  void AddVus(int64_t index, const std::string& agent, int64_t vus);
+
+  // Closes interval `index`, which must be the one after the last closed
+  // (the merger closes them in order, empty ones too), then fits the
+  // series to its budget.
+  void Close(int64_t index);
+  // What the coordinator knows of closed interval `index`; ignored when it
+  // is unknown or already coarsened.
+  void Describe(int64_t index, double offered_rps, int32_t agents);
+
+  // The closed intervals; achieved_rps is kept current.
+  const RunSeries& series() const { return series_; }
+  int64_t closed_through() const { return next_ - 1; }
+  // Estimated bytes of the series in memory (closed intervals) and as JSON.
+  size_t memory_bytes() const { return fitter_.memory_bytes(); }
+  size_t json_bytes() const { return fitter_.json_bytes(); }
+
+ private:
+  struct Open {
+    SeriesInterval interval;
+    std::map<std::string, int64_t> vus;  // per agent
+  };
+  // The interval `index` is in: an open one (created), or the closed one
+  // holding it (its position in series_.intervals in `*closed`).
+  SeriesInterval& Slot(int64_t index, size_t* closed);
+  void Touched(size_t closed);
+
+  RunSeries series_;
+  SeriesFitter fitter_;
+  double interval_s_ = 1;
+  std::map<int64_t, Open> open_;  // bounded by the merger's open intervals
+  int64_t next_ = 0;              // the next index to close
+};
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_RUN_SERIES_RECORDER_H_
