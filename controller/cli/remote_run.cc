@@ -24,6 +24,7 @@
 #include "common/util/json_writer.h"
 #include "common/scenario/codec.h"
 #include "controller/cli/progress_line.h"
+#include "controller/cli/trend_command.h"
 #include "controller/report/summary_text.h"
 
 namespace barrage {
@@ -413,7 +414,8 @@ int RunRuns(const RemoteOptions& options, const RunsQuery& query, std::ostream& 
 }
 
 int ShowReport(const RemoteOptions& options, const std::string& run_id, ReportFormat format,
-               const std::string& path, std::ostream& out, std::ostream& err) {
+               const std::string& path, ReportOptions report_options, std::ostream& out,
+               std::ostream& err) {
   v1::GetRunRequest request;
   request.set_run_id(run_id);
   v1::StoredRun run;
@@ -422,8 +424,18 @@ int ShowReport(const RemoteOptions& options, const std::string& run_id, ReportFo
       code != kExitPassed) {
     return code;
   }
-  // html from a stored run: no baseline, no trend (yet).
-  return EmitReport(format, run.result_json(), run_id, path, out, err);
+  // html from a stored run shows its scenario's trend when the store has
+  // history; without it the report is still written.
+  if (format == ReportFormat::kHtml) {
+    absl::StatusOr<std::vector<TrendPoint>> trend =
+        TrendPointsFor(options, run.scenario(), run_id);
+    if (trend.ok()) {
+      report_options.html.trend = *std::move(trend);
+    } else {
+      err << "barrage report: no trend: " << trend.status().message() << "\n";
+    }
+  }
+  return EmitReport(format, run.result_json(), run_id, path, report_options, out, err);
 }
 
 absl::StatusOr<std::vector<v1::StoredRun>> FetchRuns(const RemoteOptions& options,

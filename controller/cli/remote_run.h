@@ -62,11 +62,12 @@ struct RunsQuery {
 // requests, error rate, p95, p50, p99 (ms, whole run) and achieved rate.
 int RunRuns(const RemoteOptions& options, const RunsQuery& query, std::ostream& out,
             std::ostream& err);
-// Prints a stored run's report in `format` (report_outputs.h EmitReport) to
-// `path`, or to `out` when "".
+// Prints a stored run's report in `format` with `report_options` (report_outputs.h
+// EmitReport) to `path`, or to `out` when "". The html report also gets the
+// scenario's trend (trend_command.h TrendPointsFor) when the store has history.
 int ShowReport(const RemoteOptions& options, const std::string& run_id,
-               ReportFormat format, const std::string& path, std::ostream& out,
-               std::ostream& err);
+               ReportFormat format, const std::string& path, ReportOptions report_options,
+               std::ostream& out, std::ostream& err);
 
 // The controller's stored runs as ListRuns selects them (newest first; no
 // result JSON), and one stored run with its result JSON. Errors: the

@@ -47,8 +47,9 @@ absl::Status WriteReportOutputs(const std::vector<ReportOutput>& outputs,
 }
 
 int EmitReport(ReportFormat format, const std::string& result_json, const std::string& source,
-               const std::string& path, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::string> text = RenderReport(format, result_json);
+               const std::string& path, const ReportOptions& options, std::ostream& out,
+               std::ostream& err) {
+  absl::StatusOr<std::string> text = RenderReport(format, result_json, options);
   if (!text.ok()) {
     err << "barrage report: " << source << ": " << text.status().message()
         << (format == ReportFormat::kJson ? "" : " (try --format json)") << "\n";

@@ -35,10 +35,11 @@ absl::Status WriteReportOutputs(const std::vector<ReportOutput>& outputs,
                                 const ReportOptions& options, std::ostream& err);
 
 // `barrage report`: renders `result_json` (from `source`, a run id or a
-// file, for messages) in `format` to `path`, or to `out` when `path` is
-// "". Returns the exit code: 0, or 1 with the reason on `err`.
+// file, for messages) in `format` with `options` to `path`, or to `out`
+// when `path` is "". Returns the exit code: 0, or 1 with the reason on `err`.
 int EmitReport(ReportFormat format, const std::string& result_json, const std::string& source,
-               const std::string& path, std::ostream& out, std::ostream& err);
+               const std::string& path, const ReportOptions& options, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace barrage
 

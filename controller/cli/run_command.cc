@@ -193,12 +193,15 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   const bool takes_run = command == "stop" || command == "report";
   if (command == "stop") flags.Bool("now", &now, "stop at once: abandon in-flight requests");
   std::string output;
+  std::string baseline;
   if (command == "report") {
     flags.String("format", &format, "text", "text|json|junit|html|csv",
                  "the summary as at the end of a run, the result JSON, JUnit XML, the "
                  "HTML report or the time series as CSV");
     flags.String("output", &output, "", "FILE", "write the report to FILE, not stdout");
     flags.Short('o', "output");
+    flags.String("baseline", &baseline, "", "FILE",
+                 "html: a baseline result JSON whose latency distribution is overlaid");
   }
   if (command == "runs") {
     flags.String("scenario", &runs_query.scenario, "", "NAME", "only the runs of scenario NAME");
@@ -222,6 +225,14 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   if (command == "report" && run_id.empty()) {
     return UsageError(command, "give a run id (see barrage runs) or a result JSON file", err);
   }
+  ReportOptions report_options;
+  if (!baseline.empty()) {
+    absl::StatusOr<std::string> json = ReadFile(baseline, size_t{256} << 20);
+    if (!json.ok()) {
+      return UsageError(command, absl::StrCat("--baseline: ", json.status().message()), err);
+    }
+    report_options.html.baseline_json = *std::move(json);
+  }
   // A result file needs no controller: an argument naming a file is one.
   if (command == "report" && std::filesystem::is_regular_file(run_id)) {
     absl::StatusOr<std::string> json = ReadFile(run_id, size_t{256} << 20);
@@ -229,7 +240,7 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
       err << "barrage report: " << json.status().message() << "\n";
       return kExitInternal;
     }
-    return EmitReport(*report_format, *json, run_id, output, out, err);
+    return EmitReport(*report_format, *json, run_id, output, report_options, out, err);
   }
   RemoteOptions remote;
   if (absl::Status s = ApplyRemoteFlags(remote_flags, remote); !s.ok()) {
@@ -239,7 +250,9 @@ int RunControlCommand(const std::string& command, const std::vector<std::string>
   if (command == "agents") return RunAgents(remote, out, err);
   if (command == "status") return RunStatus(remote, out, err);
   if (command == "runs") return RunRuns(remote, runs_query, out, err);
-  if (command == "report") return ShowReport(remote, run_id, *report_format, output, out, err);
+  if (command == "report") {
+    return ShowReport(remote, run_id, *report_format, output, report_options, out, err);
+  }
   return RunStop(remote, run_id, now, out, err);
 }
 
