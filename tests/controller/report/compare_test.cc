@@ -250,7 +250,7 @@ std::string WarmingUp(uint64_t seed) {
   return j.text();
 }
 
-TEST_CASE("--skip drops the warm-up intervals from both runs") {
+TEST_CASE("skip_s drops the warm-up intervals from both runs") {
   SyntheticRunOptions a = Run(1);
   a.fingerprint = false;
   // The synthetic JSON has stages; WarmingUp's has none: force past that.
