@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <utility>
 
 #include "common/stats/histogram.h"
 
@@ -53,15 +55,22 @@ SeriesResampler::SeriesResampler(const RunSeries& series, double skip_s) {
     }
   }
   const Histogram layout(digits_);
+  static_assert(sizeof(Entry) == 4);
+  // Entry::bucket is 16 bits: true of both layouts (3 digits: ~45,000 buckets).
+  if (layout.bucket_count() > std::numeric_limits<uint16_t>::max()) std::abort();
   // Each request's distinct buckets, then every request's.
   std::vector<std::vector<uint32_t>> distinct(nreq);
   std::vector<uint32_t> all;
-  auto at_digits = [&](const SparseHistogram& h) {
-    return h.significant_digits() == digits_ ? h : h.Downsample();
+  // `h` at digits_: itself, or its downsampled copy kept in `scratch`.
+  auto at_digits = [&](const SparseHistogram& h, SparseHistogram& scratch) -> const SparseHistogram& {
+    if (h.significant_digits() == digits_) return h;
+    scratch = h.Downsample();
+    return scratch;
   };
+  SparseHistogram scratch;
   for (const SeriesInterval* in : kept) {
     for (size_t r = 0; r < nreq && r < in->requests.size(); ++r) {
-      const SparseHistogram h = at_digits(in->requests[r].ok);
+      const SparseHistogram& h = at_digits(in->requests[r].ok, scratch);
       for (const auto& [index, n] : h.buckets()) distinct[r].push_back(index);
     }
   }
@@ -81,26 +90,29 @@ SeriesResampler::SeriesResampler(const RunSeries& series, double skip_s) {
           std::lower_bound(all.begin(), all.end(), index) - all.begin()));
     }
   }
-  // The cells and their entries.
+  // The cells and their entries, request-major: a resample reads each
+  // request's cells and entries front to back.
   cells_.resize(kept.size() * nreq);
-  for (size_t i = 0; i < kept.size(); ++i) {
-    const SeriesInterval& in = *kept[i];
-    lengths_.push_back(in.length_s);
-    achieved_.push_back(in.achieved_rps);
-    duration_s_ += in.length_s;
-    for (size_t r = 0; r < nreq && r < in.requests.size(); ++r) {
-      const RequestInterval& ri = in.requests[r];
-      Cell& cell = cells_[i * nreq + r];
-      const SparseHistogram h = at_digits(ri.ok);
+  for (const SeriesInterval* in : kept) {
+    lengths_.push_back(in->length_s);
+    achieved_.push_back(in->achieved_rps);
+    duration_s_ += in->length_s;
+  }
+  for (size_t r = 0; r < nreq; ++r) {
+    for (size_t i = 0; i < kept.size(); ++i) {
+      if (r >= kept[i]->requests.size()) continue;
+      const RequestInterval& ri = kept[i]->requests[r];
+      Cell& cell = cells_[r * kept.size() + i];
+      const SparseHistogram& h = at_digits(ri.ok, scratch);
       cell.first = static_cast<uint32_t>(entries_.size());
       for (const auto& [index, n] : h.buckets()) {
-        const uint32_t bucket = static_cast<uint32_t>(
+        const uint16_t bucket = static_cast<uint16_t>(
             std::lower_bound(distinct[r].begin(), distinct[r].end(), index) -
             distinct[r].begin());
-        // A count beyond 32 bits is split into several entries.
+        // A count beyond 16 bits is split into several entries.
         for (uint64_t left = n; left > 0;) {
-          const uint32_t part = static_cast<uint32_t>(
-              std::min<uint64_t>(left, std::numeric_limits<uint32_t>::max()));
+          const uint16_t part = static_cast<uint16_t>(
+              std::min<uint64_t>(left, std::numeric_limits<uint16_t>::max()));
           entries_.push_back({bucket, part});
           left -= part;
         }
@@ -152,8 +164,13 @@ std::vector<GroupStats> SeriesResampler::Weighted(const std::vector<uint32_t>& w
   std::vector<uint64_t> counts;
   uint64_t all_ok = 0, all_min = UINT64_MAX, all_max = 0;
   double length = 0, achieved = 0;
+  // The drawn intervals, once (a third of them are not drawn: no branch per
+  // request on those).
+  std::vector<std::pair<uint32_t, uint32_t>> drawn;  // (interval, weight)
+  drawn.reserve(weights.size());
   for (size_t i = 0; i < weights.size() && i < lengths_.size(); ++i) {
     if (weights[i] == 0) continue;
+    drawn.emplace_back(static_cast<uint32_t>(i), weights[i]);
     length += weights[i] * lengths_[i];
     achieved += weights[i] * lengths_[i] * achieved_[i];
   }
@@ -162,10 +179,10 @@ std::vector<GroupStats> SeriesResampler::Weighted(const std::vector<uint32_t>& w
     counts.assign(req.highest.size(), 0);
     uint64_t ok = 0, min_us = UINT64_MAX, max_us = 0;
     GroupStats& g = stats[1 + r];
-    for (size_t i = 0; i < weights.size() && i < lengths_.size(); ++i) {
-      const uint64_t w = weights[i];
-      if (w == 0) continue;
-      const Cell& cell = cells_[i * nreq + r];
+    const Cell* cells = cells_.data() + r * lengths_.size();
+    for (const auto& [i, weight] : drawn) {
+      const uint64_t w = weight;
+      const Cell& cell = cells[i];
       g.requests += w * cell.requests;
       g.errors += w * cell.errors;
       if (cell.ok == 0) continue;
@@ -173,7 +190,11 @@ std::vector<GroupStats> SeriesResampler::Weighted(const std::vector<uint32_t>& w
       min_us = std::min(min_us, cell.min_us);
       max_us = std::max(max_us, cell.max_us);
       const Entry* e = entries_.data() + cell.first;
-      for (uint32_t n = 0; n < cell.size; ++n) counts[e[n].bucket] += w * e[n].count;
+      if (w == 1) {
+        for (uint32_t n = 0; n < cell.size; ++n) counts[e[n].bucket] += e[n].count;
+      } else {
+        for (uint32_t n = 0; n < cell.size; ++n) counts[e[n].bucket] += w * e[n].count;
+      }
     }
     ReadQuantiles(counts, req.highest, ok, min_us, max_us, g);
     for (size_t j = 0; j < counts.size(); ++j) all_counts[req.to_all[j]] += counts[j];

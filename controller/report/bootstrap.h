@@ -81,9 +81,11 @@ class SeriesResampler {
   std::vector<GroupStats> Resample(size_t block, std::mt19937_64& rng) const;
 
  private:
+  // 4 bytes: a resample's cost is reading these. A layout has < 65,536
+  // buckets (checked in the constructor); larger counts take several entries.
   struct Entry {
-    uint32_t bucket;  // index into the request's `highest`
-    uint32_t count;
+    uint16_t bucket;  // index into the request's `highest`
+    uint16_t count;
   };
   struct Cell {  // one request in one interval
     uint32_t first = 0;  // its entries: entries_[first, first + size)
@@ -111,7 +113,7 @@ class SeriesResampler {
   std::vector<uint64_t> all_highest_;  // every request's distinct buckets
   std::vector<double> lengths_;        // per interval: length_s
   std::vector<double> achieved_;       // per interval: achieved_rps
-  std::vector<Cell> cells_;            // interval-major: cells_[i * requests + r]
+  std::vector<Cell> cells_;            // request-major: cells_[r * intervals + i]
   std::vector<Entry> entries_;
 };
 

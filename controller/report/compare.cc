@@ -160,13 +160,13 @@ double Widening(double k_b, double k_c, double confidence) {
   return std::sqrt(k / (k - 1)) * TQuantile(z, nu) / z;
 }
 
-absl::StatusOr<RunSeries> ReadSeries(const std::string& json, const char* which) {
-  absl::StatusOr<RunSeries> series = SeriesFromResultJson(json);
-  if (absl::IsNotFound(series.status())) {
+absl::StatusOr<RunSeries> ReadSeries(const rd::Struct& result, const char* which) {
+  if (rd::Field(result, "series").kind_case() != rd::Value::kStructValue) {
     return absl::FailedPreconditionError(absl::StrCat(
         which, ": the result has no time series (\"series\"); compare needs results recorded "
                "with one"));
   }
+  absl::StatusOr<RunSeries> series = SeriesFromJson(rd::Obj(result, "series"));
   if (!series.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(which, ": ", series.status().message()));
   }
@@ -243,9 +243,9 @@ absl::StatusOr<CompareReport> Compare(const std::string& baseline_json,
     }
     report.forced = true;
   }
-  absl::StatusOr<RunSeries> sb = ReadSeries(baseline_json, "baseline");
+  absl::StatusOr<RunSeries> sb = ReadSeries(*b, "baseline");
   if (!sb.ok()) return sb.status();
-  absl::StatusOr<RunSeries> sc = ReadSeries(current_json, "current");
+  absl::StatusOr<RunSeries> sc = ReadSeries(*c, "current");
   if (!sc.ok()) return sc.status();
   const SeriesResampler base(*sb, options.skip_s), cur(*sc, options.skip_s);
   for (const auto& [run, which] : {std::pair{&base, "baseline"}, std::pair{&cur, "current"}}) {
