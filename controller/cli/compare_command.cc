@@ -75,7 +75,7 @@ absl::StatusOr<double> ParseSeconds(const char* flag, const std::string& text) {
 
 int RunCompare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   FlagSet flags = CommandFlags(kCommand);
-  std::string format, tolerance, floor, skip;
+  std::string format, tolerance, floor, skip, block;
   int64_t resamples = 0, seed = 0;
   bool force = false;
   CompareOptions options;
@@ -87,6 +87,8 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out, std::ost
   flags.String("floor", &floor, "1ms", "DURATION", "latency changes below this never count");
   flags.String("skip", &skip, "0s", "DURATION",
                "drop intervals starting before this from both runs (warm-up)");
+  flags.String("block", &block, "10s", "DURATION",
+               "bootstrap block length: intervals closer than this may be correlated");
   flags.Int("resamples", &resamples, options.resamples, 1, 1'000'000, "N",
             "bootstrap resamples per run");
   flags.Int("seed", &seed, static_cast<int64_t>(options.seed), 0, INT64_MAX, "N",
@@ -111,6 +113,10 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (!floor_s.ok()) return UsageError(kCommand, floor_s.status().message(), err);
   absl::StatusOr<double> skip_s = ParseSeconds("skip", skip);
   if (!skip_s.ok()) return UsageError(kCommand, skip_s.status().message(), err);
+  absl::StatusOr<double> block_s = ParseSeconds("block", block);
+  if (!block_s.ok()) return UsageError(kCommand, block_s.status().message(), err);
+  if (*block_s <= 0) return UsageError(kCommand, "--block: must be > 0", err);
+  options.block_s = *block_s;
   options.floor_us = *floor_s * 1e6;
   options.skip_s = *skip_s;
   options.resamples = static_cast<int>(resamples);
