@@ -19,7 +19,7 @@
 //    request, per request (paired by name). Point values come from the
 //    whole run (after --skip: intervals starting before skip_s are
 //    dropped from both runs).
-// 3. Intervals: B = resamples moving-block resamples of each run
+// 3. Intervals: B = resamples circular moving-block resamples of each run
 //    (bootstrap.h; blocks of block_s, seeds `seed` and `seed + 1`),
 //    paired by index: change_b = q_cur_b / q_base_b - 1 for latencies and
 //    rate; for error_rate the difference of the resamples' pooled block
@@ -36,8 +36,8 @@
 //    k = the runs' mean block count, nu = k_base + k_cur - 2, q = 1 - a/2
 //    (a = 1 - confidence): the textbook correction of a variance estimated
 //    from k pieces (in the calibration pairs it takes the zero-tolerance
-//    false-regression rate from 5.5% to 1%). f is 1.25 for two 60 s runs, 1.02 for two 10 min runs,
-//    1.003 for 1 h. The interval is then the percentile interval
+//    false-regression rate from 5.5% to 1%). f is 1.25 for two 60 s runs,
+//    1.02 for two 10 min runs, 1.003 for 1 h. The interval is then the percentile interval
 //    (PercentileInterval) of the widened change_b at the metric's Holm level.
 // 4. Tolerance t per metric (CompareOptions::tolerance): relative for
 //    latencies and rate, percentage points for error_rate; for latencies
@@ -50,8 +50,8 @@
 //      INCONCLUSIVE  otherwise; needed_s estimates the run length that would
 //                    decide it, from the interval narrowing as 1/sqrt(length).
 // 5. Holm. The family is every metric compared (m of them) and the test is
-//    "regressed beyond t" for each. p = (resamples with worse-signed
-//    change_b <= t) / B. Sorted by p ascending (ties in report order), the
+//    "regressed beyond t" for each. p = (resamples with worse-signed,
+//    widened change_b <= t) / B. Sorted by p ascending (ties in report order), the
 //    k-th (k = 1..m) is judged on its interval at level 1 - a / (m - k + 1),
 //    a = 1 - confidence, so REGRESSED at rank k means p <= floor(a/2/(m-k+1)
 //    * B) / B: a one-sided test at a / 2 / (m - k + 1). Step-down: after the
