@@ -14,6 +14,7 @@
 #include "common/scenario/yaml_loader.h"
 #include "common/util/host_port.h"
 #include "common/util/version.h"
+#include "controller/cli/compare_command.h"
 #include "controller/cli/health_check.h"
 #include "controller/cli/plan_printer.h"
 #include "controller/cli/run_command.h"
@@ -73,6 +74,9 @@ constexpr Command kCommands[] = {
      CommandReport},
     {"trend", "NAME", "a scenario's latency and errors over its kept runs, with change points",
      RunTrend},
+    {"compare", "BASELINE CURRENT",
+     "is CURRENT worse than BASELINE (result files or run ids)? 0 no, 99 regressed, 98 inconclusive",
+     RunCompare},
     {"health", "ADDR",
      "is a controller serving (gRPC health), or an agent (--http)? 0 yes, 1 no, 3 no answer",
      RunHealth},
