@@ -33,6 +33,7 @@
 #define BARRAGE_CONTROLLER_REPORT_BOOTSTRAP_H_
 
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -62,10 +63,12 @@ void MovingBlockWeights(size_t n, size_t block, std::mt19937_64& rng,
 
 class SeriesResampler {
  public:
-  // The intervals of `series` that start at or after `skip_s` (copied and
-  // flattened; `series` is not kept). Histograms of mixed precision are all
-  // read at the coarser one (a coarsened run is compared at 2 digits).
-  SeriesResampler(const RunSeries& series, double skip_s);
+  // The intervals of `series` that start at or after `skip_s` and before
+  // `end_s` (copied and flattened; `series` is not kept). Histograms of
+  // mixed precision are all read at the coarser one (a coarsened run is
+  // compared at 2 digits).
+  SeriesResampler(const RunSeries& series, double skip_s,
+                  double end_s = std::numeric_limits<double>::infinity());
 
   size_t intervals() const { return lengths_.size(); }
   size_t groups() const { return 1 + requests_.size(); }

@@ -247,11 +247,20 @@ absl::StatusOr<CompareReport> Compare(const std::string& baseline_json,
   if (!sb.ok()) return sb.status();
   absl::StatusOr<RunSeries> sc = ReadSeries(*c, "current");
   if (!sc.ok()) return sc.status();
-  const SeriesResampler base(*sb, options.skip_s), cur(*sc, options.skip_s);
+  // Intervals from a run's end on hold only the drain (late completions of
+  // requests sent before it): a rate of a few per second that says nothing
+  // of the service, so they are left out of every metric.
+  auto end_of = [](const rd::Struct& r) {
+    const double d = rd::Num(r, "duration_s");
+    return d > 0 ? d : std::numeric_limits<double>::infinity();
+  };
+  const SeriesResampler base(*sb, options.skip_s, end_of(*b)),
+      cur(*sc, options.skip_s, end_of(*c));
   for (const auto& [run, which] : {std::pair{&base, "baseline"}, std::pair{&cur, "current"}}) {
     if (run->intervals() == 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat(which, ": no intervals start at or after --skip ", options.skip_s, " s"));
+          absl::StrCat(which, ": no intervals start at or after --skip ", options.skip_s,
+                       " s and before the run's end"));
     }
   }
   report.baseline_s = base.duration_s();
