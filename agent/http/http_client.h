@@ -2,8 +2,8 @@
 //
 // HttpClient: the seam between a worker and the network. A worker starts
 // prebuilt requests by index and learns of their completion from Poll(). The
-// real implementations are Http1Driver (native, cleartext HTTP/1.1) and
-// CurlMultiDriver (libcurl multi: https, HTTP/2); MakeHttpClient() picks one.
+// real implementations are Http1Driver (native HTTP/1.1, http and https) and
+// CurlMultiDriver (libcurl multi: HTTP/2); MakeHttpClient() picks one.
 // Tests use FakeHttpClient (tests/support/).
 //
 // A failed request is a measurement, not an error: every Start() ends in
@@ -42,7 +42,7 @@ struct HttpRequestTemplate {
 
 // Which client sends a run's requests.
 enum class HttpEngine {
-  kAuto,  // Http1Driver for http:// over HTTP/1.1, CurlMultiDriver otherwise
+  kAuto,  // Http1Driver for http(s):// over HTTP/1.1, CurlMultiDriver otherwise
   kCurl,  // CurlMultiDriver for everything
 };
 
@@ -53,6 +53,8 @@ struct HttpClientOptions {
   bool insecure = false;      // https without certificate verification
   std::string ca_file;        // extra CA bundle for https; "" = system
   std::string ca_pem;         // CA certificates (PEM) trusted instead; "" = none
+  std::string cert_pem;       // client certificate (PEM) for mTLS targets; "" = none
+  std::string key_pem;        // its private key (PEM)
   size_t max_in_flight = 1000;
 };
 
@@ -64,6 +66,13 @@ struct HttpResult {
   uint64_t bytes_received = 0;
   // Why it failed (kNone when ok or an HTTP error: the status says why).
   ErrorReason reason = ErrorReason::kNone;
+  // Phases, in ns; -1 when not measured. connect_ns (TCP) and tls_ns (the
+  // TLS handshake) only when this request opened a new connection (not on
+  // a reused kept-alive one); ttfb_ns from the start to the first response
+  // byte, connecting included.
+  int64_t connect_ns = -1;
+  int64_t tls_ns = -1;
+  int64_t ttfb_ns = -1;
 };
 
 class HttpClient {
