@@ -248,7 +248,11 @@ TlsTransfer TlsSession::Write(const char* data, size_t size) {
 bool TlsSession::pending() const { return ssl_ != nullptr && SSL_pending(ssl_) > 0; }
 
 void TlsSession::Close() {
-  if (ssl_ != nullptr) SSL_free(ssl_);
+  if (ssl_ == nullptr) return;
+  // Marked as shut down, or SSL_free would make its session (the one in
+  // the cache, for TLS 1.3) not resumable.
+  SSL_set_shutdown(ssl_, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  SSL_free(ssl_);
   ssl_ = nullptr;
 }
 

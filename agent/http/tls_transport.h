@@ -126,7 +126,8 @@ class TlsSession {
   // will announce them).
   bool pending() const;
 
-  // Frees the session (no close_notify: the driver closes the socket).
+  // Frees the session (no close_notify: the driver closes the socket); its
+  // TLS session stays resumable from the context's cache.
   void Close();
 
  private:
