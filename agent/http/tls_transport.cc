@@ -245,7 +245,7 @@ TlsTransfer TlsSession::Write(const char* data, size_t size) {
   return {Classify(rc), 0};
 }
 
-bool TlsSession::pending() const { return ssl_ != nullptr && SSL_pending(ssl_) > 0; }
+bool TlsSession::pending() const { return ssl_ != nullptr && SSL_has_pending(ssl_) == 1; }
 
 void TlsSession::Close() {
   if (ssl_ == nullptr) return;

@@ -120,7 +120,7 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
             "with --local: threads per agent (default: cores / agents)");
   flags.String("http-engine", &http_engine, "auto", "auto|curl",
                "with --local: the agents' HTTP client (auto: native HTTP/1.1 "
-               "for http://, libcurl otherwise)");
+               "for http(s)://, libcurl for HTTP/2)");
   DefineRemoteFlags(flags, remote_flags,
                     "allow plaintext to a non-loopback controller; with "
                     "--local: https targets without certificate checks");
