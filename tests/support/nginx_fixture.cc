@@ -96,6 +96,9 @@ absl::Status NginxFixture::Start(Mode mode) {
   if (tls_) {
     tls_conf = absl::StrCat("    ssl_certificate ", cert, ";\n    ssl_certificate_key ", key,
                             ";\n    ssl_session_cache shared:tls:1m;\n");
+    if (!files_.protocols.empty()) {
+      absl::StrAppend(&tls_conf, "    ssl_protocols ", files_.protocols, ";\n");
+    }
     if (!files_.client_ca.empty()) {
       absl::StrAppend(&tls_conf, "    ssl_client_certificate ", files_.client_ca,
                       ";\n    ssl_verify_client on;\n");

@@ -39,6 +39,7 @@ class NginxFixture {
     std::string cert;
     std::string key;
     std::string client_ca;
+    std::string protocols;  // ssl_protocols, e.g. "TLSv1.2"; "" = nginx's default
   };
   absl::Status StartTls(const TlsFiles& files);
   void Stop();

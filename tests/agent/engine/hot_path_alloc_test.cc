@@ -50,7 +50,7 @@ TEST_CASE("a worker's steady request path allocates nothing") {
   if (path == Path::kNativeTls) {
     if (absl::Status st = certs.Make(); !st.ok()) SKIP(st.message());
     const absl::Status st =
-        nginx.StartTls({certs.Path("server.pem"), certs.Path("server.key"), ""});
+        nginx.StartTls({certs.Path("server.pem"), certs.Path("server.key"), "", ""});
     if (absl::IsFailedPrecondition(st)) SKIP(st.message());
     REQUIRE(st.ok());
     url = nginx.url();

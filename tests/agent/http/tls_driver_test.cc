@@ -62,10 +62,11 @@ struct Setup {
   NginxFixture nginx;
   HttpClientOptions options;
 
-  explicit Setup(const std::string& cert, bool require_client_cert = false) {
+  explicit Setup(const std::string& cert, bool require_client_cert = false,
+                 const std::string& protocols = "") {
     if (absl::Status s = certs.Make(); !s.ok()) SKIP(s.message());
     NginxFixture::TlsFiles files{certs.Path(cert), certs.Path("server.key"),
-                                 require_client_cert ? certs.Path("ca.pem") : ""};
+                                 require_client_cert ? certs.Path("ca.pem") : "", protocols};
     const absl::Status s = nginx.StartTls(files);
     if (absl::IsFailedPrecondition(s)) SKIP(s.message());
     REQUIRE(s.ok());
@@ -158,6 +159,18 @@ TEST_CASE("new connections of a driver resume its TLS session") {
   REQUIRE(log.size() == 6);
   CHECK(log[0] == "HTTP/1.1 200 .");
   for (size_t i = 1; i < log.size(); ++i) CHECK(log[i] == "HTTP/1.1 200 r");
+}
+
+TEST_CASE("TLS 1.2 targets are verified and their sessions resumed too") {
+  Setup setup("server.pem", false, "TLSv1.2");
+  auto client = Native({Get(setup.nginx.url() + "/", {{"Connection", "close"}})},
+                       setup.options);
+  const std::vector<HttpResult> r = OneByOne(*client, 3);
+  for (const HttpResult& result : r) CHECK(result.outcome == Outcome::kOk);
+  CHECK(client->tls_resumed() == 2);
+  REQUIRE(setup.nginx.AwaitAccessLogLines("HTTP/1.1", 3) == 3);
+  const std::vector<std::string> log = setup.nginx.AccessLog();
+  CHECK(log == std::vector<std::string>{"HTTP/1.1 200 .", "HTTP/1.1 200 r", "HTTP/1.1 200 r"});
 }
 
 TEST_CASE("a target that requires a client certificate gets one") {
