@@ -14,8 +14,8 @@
 //               readiness event until it is kDone, then Read()/Write();
 //               each returns kWantRead/kWantWrite when the socket must
 //               become readable/writable first (register EPOLLIN/EPOLLOUT
-//               accordingly), never blocks and never allocates once the
-//               handshake is done.
+//               accordingly) and never blocks. Read()/Write() make no C++
+//               allocation (OpenSSL keeps its record buffers per session).
 //
 // A failed handshake is a measurement: Handshake() returns kError and
 // failure() names why (hostname mismatch, expired, unknown CA, verify
@@ -73,7 +73,8 @@ class TlsContext {
   SSL_CTX* ctx() const { return ctx_; }
 
   // Sessions resumable per origin: `origin` is the caller's small index for
-  // one (host, port). The newest session the server gave is kept (owned).
+  // one (host, port), as given to TlsSession::Open. The newest session the
+  // server gave is kept (owned). TlsSession uses these; callers need not.
   SSL_SESSION* CachedSession(size_t origin) const;
   void StoreSession(size_t origin, SSL_SESSION* session);  // takes a reference
   uint64_t resumed() const { return resumed_; }  // handshakes that resumed

@@ -464,7 +464,7 @@ TEST_CASE("IPv6 loopback targets work") {
   CHECK(client->connections_opened() == 1);
 }
 
-TEST_CASE("the native driver takes only cleartext HTTP/1.1") {
+TEST_CASE("the native driver takes HTTP/1.1 over http and https") {
   HttpClientOptions h11;
   HttpClientOptions h2;
   h2.http = HttpVersion::kHttp2;
@@ -472,15 +472,16 @@ TEST_CASE("the native driver takes only cleartext HTTP/1.1") {
   CHECK(Http1Driver::Supports({Tpl("http://[::1]:8080")}, h11));
   CHECK(Http1Driver::Supports({Tpl("http://localhost/x?y#frag")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1:8080/x")}, h2));
-  CHECK_FALSE(Http1Driver::Supports({Tpl("https://127.0.0.1/x")}, h11));
+  CHECK(Http1Driver::Supports({Tpl("https://127.0.0.1/x")}, h11));
+  CHECK_FALSE(Http1Driver::Supports({Tpl("https://127.0.0.1/x")}, h2));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://user:pw@127.0.0.1/x")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1:99999/")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/a b")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/", "GET\r\nX")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/", "GET", {{"X", "a\r\nY: b"}})}, h11));
   CHECK_FALSE(Http1Driver::Supports({}, h11));
-  // Anything else stays with libcurl.
-  CHECK(Http1Driver::Create({Tpl("https://127.0.0.1/")}, h11, SystemClock()).status().code() ==
+  // Anything else (HTTP/2) stays with libcurl.
+  CHECK(Http1Driver::Create({Tpl("https://127.0.0.1/")}, h2, SystemClock()).status().code() ==
         absl::StatusCode::kInvalidArgument);
 }
 
