@@ -41,10 +41,21 @@ wait_port() {  # wait_port PORT
 # $NGINX_WORKER_CONNECTIONS connections (default 4096) and
 # $NGINX_RLIMIT_NOFILE descriptors (default: those connections + 64).
 # Sets NGINX_PORT, NGINX_H2C_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
+# With NGINX_TLS=1 the same server also listens for https (HTTP/1.1) on
+# NGINX_TLS_PORT, with a certificate for 127.0.0.1 signed by $WORK/ca.pem.
 start_nginx() {
   NGINX_PORT=$(free_port)
   NGINX_H2C_PORT=$(free_port)
   mkdir -p "$WORK/nginx/logs"
+  local tls_conf=""
+  if [ "${NGINX_TLS:-0}" = 1 ]; then
+    NGINX_TLS_PORT=$(free_port)
+    make_test_certs
+    tls_conf="listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+    ssl_certificate $WORK/server.pem;
+    ssl_certificate_key $WORK/server.key;
+    ssl_session_cache shared:bench:10m;"
+  fi
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 worker_cpu_affinity 10;
@@ -60,6 +71,7 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     listen 127.0.0.1:$NGINX_H2C_PORT http2;
     http2_max_concurrent_streams 1000;
+    $tls_conf
     location / { return 200 "ok\n"; }
     location = /stub { stub_status; }
   }
@@ -70,6 +82,18 @@ CONF
   PIDS+=("$NGINX_PID")
   wait_port "$NGINX_PORT"
   NGINX_WORKER_PID=$(pgrep -P "$NGINX_PID" | head -1)
+}
+
+# make_test_certs: $WORK/ca.pem and, signed by it, $WORK/server.pem/.key
+# for IP 127.0.0.1 (RSA 2048, as most targets).
+make_test_certs() {
+  (cd "$WORK" &&
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca \
+      -keyout ca.key -out ca.pem &&
+    openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr &&
+    printf 'subjectAltName=IP:127.0.0.1\n' > server.ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -extfile server.ext -out server.pem) > "$WORK/certs.log" 2>&1
 }
 
 # nginx's own request counter (stub_status), minus the stub request itself.

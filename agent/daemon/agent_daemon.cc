@@ -164,6 +164,8 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   config.http.h2_max_streams = config.scenario.h2_max_streams.value_or(kDefaultH2MaxStreams);
   config.http.insecure = !config.scenario.tls.verify;
   config.http.ca_pem = config.scenario.tls.ca_pem;
+  config.http.cert_pem = config.scenario.tls.cert_pem;
+  config.http.key_pem = config.scenario.tls.key_pem;
   config.http.engine = options_.http_engine;
   // Joining mid-run: the run is already at resume_offset_ms when it starts.
   const int64_t resume_ns = std::max<int64_t>(start.resume_offset_ms(), 0) * 1'000'000;

@@ -88,6 +88,9 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
     delta->set_bytes_sent(s->bytes_sent);
     delta->set_bytes_received(s->bytes_received);
     for (uint64_t cumulative : s->LeCumulative()) delta->add_le_counts(cumulative);
+    if (s->connect.count() > 0) EncodeHistogram(s->connect, delta->mutable_connect());
+    if (s->tls.count() > 0) EncodeHistogram(s->tls, delta->mutable_tls());
+    if (s->ttfb.count() > 0) EncodeHistogram(s->ttfb, delta->mutable_ttfb());
   }
   const size_t with_counts = std::min(templates.size(), counts_.size() / kSlots);
   std::vector<std::pair<uint64_t, std::string>> reasons;

@@ -261,9 +261,9 @@ void Worker::OnResult(const HttpResult& result, int64_t now) {
       static_cast<uint64_t>(std::max<int64_t>(now - slot.intended_ns, 0)) / 1000;
   const uint64_t service_us =
       static_cast<uint64_t>(std::max<int64_t>(now - slot.sent_ns, 0)) / 1000;
-  current_.Series(slot.tpl, result.outcome)
-      .Record(response_us, service_us, result.bytes_sent,
-              result.bytes_received);
+  SeriesStats& series = current_.Series(slot.tpl, result.outcome);
+  series.Record(response_us, service_us, result.bytes_sent, result.bytes_received);
+  series.RecordPhases(result.connect_ns, result.tls_ns, result.ttfb_ns);
   if (result.outcome == Outcome::kOk || result.outcome == Outcome::kHttpError) {
     current_.RecordStatus(slot.tpl, result.status);
   } else if (IsError(result.outcome)) {

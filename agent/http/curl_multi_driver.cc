@@ -159,6 +159,20 @@ void CurlMultiDriver::Configure(Transfer* transfer) {
     blob.flags = CURL_BLOB_COPY;
     curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
   }
+  if (!options_.cert_pem.empty()) {
+    curl_blob cert;
+    cert.data = const_cast<char*>(options_.cert_pem.data());
+    cert.len = options_.cert_pem.size();
+    cert.flags = CURL_BLOB_COPY;
+    curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_blob key;
+    key.data = const_cast<char*>(options_.key_pem.data());
+    key.len = options_.key_pem.size();
+    key.flags = CURL_BLOB_COPY;
+    curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &key);
+    curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+  }
 }
 
 void CurlMultiDriver::Start(size_t template_index, uint64_t token) {
@@ -265,6 +279,18 @@ void CurlMultiDriver::Finish(Transfer* t, CURLcode code, bool aborted,
   r.status = static_cast<int>(status);
   r.bytes_sent = static_cast<uint64_t>(request_size) + static_cast<uint64_t>(uploaded);
   r.bytes_received = static_cast<uint64_t>(header_size) + t->body_bytes;
+  // Phases (curl's times are from the transfer's start, in us).
+  curl_off_t connect_us = 0;
+  curl_off_t tls_us = 0;
+  curl_off_t ttfb_us = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(t->easy, CURLINFO_APPCONNECT_TIME_T, &tls_us);
+  curl_easy_getinfo(t->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb_us);
+  if (connects > 0 && connect_us > 0) {
+    r.connect_ns = static_cast<int64_t>(connect_us) * 1000;
+    if (tls_us >= connect_us) r.tls_ns = static_cast<int64_t>(tls_us - connect_us) * 1000;
+  }
+  if (ttfb_us > 0 && status != 0) r.ttfb_ns = static_cast<int64_t>(ttfb_us) * 1000;
   if (aborted) {
     r.outcome = Outcome::kAborted;
     r.reason = ErrorReason::kAborted;

@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<Http1Driver>> Http1Driver::Create(
     std::vector<HttpRequestTemplate> templates, HttpClientOptions options, Clock& clock) {
   if (!Supports(templates, options)) {
     return absl::InvalidArgumentError(
-        "the native HTTP/1.1 driver takes only http:// requests over HTTP/1.1");
+        "the native HTTP/1.1 driver takes only http:// and https:// requests over HTTP/1.1");
   }
   std::unique_ptr<Http1Driver> driver(
       new Http1Driver(std::move(templates), std::move(options), clock));
@@ -88,9 +88,23 @@ absl::Status Http1Driver::Init() {
         freeaddrinfo(found);
       }
       origin.idle.reserve(options_.max_in_flight);
+      origin.tls = url->tls;
+      origin.host = url->host;
       origins_.push_back(std::move(origin));
     }
     templates_.push_back(std::move(t));
+  }
+  if (std::any_of(origins_.begin(), origins_.end(), [](const Origin& o) { return o.tls; })) {
+    TlsClientConfig tls;
+    tls.verify = !options_.insecure;
+    tls.ca_file = options_.ca_file;
+    tls.ca_pem = options_.ca_pem;
+    tls.cert_pem = options_.cert_pem;
+    tls.key_pem = options_.key_pem;
+    tls.alpn = {"http/1.1"};
+    absl::StatusOr<std::unique_ptr<TlsContext>> context = TlsContext::Create(tls);
+    if (!context.ok()) return context.status();
+    tls_ = *std::move(context);
   }
   done_.reserve(options_.max_in_flight + 1);
   delivering_.reserve(options_.max_in_flight + 1);
@@ -102,6 +116,7 @@ absl::Status Http1Driver::Init() {
 
 Http1Driver::~Http1Driver() {
   for (auto& c : connections_) {
+    c->tls.Close();
     if (c->fd >= 0) close(c->fd);
   }
 }
@@ -121,7 +136,7 @@ uint32_t Http1Driver::NewConnection(size_t origin) {
   return index;
 }
 
-bool Http1Driver::Connect(Connection& c) {
+Http1Driver::ConnectStep Http1Driver::Connect(Connection& c) {
   Origin& origin = origins_[c.origin];
   while (c.attempts < origin.addresses.size()) {
     const Address& address = origin.addresses[origin.current];
@@ -130,7 +145,7 @@ bool Http1Driver::Connect(Connection& c) {
                           SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
     if (fd < 0) {
       c.connect_errno = errno;
-      return false;
+      return ConnectStep::kFailed;
     }
     ++opened_;
     const int one = 1;
@@ -144,18 +159,91 @@ bool Http1Driver::Connect(Connection& c) {
       continue;
     }
     c.fd = fd;
-    c.phase = rc == 0 ? Phase::kSending : Phase::kConnecting;
+    c.phase = Phase::kConnecting;
     c.want_write = rc != 0;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | (c.want_write ? EPOLLOUT : 0u);
     ev.data.u64 = Tag(c.index, c.generation);
     epoll_ctl(poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
-    return true;
+    return rc == 0 ? ConnectStep::kConnected : ConnectStep::kPending;
   }
-  return false;
+  return ConnectStep::kFailed;
+}
+
+void Http1Driver::Open(uint32_t index) {
+  Connection& c = *connections_[index];
+  c.fresh = true;
+  c.connect_start_ns = clock_.NowNs();
+  switch (Connect(c)) {
+    case ConnectStep::kFailed:
+      Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
+      return;
+    case ConnectStep::kPending:
+      return;
+    case ConnectStep::kConnected:
+      OnConnected(index);
+      return;
+  }
+}
+
+void Http1Driver::OnConnected(uint32_t index) {
+  Connection& c = *connections_[index];
+  c.connected_ns = clock_.NowNs();
+  const Origin& origin = origins_[c.origin];
+  if (!origin.tls) {
+    c.phase = Phase::kSending;
+    Send(index);
+    return;
+  }
+  if (!c.tls.Open(*tls_, c.fd, origin.host, c.origin).ok()) {
+    Finish(index, Outcome::kConnectError, 0, false, ErrorReason::kTlsHandshake);
+    return;
+  }
+  c.phase = Phase::kHandshaking;
+  Handshake(index);
+}
+
+void Http1Driver::Handshake(uint32_t index) {
+  Connection& c = *connections_[index];
+  switch (c.tls.Handshake()) {
+    case TlsIo::kDone:
+      c.handshaken_ns = clock_.NowNs();
+      c.phase = Phase::kSending;
+      Send(index);
+      return;
+    case TlsIo::kWantRead:
+      SetWantWrite(c, false);
+      return;
+    case TlsIo::kWantWrite:
+      SetWantWrite(c, true);
+      return;
+    default: {
+      const ErrorReason reason =
+          c.tls.failure() == ErrorReason::kNone ? ErrorReason::kTlsHandshake : c.tls.failure();
+      Finish(index, Outcome::kConnectError, 0, false, reason);
+      return;
+    }
+  }
+}
+
+ssize_t Http1Driver::Receive(Connection& c) {
+  if (!c.tls.open()) return recv(c.fd, buffer_.get(), kReadBufferSize, 0);
+  const TlsTransfer t = c.tls.Read(buffer_.get(), kReadBufferSize);
+  switch (t.io) {
+    case TlsIo::kDone: return static_cast<ssize_t>(t.bytes);
+    case TlsIo::kClosed: return 0;
+    case TlsIo::kWantRead:
+    case TlsIo::kWantWrite:  // renegotiation: unused by TLS 1.3, refused by us
+      errno = EAGAIN;
+      return -1;
+    case TlsIo::kError: break;
+  }
+  if (errno == 0 || errno == EAGAIN) errno = EPROTO;
+  return -1;
 }
 
 void Http1Driver::Close(Connection& c) {
+  c.tls.Close();
   if (c.fd >= 0) close(c.fd);  // leaves the epoll set with it
   c.fd = -1;
   ++c.generation;
@@ -218,6 +306,9 @@ void Http1Driver::Start(size_t template_index, uint64_t token) {
   c.token = token;
   const int64_t now = clock_.NowNs();
   c.deadline_ns = t.timeout_ns == kNoDeadline ? kNoDeadline : now + t.timeout_ns;
+  c.start_ns = now;
+  c.first_byte_ns = 0;
+  c.fresh = false;
   c.sent = 0;
   c.received = 0;
   c.retried = false;
@@ -228,11 +319,7 @@ void Http1Driver::Start(size_t template_index, uint64_t token) {
     Send(index);
     return;
   }
-  if (!Connect(c)) {
-    Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
-    return;
-  }
-  if (c.phase == Phase::kSending) Send(index);
+  Open(index);
 }
 
 ErrorReason Http1Driver::ConnectFailure(const Connection& c) const {
@@ -244,8 +331,14 @@ void Http1Driver::Send(uint32_t index) {
   Connection& c = *connections_[index];
   const std::string& wire = templates_[c.tpl].wire;
   while (c.sent < wire.size()) {
-    const ssize_t n =
-        send(c.fd, wire.data() + c.sent, wire.size() - c.sent, MSG_NOSIGNAL);
+    ssize_t n;
+    if (c.tls.open()) {
+      const TlsTransfer t = c.tls.Write(wire.data() + c.sent, wire.size() - c.sent);
+      n = t.io == TlsIo::kDone ? static_cast<ssize_t>(t.bytes) : t.io == TlsIo::kClosed ? 0 : -1;
+      if (t.io == TlsIo::kWantRead || t.io == TlsIo::kWantWrite) errno = EAGAIN;
+    } else {
+      n = send(c.fd, wire.data() + c.sent, wire.size() - c.sent, MSG_NOSIGNAL);
+    }
     if (n > 0) {
       c.sent += static_cast<size_t>(n);
       continue;
@@ -265,6 +358,10 @@ void Http1Driver::Send(uint32_t index) {
 
 void Http1Driver::OnWritable(uint32_t index) {
   Connection& c = *connections_[index];
+  if (c.phase == Phase::kHandshaking) {
+    Handshake(index);
+    return;
+  }
   if (c.phase == Phase::kConnecting) {
     int error = 0;
     socklen_t size = sizeof error;
@@ -277,13 +374,18 @@ void Http1Driver::OnWritable(uint32_t index) {
       if (!origin.addresses.empty()) {
         origin.current = (origin.current + 1) % origin.addresses.size();
       }
-      if (!Connect(c)) {
-        Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
-        return;
+      switch (Connect(c)) {
+        case ConnectStep::kFailed:
+          Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
+          return;
+        case ConnectStep::kPending:
+          return;
+        case ConnectStep::kConnected:
+          break;
       }
-      if (c.phase != Phase::kSending) return;
     }
-    c.phase = Phase::kSending;
+    OnConnected(index);
+    return;
   }
   if (c.phase == Phase::kSending) Send(index);
 }
@@ -292,7 +394,15 @@ void Http1Driver::OnReadable(uint32_t index) {
   Connection& c = *connections_[index];
   if (c.phase == Phase::kIdle) {
     // An idle connection has nothing to say: the server closed it (or sent
-    // something unasked). It leaves the pool.
+    // something unasked). It leaves the pool. Over TLS, records that carry
+    // no data (a late session ticket) leave it be.
+    if (c.tls.open()) {
+      TlsTransfer t;
+      do {
+        t = c.tls.Read(buffer_.get(), kReadBufferSize);
+      } while (t.io == TlsIo::kWantRead && c.tls.pending());
+      if (t.io == TlsIo::kWantRead) return;
+    }
     std::vector<uint32_t>& idle = origins_[c.origin].idle;
     const auto it = std::find(idle.begin(), idle.end(), index);
     if (it != idle.end()) idle.erase(it);
@@ -300,14 +410,15 @@ void Http1Driver::OnReadable(uint32_t index) {
     free_connections_.push_back(index);
     return;
   }
-  if (c.phase == Phase::kConnecting) {
+  if (c.phase == Phase::kConnecting || c.phase == Phase::kHandshaking) {
     OnWritable(index);
     return;
   }
   const Template& t = templates_[c.tpl];
   while (true) {
-    const ssize_t n = recv(c.fd, buffer_.get(), kReadBufferSize, 0);
+    const ssize_t n = Receive(c);
     if (n > 0) {
+      if (c.first_byte_ns == 0) c.first_byte_ns = clock_.NowNs();
       size_t used = 0;
       const Http1ResponseParser::Result r =
           c.parser.Feed(buffer_.get(), static_cast<size_t>(n), &used);
@@ -326,7 +437,8 @@ void Http1Driver::OnReadable(uint32_t index) {
         Finish(index, Outcome::kOther, c.parser.status(), false, ErrorReason::kBadResponse);
         return;
       }
-      if (static_cast<size_t>(n) < kReadBufferSize) return;  // the rest later
+      // The rest later (epoll is level-triggered), unless TLS holds it.
+      if (c.tls.open() ? !c.tls.pending() : static_cast<size_t>(n) < kReadBufferSize) return;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -353,12 +465,9 @@ bool Http1Driver::Retry(uint32_t index) {
   c.attempts = 0;
   c.sent = 0;
   c.received = 0;
+  c.first_byte_ns = 0;
   c.parser.Reset(templates_[c.tpl].head);
-  if (!Connect(c)) {
-    Finish(index, Outcome::kConnectError, 0, false, ConnectFailure(c));
-  } else if (c.phase == Phase::kSending) {
-    Send(index);
-  }
+  Open(index);
   return true;
 }
 
@@ -373,6 +482,15 @@ void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusa
   r.bytes_sent = c.sent;
   r.bytes_received = c.received;
   r.reason = reason;
+  if (c.fresh) {
+    if (c.connected_ns >= c.connect_start_ns && c.phase > Phase::kConnecting) {
+      r.connect_ns = c.connected_ns - c.connect_start_ns;
+    }
+    if (c.tls.open() && c.phase > Phase::kHandshaking) {
+      r.tls_ns = c.handshaken_ns - c.connected_ns;
+    }
+  }
+  if (c.first_byte_ns != 0) r.ttfb_ns = c.first_byte_ns - c.start_ns;
   done_.push_back(r);
   if (reusable) {
     c.phase = Phase::kIdle;
@@ -414,7 +532,8 @@ void Http1Driver::Poll(int64_t timeout_ns,
     if (!current()) continue;  // closed since the wait returned
     const uint32_t what = events[i].events;
     const Phase phase = connections_[index]->phase;
-    if ((phase == Phase::kConnecting || phase == Phase::kSending) &&
+    if ((phase == Phase::kConnecting || phase == Phase::kHandshaking ||
+         phase == Phase::kSending) &&
         (what & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
       OnWritable(index);
     }

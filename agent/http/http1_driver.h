@@ -1,6 +1,7 @@
 // Copyright 2026 The Barrage Authors.
 //
-// Http1Driver: the native HttpClient for cleartext HTTP/1.1, the common case
+// Http1Driver: the native HttpClient for HTTP/1.1, cleartext or over TLS
+// (TlsTransport, OpenSSL on the same socket), the common case
 // of a load test and the one where the client's own cost decides how much
 // load one core can make. libcurl spends about 9 µs of user-space CPU per request on
 // this machine (its allocations, header parsing and extra poll() calls),
@@ -15,11 +16,18 @@
 // closed it while idle) is retried once on a fresh connection, as libcurl
 // does. Host names are resolved once, when the driver is made.
 //
+// https:// origins: after connect, a TLS handshake (ALPN "http/1.1", SNI,
+// certificate and host name checks as the options say, sessions resumed
+// across this driver's connections to an origin); a failed handshake is a
+// connect_error with a tls: reason. Each result carries the phases of a
+// request that opened its connection: connect and TLS handshake time, and
+// every request's time to first response byte.
+//
 // It speaks exactly what CurlMultiDriver sends for the same template (Host,
 // User-Agent, Accept, the template's headers, Content-Length and curl's
 // default Content-Type for bodies), so the two are interchangeable;
-// Supports() says which templates it takes (http:// with HTTP/1.1), and
-// everything else (https, HTTP/2) stays with libcurl.
+// Supports() says which templates it takes (http:// and https:// with
+// HTTP/1.1), and everything else (HTTP/2) stays with libcurl.
 //
 // Thread safety: one owner thread; Wakeup() from any thread.
 #ifndef BARRAGE_AGENT_HTTP_HTTP1_DRIVER_H_
@@ -36,18 +44,21 @@
 #include "agent/http/event_poller.h"
 #include "agent/http/http1_response_parser.h"
 #include "agent/http/http_client.h"
+#include "agent/http/tls_transport.h"
 #include "common/util/clock.h"
 
 namespace barrage {
 
 class Http1Driver final : public HttpClient {
  public:
-  // Whether this driver can send every template: http:// URLs without user
-  // info, HTTP/1.1, and no line breaks in the method or headers.
+  // Whether this driver can send every template: http:// or https:// URLs
+  // without user info, HTTP/1.1, and no line breaks in the method or headers.
   static bool Supports(const std::vector<HttpRequestTemplate>& templates,
                        const HttpClientOptions& options);
 
   // `clock` (borrowed; outlives the driver) times deadlines and latencies.
+  // InvalidArgument when the options' TLS material (CA, client certificate
+  // or key) does not load.
   static absl::StatusOr<std::unique_ptr<Http1Driver>> Create(
       std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
       Clock& clock);
@@ -64,9 +75,12 @@ class Http1Driver final : public HttpClient {
   size_t in_flight() const override { return in_flight_; }
   const char* name() const override { return "native-http1"; }
   uint64_t connections_opened() const override { return opened_; }
+  // TLS handshakes that resumed a cached session (0 without https).
+  uint64_t tls_resumed() const { return tls_ ? tls_->resumed() : 0; }
 
  private:
-  enum class Phase { kClosed, kIdle, kConnecting, kSending, kReceiving };
+  enum class Phase { kClosed, kIdle, kConnecting, kHandshaking, kSending, kReceiving };
+  enum class ConnectStep { kFailed, kPending, kConnected };
 
   struct Address {
     sockaddr_storage storage{};
@@ -77,6 +91,8 @@ class Http1Driver final : public HttpClient {
     std::vector<Address> addresses;  // empty: the host did not resolve
     size_t current = 0;              // the address that last answered
     std::vector<uint32_t> idle;      // connection indexes, last used on top
+    bool tls = false;                // https://
+    std::string host;                // for SNI and certificate checks
   };
 
   struct Template {
@@ -108,7 +124,16 @@ class Http1Driver final : public HttpClient {
     int connect_errno = 0;    // the last address's connect failure
     uint32_t prev = kNone;
     uint32_t next = kNone;
+    // Phases, ns on clock_: the request's start, and when it opened the
+    // connection (fresh), its connect start, connect end and handshake end.
+    int64_t start_ns = 0;
+    int64_t first_byte_ns = 0;  // 0: nothing received yet
+    bool fresh = false;
+    int64_t connect_start_ns = 0;
+    int64_t connected_ns = 0;
+    int64_t handshaken_ns = 0;
     Http1ResponseParser parser;
+    TlsSession tls;  // open on a connected https:// connection
   };
 
   static constexpr uint32_t kNone = ~uint32_t{0};
@@ -119,8 +144,18 @@ class Http1Driver final : public HttpClient {
   uint32_t NewConnection(size_t origin);  // a closed one, to connect
   // Opens `c`'s socket to the origin's current address and starts
   // connecting, moving on to the next address when one refuses at once;
-  // false (c closed) when none is left.
-  bool Connect(Connection& c);
+  // kFailed (c closed) when none is left.
+  ConnectStep Connect(Connection& c);
+  // Connects `index` and carries on once connected (handshake, send), or
+  // finishes its request as a connect error.
+  void Open(uint32_t index);
+  // The TCP connection is up: the TLS handshake starts, or the request goes.
+  void OnConnected(uint32_t index);
+  // One handshake step; sends the request once it is done.
+  void Handshake(uint32_t index);
+  // recv() or TLS read into buffer_: bytes, 0 at the end, -1 with errno
+  // (EAGAIN: nothing now).
+  ssize_t Receive(Connection& c);
   void Close(Connection& c);
   void SetWantWrite(Connection& c, bool want);
   // Sends what remains of the request; finishes the request on failure.
@@ -151,6 +186,7 @@ class Http1Driver final : public HttpClient {
   std::vector<HttpResult> done_;            // finished, not yet delivered
   std::vector<HttpResult> delivering_;
   std::unique_ptr<char[]> buffer_;          // one read buffer for all sockets
+  std::unique_ptr<TlsContext> tls_;         // null: no https:// origin
   EventPoller poller_;
   size_t in_flight_ = 0;
   uint64_t opened_ = 0;

@@ -22,15 +22,19 @@ bool IsFieldValue(const std::string& s) {
 }  // namespace
 
 absl::StatusOr<HttpUrl> ParseHttpUrl(const std::string& url) {
-  constexpr absl::string_view kScheme = "http://";
   auto bad = [&url](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("'", url, "': ", why));
   };
-  if (url.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(url, kScheme)) {
-    return bad("not an http:// URL");
-  }
   HttpUrl out;
-  const size_t start = kScheme.size();
+  size_t start = 0;
+  if (absl::StartsWithIgnoreCase(url, "http://")) {
+    start = 7;
+  } else if (absl::StartsWithIgnoreCase(url, "https://")) {
+    start = 8;
+    out.tls = true;
+    out.port = "443";
+  }
+  if (start == 0 || url.size() <= start) return bad("not an http:// or https:// URL");
   const size_t end = url.find_first_of("/?#", start);
   out.authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
   const std::string& a = out.authority;

@@ -1,6 +1,6 @@
 // Copyright 2026 The Barrage Authors.
 //
-// What the native HTTP/1.1 client sends: absolute http:// URLs taken apart,
+// What the native HTTP/1.1 client sends: absolute http(s):// URLs taken apart,
 // and each request template turned into its bytes once per run, exactly as
 // libcurl would write them (tests/agent/http1_driver_test.cc compares the
 // two byte for byte).
@@ -15,15 +15,16 @@
 
 namespace barrage {
 
-// The parts of an absolute http:// URL a request needs.
+// The parts of an absolute http:// or https:// URL a request needs.
 struct HttpUrl {
+  bool tls = false;         // https://
   std::string authority;    // host[:port] as written: the Host header
   std::string host;         // without brackets
-  std::string port = "80";
+  std::string port = "80";  // "443" for https:// when not written
   std::string target;       // path and query, at least "/"
 };
 
-// Parses "http://host[:port][/path][?query][#fragment]" (the fragment is
+// Parses "http[s]://host[:port][/path][?query][#fragment]" (the fragment is
 // dropped). InvalidArgument, quoting the URL, for another scheme, user
 // info, a bad port, or a space or control character in the target.
 absl::StatusOr<HttpUrl> ParseHttpUrl(const std::string& url);

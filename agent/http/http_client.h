@@ -2,9 +2,9 @@
 //
 // HttpClient: the seam between a worker and the network. A worker starts
 // prebuilt requests by index and learns of their completion from Poll(). The
-// real implementations are Http1Driver (native, cleartext HTTP/1.1),
+// real implementations are Http1Driver (native HTTP/1.1, http and https),
 // Http2Driver (native, cleartext HTTP/2) and CurlMultiDriver (libcurl
-// multi: https and the rest); MakeHttpClient() picks one.
+// multi: HTTP/2 over TLS and the rest); MakeHttpClient() picks one.
 // Tests use FakeHttpClient (tests/support/).
 //
 // A failed request is a measurement, not an error: every Start() ends in
@@ -43,8 +43,8 @@ struct HttpRequestTemplate {
 
 // Which client sends a run's requests.
 enum class HttpEngine {
-  kAuto,  // Http1Driver for http:// over HTTP/1.1, Http2Driver for http:// over
-          // HTTP/2 (h2c, prior knowledge), CurlMultiDriver otherwise
+  kAuto,  // Http1Driver for http(s):// over HTTP/1.1, Http2Driver for http://
+          // over HTTP/2 (h2c, prior knowledge), CurlMultiDriver otherwise
   kCurl,  // CurlMultiDriver for everything
 };
 
@@ -55,6 +55,8 @@ struct HttpClientOptions {
   bool insecure = false;      // https without certificate verification
   std::string ca_file;        // extra CA bundle for https; "" = system
   std::string ca_pem;         // CA certificates (PEM) trusted instead; "" = none
+  std::string cert_pem;       // client certificate (PEM) for mTLS targets; "" = none
+  std::string key_pem;        // its private key (PEM)
   size_t max_in_flight = 1000;
   // HTTP/2, per client (one worker): connections to the origin (0: enough
   // for max_in_flight at h2_max_streams each), and concurrent streams per
@@ -71,6 +73,13 @@ struct HttpResult {
   uint64_t bytes_received = 0;
   // Why it failed (kNone when ok or an HTTP error: the status says why).
   ErrorReason reason = ErrorReason::kNone;
+  // Phases, in ns; -1 when not measured. connect_ns (TCP) and tls_ns (the
+  // TLS handshake) only when this request opened a new connection (not on
+  // a reused kept-alive one); ttfb_ns from the start to the first response
+  // byte, connecting included.
+  int64_t connect_ns = -1;
+  int64_t tls_ns = -1;
+  int64_t ttfb_ns = -1;
 };
 
 class HttpClient {

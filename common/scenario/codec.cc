@@ -51,6 +51,8 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
   if (s.h2_max_streams.has_value()) p.set_http_max_streams(*s.h2_max_streams);
   p.set_tls_skip_verify(!s.tls.verify);
   p.set_tls_ca_pem(s.tls.ca_pem);
+  p.set_tls_cert_pem(s.tls.cert_pem);
+  p.set_tls_key_pem(s.tls.key_pem);
   for (const auto& [name, value] : s.agents.select_labels) {
     (*p.mutable_agent_labels())[name] = value;
   }
@@ -139,6 +141,8 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
   if (p.has_http_max_streams()) s.h2_max_streams = p.http_max_streams();
   s.tls.verify = !p.tls_skip_verify();
   s.tls.ca_pem = p.tls_ca_pem();
+  s.tls.cert_pem = p.tls_cert_pem();
+  s.tls.key_pem = p.tls_key_pem();
   s.agents.select_labels.insert(p.agent_labels().begin(), p.agent_labels().end());
   s.requests.reserve(p.requests_size());
   for (const v1::RequestTemplate& t : p.requests()) {

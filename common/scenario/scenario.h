@@ -52,6 +52,12 @@ struct TlsPolicy {
   bool verify = true;   // false: no certificate or host name checks
   std::string ca_file;  // as written in the file; the CLI reads it into ca_pem
   std::string ca_pem;   // trusted instead of the system store; "" = system
+  // A client certificate for targets that require one (mTLS): cert and
+  // key files as written; the CLI reads them into cert_pem and key_pem.
+  std::string cert_file;
+  std::string key_file;
+  std::string cert_pem;  // "" = none
+  std::string key_pem;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;

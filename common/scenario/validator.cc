@@ -162,6 +162,27 @@ void Checker::CheckTls(const TlsPolicy& tls) {
              !absl::StrContains(tls.ca_pem, "-----BEGIN CERTIFICATE-----")) {
     Problem("defaults.tls.ca", "is not a PEM certificate (no BEGIN CERTIFICATE line)");
   }
+  const bool has_cert = !tls.cert_file.empty() || !tls.cert_pem.empty();
+  const bool has_key = !tls.key_file.empty() || !tls.key_pem.empty();
+  if (has_cert != has_key) {
+    Problem(has_cert ? "defaults.tls.key" : "defaults.tls.cert",
+            "a client certificate needs both cert and key");
+  }
+  if (tls.cert_pem.size() > limits_.max_ca_pem_bytes ||
+      tls.key_pem.size() > limits_.max_ca_pem_bytes) {
+    Problem(tls.cert_pem.size() > limits_.max_ca_pem_bytes ? "defaults.tls.cert"
+                                                            : "defaults.tls.key",
+            absl::StrCat("is over the limit of ",
+                         Grouped(static_cast<int64_t>(limits_.max_ca_pem_bytes)), " bytes"));
+  } else {
+    if (!tls.cert_pem.empty() &&
+        !absl::StrContains(tls.cert_pem, "-----BEGIN CERTIFICATE-----")) {
+      Problem("defaults.tls.cert", "is not a PEM certificate (no BEGIN CERTIFICATE line)");
+    }
+    if (!tls.key_pem.empty() && !absl::StrContains(tls.key_pem, "PRIVATE KEY-----")) {
+      Problem("defaults.tls.key", "is not a PEM private key (no BEGIN ... PRIVATE KEY line)");
+    }
+  }
 }
 
 void Checker::CheckRequest(const RequestSpec& r, const std::string& path) {

@@ -366,12 +366,18 @@ void Loader::LoadSelect(const YAML::Node& n, AgentsPolicy& out) {
 
 void Loader::LoadTls(const YAML::Node& n, TlsPolicy& out) {
   Note("defaults.tls", n);
-  if (!CheckMap(n, "defaults.tls", {"verify", "ca"})) return;
+  if (!CheckMap(n, "defaults.tls", {"verify", "ca", "cert", "key"})) return;
   if (n["verify"]) {
     if (auto b = Bool(n["verify"], "defaults.tls.verify")) out.verify = *b;
   }
   if (n["ca"]) {
     if (auto s = Str(n["ca"], "defaults.tls.ca")) out.ca_file = *s;
+  }
+  if (n["cert"]) {
+    if (auto s = Str(n["cert"], "defaults.tls.cert")) out.cert_file = *s;
+  }
+  if (n["key"]) {
+    if (auto s = Str(n["key"], "defaults.tls.key")) out.key_file = *s;
   }
 }
 

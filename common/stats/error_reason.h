@@ -24,6 +24,9 @@ enum class ErrorReason : uint8_t {
   kDns,                   // the host name did not resolve
   kTlsVerify,             // the peer's certificate did not verify
   kTlsHandshake,          // any other TLS failure
+  kTlsHostname,           // the certificate names another host
+  kTlsExpired,            // the certificate expired (or is not yet valid)
+  kTlsUnknownCa,          // the certificate's issuer is not trusted
   kTimeout,               // no complete response within the timeout
   kReset,                 // ECONNRESET, EPIPE: the peer reset the connection
   kClosed,                // the peer closed before a complete response
@@ -41,7 +44,7 @@ enum class ErrorReason : uint8_t {
   kH2ResetOther,
   kH2GoAway,
 };
-inline constexpr size_t kErrorReasonCount = 21;
+inline constexpr size_t kErrorReasonCount = 24;
 
 // The reason's short name: "connect: refused", "timeout", ...; "" for kNone.
 inline const char* ErrorReasonName(ErrorReason reason) {
@@ -54,6 +57,9 @@ inline const char* ErrorReasonName(ErrorReason reason) {
     case ErrorReason::kDns: return "dns: not resolved";
     case ErrorReason::kTlsVerify: return "tls: certificate verify failed";
     case ErrorReason::kTlsHandshake: return "tls: handshake failed";
+    case ErrorReason::kTlsHostname: return "tls: hostname mismatch";
+    case ErrorReason::kTlsExpired: return "tls: certificate expired";
+    case ErrorReason::kTlsUnknownCa: return "tls: unknown CA";
     case ErrorReason::kTimeout: return "timeout";
     case ErrorReason::kReset: return "connection reset";
     case ErrorReason::kClosed: return "connection closed early";

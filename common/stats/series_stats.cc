@@ -8,6 +8,9 @@ void SeriesStats::Merge(const SeriesStats& other) {
   // Same layout by construction; Merge cannot fail here.
   (void)response.Merge(other.response);
   (void)service.Merge(other.service);
+  (void)connect.Merge(other.connect);
+  (void)tls.Merge(other.tls);
+  (void)ttfb.Merge(other.ttfb);
   bytes_sent += other.bytes_sent;
   bytes_received += other.bytes_received;
   for (size_t i = 0; i < le_buckets.size(); ++i) le_buckets[i] += other.le_buckets[i];
@@ -16,6 +19,9 @@ void SeriesStats::Merge(const SeriesStats& other) {
 void SeriesStats::Reset() {
   response.Reset();
   service.Reset();
+  connect.Reset();
+  tls.Reset();
+  ttfb.Reset();
   bytes_sent = 0;
   bytes_received = 0;
   le_buckets.fill(0);

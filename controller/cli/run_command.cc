@@ -50,21 +50,35 @@ absl::Status OverrideTarget(const std::string& url, absl::string_view source,
   return absl::OkStatus();
 }
 
-// Reads defaults.tls.ca (relative to the scenario file's folder) into the
-// scenario, whose PEM then travels to the agents, and checks it.
-absl::Status ReadTlsCa(const std::string& scenario_file, Scenario& scenario) {
-  if (scenario.tls.ca_file.empty()) return absl::OkStatus();
-  std::string path = scenario.tls.ca_file;
-  if (path[0] != '/') {
-    const size_t slash = scenario_file.find_last_of('/');
-    if (slash != std::string::npos) path = scenario_file.substr(0, slash + 1) + path;
+// Reads defaults.tls.ca, .cert and .key (relative to the scenario file's
+// folder) into the scenario, whose PEM then travels to the agents, and
+// checks it.
+absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario) {
+  TlsPolicy& tls = scenario.tls;
+  if (tls.ca_file.empty() && tls.cert_file.empty() && tls.key_file.empty()) {
+    return absl::OkStatus();
   }
-  absl::StatusOr<std::string> pem = ReadNonEmptyFile(path, /*strip_whitespace=*/false);
-  if (!pem.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(scenario_file, ": defaults.tls.ca: ", pem.status().message()));
+  const struct {
+    const char* field;
+    const std::string& file;
+    std::string& pem;
+  } files[] = {{"ca", tls.ca_file, tls.ca_pem},
+               {"cert", tls.cert_file, tls.cert_pem},
+               {"key", tls.key_file, tls.key_pem}};
+  for (const auto& f : files) {
+    if (f.file.empty()) continue;
+    std::string path = f.file;
+    if (path[0] != '/') {
+      const size_t slash = scenario_file.find_last_of('/');
+      if (slash != std::string::npos) path = scenario_file.substr(0, slash + 1) + path;
+    }
+    absl::StatusOr<std::string> pem = ReadNonEmptyFile(path, /*strip_whitespace=*/false);
+    if (!pem.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(scenario_file, ": defaults.tls.", f.field,
+                                                     ": ", pem.status().message()));
+    }
+    f.pem = *std::move(pem);
   }
-  scenario.tls.ca_pem = *std::move(pem);
   if (absl::Status s = ValidateScenario(scenario); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(scenario_file, ": ", s.message()));
   }
@@ -108,7 +122,7 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
             "with --local: threads per agent (default: cores / agents)");
   flags.String("http-engine", &http_engine, "auto", "auto|curl",
                "with --local: the agents' HTTP client (auto: native HTTP/1.1 "
-               "and HTTP/2 for http://, libcurl otherwise)");
+               "for http(s):// and HTTP/2 for http://, libcurl otherwise)");
   DefineRemoteFlags(flags, remote_flags,
                     "allow plaintext to a non-loopback controller; with "
                     "--local: https targets without certificate checks");
@@ -170,10 +184,12 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   if (is_local && remote_flags.insecure) {
     // --local --insecure: the embedded agents skip certificate checks, as
     // the scenario's defaults.tls.verify: false would say.
-    scenario->tls = TlsPolicy();
+    // (A client certificate stays.)
     scenario->tls.verify = false;
+    scenario->tls.ca_file.clear();
+    scenario->tls.ca_pem.clear();
   }
-  if (absl::Status s = ReadTlsCa(file, *scenario); !s.ok()) {
+  if (absl::Status s = ReadTlsFiles(file, *scenario); !s.ok()) {
     err << s.message() << "\n";
     return kExitUsage;
   }

@@ -30,6 +30,26 @@ void LatencyObject(JsonWriter& j, const Histogram& h) {
   j.EndObject();
 }
 
+// "phases_ms": connect and TLS handshake times of the requests that opened
+// a connection, and time to first byte, over the run.
+void PhasesObject(JsonWriter& j, const RunMerger& m) {
+  j.Key("phases_ms").BeginObject();
+  const std::pair<const char*, Histogram SeriesStats::*> phases[] = {
+      {"connect", &SeriesStats::connect}, {"tls", &SeriesStats::tls},
+      {"ttfb", &SeriesStats::ttfb}};
+  for (const auto& [name, member] : phases) {
+    const Histogram h = m.Phase(member);
+    j.Key(name).BeginObject();
+    j.Key("p50").Double(Ms(h.Quantile(0.5)), 3);
+    j.Key("p95").Double(Ms(h.Quantile(0.95)), 3);
+    j.Key("p99").Double(Ms(h.Quantile(0.99)), 3);
+    j.Key("max").Double(Ms(h.max_us()), 3);
+    j.Key("count").Uint(h.count());
+    j.EndObject();
+  }
+  j.EndObject();
+}
+
 }  // namespace
 
 // Achieved rate of each stage from the per-interval result counts, over
@@ -146,6 +166,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   LatencyAndErrors(j, m, kAllRequests);
   j.Key("service_time_ms");
   LatencyObject(j, service);
+  PhasesObject(j, m);
   // The requests' names in scenario order ("requests" below is an object,
   // which JSON readers need not keep in order).
   j.Key("request_order").BeginArray();

@@ -144,6 +144,19 @@ void AppendLatency(const Struct& r, std::string& out) {
   row("service time (all)", Obj(r, "service_time_ms"), ok);
   const uint64_t errors = Count(Obj(r, "totals"), "errors");
   if (errors > 0) row("failed requests (all)", Obj(r, "error_latency_ms"), errors);
+  // Connection phases, when the agents measured them.
+  if (Has(r, "phases_ms")) {
+    const Struct& phases = Obj(r, "phases_ms");
+    std::string line;
+    for (const char* name : {"connect", "tls", "ttfb"}) {
+      if (!Has(phases, name)) continue;
+      const Struct& p = Obj(phases, name);
+      if (Count(p, "count") == 0) continue;
+      absl::StrAppend(&line, absl::StrFormat("  %s %.2f/%.2f/%.2f (%d)", name, Num(p, "p50"),
+                                             Num(p, "p99"), Num(p, "max"), Count(p, "count")));
+    }
+    if (!line.empty()) absl::StrAppend(&out, "  phases p50/p99/max ms (n):", line, "\n");
+  }
 }
 
 // The run's own checks ("checks": did it hold its planned concurrency?).

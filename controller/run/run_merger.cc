@@ -66,6 +66,17 @@ absl::Status RunMerger::Validate(
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": response and service counts differ"));
     }
+    // The phases are optional; present, they are histograms like the rest.
+    for (const v1::HistogramSnapshot* h : {&s.connect(), &s.tls(), &s.ttfb()}) {
+      if (h->count() == 0) continue;
+      if (absl::Status st = ValidateSnapshot(*h); !st.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(where, ": phases: ", st.message()));
+      }
+      if (h->significant_digits() != 3 || h->count() > s.response().count()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": phases: 3 significant digits and at most count entries"));
+      }
+    }
     if (s.le_counts_size() != 0) {
       if (static_cast<size_t>(s.le_counts_size()) != kLeBoundCount) {
         return absl::InvalidArgumentError(
@@ -169,6 +180,9 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     slot->bytes_sent += s.bytes_sent();
     slot->bytes_received += s.bytes_received();
     slot->AddLeCumulative(s.le_counts(), s.response().count());
+    if (s.connect().count() > 0) (void)MergeSnapshot(s.connect(), slot->connect);
+    if (s.tls().count() > 0) (void)MergeSnapshot(s.tls(), slot->tls);
+    if (s.ttfb().count() > 0) (void)MergeSnapshot(s.ttfb(), slot->ttfb);
     agent.requests += s.response().count();
     if (IsError(keys[static_cast<size_t>(i)].second)) {
       agent.errors += s.response().count();
@@ -272,6 +286,14 @@ Histogram RunMerger::Responses(size_t request) const {
 
 Histogram RunMerger::Services(size_t request) const {
   return MergedSeries(request, &SeriesStats::service, false);
+}
+
+Histogram RunMerger::Phase(Histogram SeriesStats::*phase) const {
+  Histogram h;
+  for (const auto& s : series_) {
+    if (s) (void)h.Merge((*s).*phase);
+  }
+  return h;
 }
 
 Histogram RunMerger::ErrorResponses(size_t request) const {

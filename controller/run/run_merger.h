@@ -100,6 +100,9 @@ class RunMerger {
   Histogram Services(size_t request) const;
   // Response times of the failed results (IsError outcomes).
   Histogram ErrorResponses(size_t request) const;
+  // One connection phase (&SeriesStats::connect, ::tls, ::ttfb) over every
+  // request and outcome of the run.
+  Histogram Phase(Histogram SeriesStats::*phase) const;
   uint64_t Requests(size_t request) const;  // results, any outcome (aborted too)
   // Failures of one request (or kAllRequests, summed) by reason, the most
   // frequent first (ties by name).

@@ -15,6 +15,9 @@ void FakeHttpClient::Start(size_t tpl, uint64_t token) {
   result.outcome = r.outcome;
   result.status = r.status;
   result.reason = r.reason;
+  result.connect_ns = r.connect_ns;
+  result.tls_ns = r.tls_ns;
+  result.ttfb_ns = r.ttfb_ns;
   result.bytes_sent = 100;
   result.bytes_received = 200;
   pending_.push_back({now + r.latency_ns, result});

@@ -21,6 +21,9 @@ struct FakeResponse {
   Outcome outcome = Outcome::kOk;
   int status = 200;
   ErrorReason reason = ErrorReason::kNone;
+  int64_t connect_ns = -1;  // phases, as HttpResult has them
+  int64_t tls_ns = -1;
+  int64_t ttfb_ns = -1;
 };
 
 class FakeHttpClient final : public HttpClient {

@@ -53,6 +53,20 @@ std::string NginxFixture::url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
 }
 
+absl::Status NginxFixture::StartTls(const TlsFiles& files) {
+  files_ = files;
+  return Start(Mode::kTls);
+}
+
+std::vector<std::string> NginxFixture::AccessLog() const {
+  std::ifstream in(dir_ + "/logs/access.log");
+  std::vector<std::string> lines;
+  std::string line;
+  // Without the last field, the connection's number (DistinctConnections).
+  while (std::getline(in, line)) lines.push_back(line.substr(0, line.rfind(' ')));
+  return lines;
+}
+
 absl::Status NginxFixture::Start(Mode mode) {
   const char* binary = "/usr/sbin/nginx";
   if (access(binary, X_OK) != 0) {
@@ -64,7 +78,8 @@ absl::Status NginxFixture::Start(Mode mode) {
   std::filesystem::create_directories(dir_ + "/logs");
   port_ = FreeLoopbackPort();
   tls_ = mode == Mode::kTls;
-  if (tls_) {
+  const bool own_cert = tls_ && !files_.cert.empty();
+  if (tls_ && !own_cert) {
     const std::string cmd = absl::StrCat(
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1",
         " -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ", dir_,
@@ -73,7 +88,24 @@ absl::Status NginxFixture::Start(Mode mode) {
       return absl::FailedPreconditionError("openssl cannot make a certificate");
     }
   }
-  const char* listen_opts = mode == Mode::kH2c ? " http2" : tls_ ? " ssl http2" : "";
+  const char* listen_opts = mode == Mode::kH2c ? " http2"
+                            : own_cert           ? " ssl"
+                            : tls_               ? " ssl http2"
+                                                 : "";
+  const std::string cert = own_cert ? files_.cert : dir_ + "/cert.pem";
+  const std::string key = own_cert ? files_.key : dir_ + "/key.pem";
+  std::string tls_conf;
+  if (tls_) {
+    tls_conf = absl::StrCat("    ssl_certificate ", cert, ";\n    ssl_certificate_key ", key,
+                            ";\n    ssl_session_cache shared:tls:1m;\n");
+    if (!files_.protocols.empty()) {
+      absl::StrAppend(&tls_conf, "    ssl_protocols ", files_.protocols, ";\n");
+    }
+    if (!files_.client_ca.empty()) {
+      absl::StrAppend(&tls_conf, "    ssl_client_certificate ", files_.client_ca,
+                      ";\n    ssl_verify_client on;\n");
+    }
+  }
   {
     std::ofstream conf(dir_ + "/nginx.conf");
     conf << "worker_processes 1;\n"
@@ -82,13 +114,14 @@ absl::Status NginxFixture::Start(Mode mode) {
          << (geteuid() == 0 ? "user root;\n" : "")
          << "events { worker_connections 4096; }\n"
          << "http {\n"
-         << "  log_format proto '$server_protocol $status $connection';\n"
+         << "  log_format proto '$server_protocol $status $ssl_session_reused $connection';
+"
          << "  access_log " << dir_ << "/logs/access.log proto;\n"
          << "  client_body_temp_path " << dir_ << "/body;\n"
          << "  keepalive_requests 1000000;\n"
          << "  server {\n"
          << "    listen 127.0.0.1:" << port_ << listen_opts << ";\n"
-         << (tls_ ? "    ssl_certificate " + dir_ + "/cert.pem;\n    ssl_certificate_key " + dir_ + "/key.pem;\n" : "")
+         << tls_conf
          << "    location / { return 200 \"ok\\n\"; }\n"
          << "    location /slow { return 200 \"ok\\n\"; }\n"
          << "  }\n"

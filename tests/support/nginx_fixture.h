@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -30,12 +31,28 @@ class NginxFixture {
   // FailedPrecondition when nginx (or openssl, for kTls) is not installed;
   // tests then skip.
   absl::Status Start(Mode mode = Mode::kHttp11);
+  // https over HTTP/1.1 only, with these PEM files (TestCerts); client_ca
+  // set: clients must present a certificate it signed (ssl_verify_client
+  // on; nginx answers 400 without one). TLS sessions are cached server-side
+  // and by tickets, so clients can resume them.
+  struct TlsFiles {
+    std::string cert;
+    std::string key;
+    std::string client_ca;
+    std::string protocols;  // ssl_protocols, e.g. "TLSv1.2"; "" = nginx's default
+  };
+  absl::Status StartTls(const TlsFiles& files);
   void Stop();
 
   int port() const { return port_; }
   std::string url() const;  // http:// or https://127.0.0.1:PORT
   // kTls: the PEM certificate (its own CA) to verify the server with.
   std::string ca_file() const { return dir_ + "/cert.pem"; }
+  // The access log, a line per request: "$server_protocol $status
+  // $ssl_session_reused" ("r" on a resumed TLS session, "." otherwise). (The
+  // file also logs each request's $connection, which DistinctConnections
+  // counts.)
+  std::vector<std::string> AccessLog() const;
   // Lines in the access log (one per request), and those whose protocol
   // field equals `protocol` ("HTTP/1.1", "HTTP/2.0").
   int AccessLogLines(const std::string& protocol = "") const;
@@ -49,6 +66,7 @@ class NginxFixture {
   std::string dir_;
   int port_ = 0;
   bool tls_ = false;
+  TlsFiles files_;  // StartTls: cert set
   pid_t pid_ = -1;
 };
 

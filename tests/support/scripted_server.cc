@@ -5,7 +5,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,9 +40,26 @@ size_t RequestLength(const std::string& buffer) {
 
 }  // namespace
 
-ScriptedServer::~ScriptedServer() { Stop(); }
+ScriptedServer::~ScriptedServer() {
+  Stop();
+  SSL_CTX_free(tls_);
+}
 
-std::string ScriptedServer::url() const { return absl::StrCat("http://127.0.0.1:", port_); }
+std::string ScriptedServer::url() const {
+  return absl::StrCat(tls_ != nullptr ? "https" : "http", "://127.0.0.1:", port_);
+}
+
+absl::Status ScriptedServer::StartTls(const std::string& cert_file,
+                                      const std::string& key_file) {
+  signal(SIGPIPE, SIG_IGN);  // SSL_write to a closed client
+  tls_ = SSL_CTX_new(TLS_server_method());
+  if (tls_ == nullptr ||
+      SSL_CTX_use_certificate_chain_file(tls_, cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(tls_, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return absl::InternalError("scripted server: cannot load the TLS certificate");
+  }
+  return Start();
+}
 
 absl::Status ScriptedServer::Start() {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -95,8 +114,26 @@ void ScriptedServer::Serve(int fd) {
   std::string buffer;
   char chunk[4096];
   bool open = true;
+  SSL* ssl = nullptr;
+  if (tls_ != nullptr) {
+    ssl = SSL_new(tls_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) != 1) open = false;
+  }
+  auto read_some = [&]() -> ssize_t {
+    if (ssl == nullptr) return read(fd, chunk, sizeof chunk);
+    const int n = SSL_read(ssl, chunk, sizeof chunk);
+    return n > 0 ? n : -1;
+  };
+  auto write_all = [&](const std::string& piece) {
+    if (ssl == nullptr) {
+      (void)!send(fd, piece.data(), piece.size(), MSG_NOSIGNAL);
+    } else if (!piece.empty()) {
+      (void)SSL_write(ssl, piece.data(), static_cast<int>(piece.size()));
+    }
+  };
   while (open && !stopping_.load()) {
-    const ssize_t n = read(fd, chunk, sizeof chunk);
+    const ssize_t n = read_some();
     if (n <= 0) break;
     buffer.append(chunk, static_cast<size_t>(n));
     while (open) {
@@ -113,11 +150,12 @@ void ScriptedServer::Serve(int fd) {
       absl::SleepFor(reply.delay);
       for (size_t i = 0; i < reply.pieces.size(); ++i) {
         if (i > 0) absl::SleepFor(reply.gap);
-        (void)!send(fd, reply.pieces[i].data(), reply.pieces[i].size(), MSG_NOSIGNAL);
+        write_all(reply.pieces[i]);
       }
       if (reply.close) open = false;
     }
   }
+  SSL_free(ssl);
   absl::MutexLock lock(&mu_);
   for (int& f : fds_) {
     if (f == fd) f = -1;

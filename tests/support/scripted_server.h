@@ -5,6 +5,7 @@
 // seldom do: bodies cut into pieces, closes at any point, garbage, silence.
 // It records the bytes of every request it reads (head and Content-Length
 // body) and counts connections. A thread per connection; for tests only.
+// StartTls() serves the same over TLS (blocking OpenSSL, any ALPN).
 #ifndef BARRAGE_TESTS_SUPPORT_SCRIPTED_SERVER_H_
 #define BARRAGE_TESTS_SUPPORT_SCRIPTED_SERVER_H_
 
@@ -19,6 +20,8 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+
+struct ssl_ctx_st;
 
 namespace barrage::testing {
 
@@ -39,10 +42,12 @@ class ScriptedServer {
   ScriptedServer& operator=(const ScriptedServer&) = delete;
 
   absl::Status Start();
+  // Over TLS with this certificate and key (PEM files).
+  absl::Status StartTls(const std::string& cert_file, const std::string& key_file);
   void Stop();
 
   int port() const { return port_; }
-  std::string url() const;  // http://127.0.0.1:PORT
+  std::string url() const;  // http://127.0.0.1:PORT, https:// with TLS
   std::vector<std::string> requests() const;
   int connections() const { return connections_.load(); }
   int closed() const { return closed_.load(); }  // connections the server ended
@@ -52,6 +57,7 @@ class ScriptedServer {
   void Serve(int fd);
 
   const Script script_;
+  ssl_ctx_st* tls_ = nullptr;  // set before Start's threads; null: cleartext
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

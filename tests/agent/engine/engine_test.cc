@@ -303,7 +303,7 @@ stages: [{duration: 1s, rate: 20/s}]
 )", nginx.url()), 1);  // no CA given: the system store does not know it
   CHECK(merged->Count(Outcome::kConnectError) == 20);
   CHECK(merged->ErrorReasons(0) ==
-        std::vector<std::pair<std::string, uint64_t>>{{"tls: certificate verify failed", 20}});
+        std::vector<std::pair<std::string, uint64_t>>{{"tls: unknown CA", 20}});
   CHECK(nginx.AccessLogLines() == 0);
 }
 

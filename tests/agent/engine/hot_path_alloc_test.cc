@@ -2,13 +2,14 @@
 //
 // The worker's request path allocates nothing: a worker with each real
 // driver (native HTTP/1.1 and libcurl against `barrage target`, native h2c
-// against nginx) fires 2,000 requests/s while every C++ allocation in the
-// process is counted. What remains is growth, not per-request work: when
-// concurrency reaches a new high (a scheduling hiccup on a busy machine),
-// the driver makes one more connection (or easy handle) and the target
-// accepts one more connection. (libcurl's and nghttp2's own mallocs are
-// theirs and are not counted.) This binary replaces the global operator
-// new, so it holds this test only.
+// and native HTTP/1.1 over kept-alive TLS (a test CA) against nginx) fires
+// 2,000 requests/s while every C++ allocation in the process is counted.
+// What remains is growth, not per-request work: when concurrency reaches a
+// new high (a scheduling hiccup on a busy machine), the driver makes one
+// more connection (or easy handle) and the target accepts one more
+// connection. (libcurl's, nghttp2's and OpenSSL's own mallocs are theirs
+// and are not counted.) This binary replaces the global operator new, so it
+// holds this test only.
 
 #include <atomic>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include "common/scenario/yaml_loader.h"
 #include "tools/target/target_server.h"
 #include "tests/support/nginx_fixture.h"
+#include "tests/support/test_certs.h"
 
 namespace {
 std::atomic<uint64_t> allocations{0};
@@ -121,6 +123,27 @@ TEST_CASE("a worker's steady h2c request path allocates nothing") {
     return static_cast<uint64_t>(nginx.AccessLogLines("HTTP/2.0"));
   });
   CHECK((*client)->connections_opened() == 2);
+}
+
+TEST_CASE("a worker's steady request path over kept-alive TLS allocates nothing") {
+  testing::TestCerts certs;
+  if (absl::Status st = certs.Make(); !st.ok()) SKIP(st.message());
+  testing::NginxFixture nginx;
+  const absl::Status st =
+      nginx.StartTls({certs.Path("server.pem"), certs.Path("server.key"), "", ""});
+  if (absl::IsFailedPrecondition(st)) SKIP(st.message());
+  REQUIRE(st.ok());
+  absl::StatusOr<Scenario> s = LoadScenarioYaml(ScenarioText(nginx.url()), "alloc.yaml");
+  REQUIRE(s.ok());
+  HttpClientOptions http;
+  http.max_in_flight = 200;
+  http.ca_pem = certs.Pem("ca.pem");
+  auto client = MakeHttpClient(BuildTemplates(*s), http, SystemClock());
+  REQUIRE(client.ok());
+  REQUIRE(std::string((*client)->name()) == "native-http1");
+  CheckSteadyWindow(*s, **client, [&nginx] {
+    return static_cast<uint64_t>(nginx.AccessLogLines("HTTP/1.1"));
+  });
 }
 
 }  // namespace

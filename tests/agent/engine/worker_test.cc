@@ -131,6 +131,46 @@ TEST_CASE("failed requests land in their outcome's series") {
   CHECK(all.Errors() == 20);
 }
 
+TEST_CASE("connection phases are recorded where measured and reported only then") {
+  FakeClock clock;
+  int n = 0;
+  FakeHttpClient client(clock, [&n](size_t, int64_t) {
+    // Every 4th request opens a connection (connect 0.3 ms, TLS 1.2 ms).
+    FakeResponse r{3'000'000, Outcome::kOk, 200};
+    r.ttfb_ns = 2'500'000;
+    if (n++ % 4 == 0) {
+      r.connect_ns = 300'000;
+      r.tls_ns = 1'200'000;
+    }
+    return r;
+  });
+  Worker worker(Config(OpenPlan(40, absl::Seconds(1))), client);
+  Drive(worker, client, clock, 2'000'000'000);
+  worker.CloseFinal(clock.NowNs());
+  IntervalStats all = Collect(worker, 1);
+  const SeriesStats& ok = *all.Find(0, Outcome::kOk);
+  CHECK(ok.response.count() == 40);
+  CHECK(ok.connect.count() == 10);
+  CHECK(ok.connect.max_us() == 300);
+  CHECK(ok.tls.count() == 10);
+  CHECK(ok.tls.max_us() == 1'200);
+  CHECK(ok.ttfb.count() == 40);
+  std::vector<HttpRequestTemplate> templates(1);
+  templates[0].name = "r0";
+  v1::StatsReport report;
+  all.ToReport(templates, &report);
+  REQUIRE(report.series_size() == 1);
+  CHECK(report.series(0).connect().count() == 10);
+  CHECK(report.series(0).ttfb().count() == 40);
+  // A driver that measures nothing sends no phases.
+  IntervalStats plain(1);
+  plain.Series(0, Outcome::kOk).Record(1'000, 1'000, 1, 1);
+  v1::StatsReport none;
+  plain.ToReport(templates, &none);
+  CHECK_FALSE(none.series(0).has_connect());
+  CHECK_FALSE(none.series(0).has_ttfb());
+}
+
 TEST_CASE("requests are picked by weight, deterministically by seed") {
   FakeClock clock;
   FakeHttpClient client(clock, [](size_t, int64_t) { return FakeResponse{}; });

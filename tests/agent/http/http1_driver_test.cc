@@ -21,6 +21,7 @@
 #include "tools/target/target_server.h"
 #include "tests/support/nginx_fixture.h"
 #include "tests/support/scripted_server.h"
+#include "tests/support/test_certs.h"
 
 namespace barrage {
 namespace {
@@ -105,27 +106,35 @@ int CountOutcome(const std::vector<HttpResult>& results, Outcome outcome) {
   return n;
 }
 
-TEST_CASE("the native driver sends what libcurl sends") {
-  ScriptedServer server([](int) { return Answer({kOk}); });
-  REQUIRE(server.Start().ok());
-  const std::string base = server.url();
+// Sends every template once with each engine to `server`, and compares
+// the bytes the server read.
+void CheckSameWire(ScriptedServer& server, const HttpClientOptions& base) {
+  const std::string url = server.url();
   const std::vector<HttpRequestTemplate> templates = {
-      Tpl(base + "/plain?q=1&r=%20"),
-      Tpl(base + "/h", "GET", {{"X-Trace", "abc"}, {"User-Agent", "mine"}, {"Accept", ""}}),
-      Tpl(base + "/json", "POST", {{"Content-Type", "application/json"}}, R"({"a":1})"),
-      Tpl(base + "/form", "POST", {}, "a=1&b=2"),
-      Tpl(base + "/put", "PUT", {}, "body"),
-      Tpl(base + "/head", "HEAD"),
-      Tpl(base + "/del", "DELETE"),
-      Tpl(base, "GET", {{"Host", "example.test"}}),
+      Tpl(url + "/plain?q=1&r=%20"),
+      Tpl(url + "/h", "GET", {{"X-Trace", "abc"}, {"User-Agent", "mine"}, {"Accept", ""}}),
+      Tpl(url + "/json", "POST", {{"Content-Type", "application/json"}}, R"({"a":1})"),
+      Tpl(url + "/form", "POST", {}, "a=1&b=2"),
+      Tpl(url + "/put", "PUT", {}, "body"),
+      Tpl(url + "/head", "HEAD"),
+      Tpl(url + "/del", "DELETE"),
+      Tpl(url, "GET", {{"Host", "example.test"}}),
   };
+  std::vector<std::string> names;
   for (HttpEngine engine : {HttpEngine::kCurl, HttpEngine::kAuto}) {
-    auto client = Make(engine, templates);
+    HttpClientOptions options = base;
+    options.engine = engine;
+    options.max_in_flight = 64;
+    absl::StatusOr<std::unique_ptr<HttpClient>> client =
+        MakeHttpClient(templates, options, SystemClock());
+    REQUIRE(client.ok());
+    names.push_back((*client)->name());
     for (size_t i = 0; i < templates.size(); ++i) {
-      client->Start(i, i);
-      Await(*client, 1);
+      (*client)->Start(i, i);
+      CHECK(Await(**client, 1)[0].outcome == Outcome::kOk);
     }
   }
+  CHECK(names == std::vector<std::string>{"libcurl", "native-http1"});
   const std::vector<std::string> seen = server.requests();
   REQUIRE(seen.size() == 2 * templates.size());
   for (size_t i = 0; i < templates.size(); ++i) {
@@ -133,6 +142,22 @@ TEST_CASE("the native driver sends what libcurl sends") {
     CHECK(seen[templates.size() + i] == seen[i]);
   }
   CHECK(seen[0].rfind("GET /plain?q=1&r=%20 HTTP/1.1\r\nHost: 127.0.0.1:", 0) == 0);
+}
+
+TEST_CASE("the native driver sends what libcurl sends") {
+  ScriptedServer server([](int) { return Answer({kOk}); });
+  REQUIRE(server.Start().ok());
+  CheckSameWire(server, HttpClientOptions());
+}
+
+TEST_CASE("over https the native driver sends what libcurl sends") {
+  testing::TestCerts certs;
+  if (absl::Status s = certs.Make(); !s.ok()) SKIP(s.message());
+  ScriptedServer server([](int) { return Answer({kOk}); });
+  REQUIRE(server.StartTls(certs.Path("server.pem"), certs.Path("server.key")).ok());
+  HttpClientOptions options;
+  options.ca_pem = certs.Pem("ca.pem");
+  CheckSameWire(server, options);
 }
 
 TEST_CASE("results carry status, outcome and exact byte counts") {
@@ -439,7 +464,7 @@ TEST_CASE("IPv6 loopback targets work") {
   CHECK(client->connections_opened() == 1);
 }
 
-TEST_CASE("the native driver takes only cleartext HTTP/1.1") {
+TEST_CASE("the native driver takes HTTP/1.1 over http and https") {
   HttpClientOptions h11;
   HttpClientOptions h2;
   h2.http = HttpVersion::kHttp2;
@@ -447,15 +472,16 @@ TEST_CASE("the native driver takes only cleartext HTTP/1.1") {
   CHECK(Http1Driver::Supports({Tpl("http://[::1]:8080")}, h11));
   CHECK(Http1Driver::Supports({Tpl("http://localhost/x?y#frag")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1:8080/x")}, h2));
-  CHECK_FALSE(Http1Driver::Supports({Tpl("https://127.0.0.1/x")}, h11));
+  CHECK(Http1Driver::Supports({Tpl("https://127.0.0.1/x")}, h11));
+  CHECK_FALSE(Http1Driver::Supports({Tpl("https://127.0.0.1/x")}, h2));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://user:pw@127.0.0.1/x")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1:99999/")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/a b")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/", "GET\r\nX")}, h11));
   CHECK_FALSE(Http1Driver::Supports({Tpl("http://127.0.0.1/", "GET", {{"X", "a\r\nY: b"}})}, h11));
   CHECK_FALSE(Http1Driver::Supports({}, h11));
-  // Anything else stays with libcurl.
-  CHECK(Http1Driver::Create({Tpl("https://127.0.0.1/")}, h11, SystemClock()).status().code() ==
+  // Anything else (HTTP/2) stays with libcurl.
+  CHECK(Http1Driver::Create({Tpl("https://127.0.0.1/")}, h2, SystemClock()).status().code() ==
         absl::StatusCode::kInvalidArgument);
 }
 

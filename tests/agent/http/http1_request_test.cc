@@ -34,11 +34,19 @@ TEST_CASE("an http URL is taken apart into what a request needs") {
   u = Parsed("http://localhost?x");
   CHECK(u.port == "80");
   CHECK(u.target == "/?x");
+  CHECK_FALSE(u.tls);
+  u = Parsed("https://example.test/p");
+  CHECK(u.tls);
+  CHECK(u.port == "443");
+  CHECK(u.authority == "example.test");
+  u = Parsed("HTTPS://127.0.0.1:8443");
+  CHECK(u.tls);
+  CHECK(u.port == "8443");
 }
 
 TEST_CASE("URLs the native client does not take") {
   for (const char* url :
-       {"https://127.0.0.1/", "http://", "http:///path", "http://user@host/",
+       {"http://", "https://", "http:///path", "http://user@host/",
         "http://host:0/", "http://host:65536/", "http://host:80x/", "http://[::1/",
         "http://[::1]x/", "http://host/a b", "http://host/\x7f", "ftp://host/"}) {
     INFO(url);

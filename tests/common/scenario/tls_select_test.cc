@@ -109,3 +109,42 @@ TEST_CASE("tls and select travel in the wire form") {
 
 }  // namespace
 }  // namespace barrage
+
+namespace barrage {
+namespace {
+
+constexpr char kKey[] = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+
+TEST_CASE("a client certificate loads as cert and key, both or neither") {
+  absl::StatusOr<Scenario> s =
+      Load("defaults: {tls: {cert: certs/client.pem, key: certs/client.key}}\n");
+  REQUIRE(s.ok());
+  CHECK(s->tls.cert_file == "certs/client.pem");
+  CHECK(s->tls.key_file == "certs/client.key");
+  CHECK(s->tls.verify);
+  absl::StatusOr<Scenario> half = Load("defaults: {tls: {cert: certs/client.pem}}\n");
+  REQUIRE_FALSE(half.ok());
+  CHECK_THAT(std::string(half.status().message()),
+             ContainsSubstring("defaults.tls.key: a client certificate needs both cert and key"));
+}
+
+TEST_CASE("the client certificate's PEM is checked and travels in the wire form") {
+  absl::StatusOr<Scenario> s = Load("");
+  REQUIRE(s.ok());
+  s->tls.cert_pem = kPem;
+  s->tls.key_pem = kKey;
+  CHECK(ValidateScenario(*s).ok());
+  absl::StatusOr<Scenario> back = ScenarioFromProto(ScenarioToProto(*s));
+  REQUIRE(back.ok());
+  CHECK(back->tls.cert_pem == kPem);
+  CHECK(back->tls.key_pem == kKey);
+  s->tls.key_pem = "junk";
+  CHECK_THAT(std::string(ValidateScenario(*s).message()),
+             ContainsSubstring("defaults.tls.key: is not a PEM private key"));
+  v1::ScenarioSpec half = ScenarioToProto(*s);
+  half.clear_tls_key_pem();
+  CHECK_FALSE(ScenarioFromProto(half).ok());
+}
+
+}  // namespace
+}  // namespace barrage

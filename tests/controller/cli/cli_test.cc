@@ -112,6 +112,27 @@ TEST_CASE("validate names why a file cannot be read") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("run reads defaults.tls.cert and key next to the scenario and checks them") {
+  char tmpl[] = "/tmp/barrage-cli-test-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  std::ofstream(dir + "/s.yaml")
+      << "name: m\ntarget: https://127.0.0.1:1\n"
+         "defaults: {tls: {cert: client.pem, key: client.key}}\n"
+         "requests: [{name: a, path: /}]\nstages: [{duration: 1s, rate: 1/s}]\n";
+  Result r = Cli({"run", dir + "/s.yaml", "--local", "1"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, ContainsSubstring(dir + "/s.yaml: defaults.tls.cert: " + dir +
+                                      "/client.pem: no such file"));
+  std::ofstream(dir + "/client.pem") << "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                                        "-----END CERTIFICATE-----\n";
+  std::ofstream(dir + "/client.key") << "not a key\n";
+  r = Cli({"run", dir + "/s.yaml", "--local", "1"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, ContainsSubstring("defaults.tls.key: is not a PEM private key"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("plan prints the split across N agents") {
   Result r = Cli({"plan", Data("scenarios/valid/full.yaml"), "--agents", "3"});
   CHECK(r.code == 0);

@@ -115,5 +115,38 @@ TEST_CASE("the result shows successful latency, failed latency and errors by rea
   CHECK_THAT(text, !ContainsSubstring("not reached"));
 }
 
+TEST_CASE("connection phases reach the result and the summary; old agents send none") {
+  Scenario s = ThreeStages();
+  s.stages.resize(1);
+  RunMerger m("r-1", s);
+  v1::StatsReport with = Interval(1, 0, 10, 0);
+  Histogram connect;
+  connect.RecordN(200, 4);  // 4 new connections of 10 requests
+  Histogram tls;
+  tls.RecordN(1'500, 4);
+  Histogram ttfb;
+  ttfb.RecordN(2'000, 10);
+  EncodeHistogram(connect, with.mutable_series(0)->mutable_connect());
+  EncodeHistogram(tls, with.mutable_series(0)->mutable_tls());
+  EncodeHistogram(ttfb, with.mutable_series(0)->mutable_ttfb());
+  REQUIRE(m.Apply(with).ok());
+  REQUIRE(m.Apply(Interval(2, 1, 10, 0)).ok());  // an agent without phases
+  RunReport report;
+  report.run_id = "r-1";
+  report.duration_s = 10;
+  const std::string json = ResultJson(report, s, m);
+  CHECK_THAT(json, ContainsSubstring(
+                       R"("phases_ms":{"connect":{"p50":0.2,"p95":0.2,"p99":0.2,"max":0.2,)"
+                       R"("count":4},"tls":{"p50":1.5,"p95":1.5,"p99":1.5,"max":1.5,"count":4},)"
+                       R"("ttfb":{"p50":2,"p95":2,"p99":2,"max":2,"count":10}})"));
+  const std::string text = SummaryText(json).value();
+  CHECK_THAT(text, ContainsSubstring("  phases p50/p99/max ms (n):  connect 0.20/0.20/0.20 (4)"
+                                     "  tls 1.50/1.50/1.50 (4)  ttfb 2.00/2.00/2.00 (10)\n"));
+  // A phase with more entries than responses is refused, the whole report.
+  v1::StatsReport bad = Interval(3, 2, 1, 0);
+  EncodeHistogram(ttfb, bad.mutable_series(0)->mutable_ttfb());
+  CHECK(m.Apply(bad).code() == absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace barrage
