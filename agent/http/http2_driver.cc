@@ -218,9 +218,11 @@ bool Http2Driver::Supports(const std::vector<HttpRequestTemplate>& templates,
   if (options.http != HttpVersion::kHttp2 || templates.empty()) return false;
   absl::StatusOr<HttpUrl> first = ParseHttpUrl(templates[0].url);
   if (!first.ok()) return false;
+  // Cleartext only (h2c): HTTP/2 over TLS stays with libcurl.
   return std::all_of(templates.begin(), templates.end(), [&first](const auto& t) {
     absl::StatusOr<HttpUrl> url = ParseHttpUrl(t.url);
-    return url.ok() && url->authority == first->authority && IsSendableAsWritten(t);
+    return url.ok() && !url->tls && url->authority == first->authority &&
+           IsSendableAsWritten(t);
   });
 }
 

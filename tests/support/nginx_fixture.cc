@@ -114,8 +114,7 @@ absl::Status NginxFixture::Start(Mode mode) {
          << (geteuid() == 0 ? "user root;\n" : "")
          << "events { worker_connections 4096; }\n"
          << "http {\n"
-         << "  log_format proto '$server_protocol $status $ssl_session_reused $connection';
-"
+         << "  log_format proto '$server_protocol $status $ssl_session_reused $connection';\n"
          << "  access_log " << dir_ << "/logs/access.log proto;\n"
          << "  client_body_temp_path " << dir_ << "/body;\n"
          << "  keepalive_requests 1000000;\n"
