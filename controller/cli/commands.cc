@@ -3,6 +3,7 @@
 #include "controller/cli/commands.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -20,6 +21,7 @@
 #include "controller/cli/run_command.h"
 #include "controller/cli/trend_command.h"
 #include "controller/run/load_splitter.h"
+#include "tools/target/service_queue.h"
 #include "tools/target/target_server.h"
 
 namespace barrage {
@@ -155,6 +157,15 @@ absl::Status ApplyTargetFlag(absl::string_view flag, const std::string& value,
     (flag == "delay" ? o.delay : o.jitter) = *d;
     return absl::OkStatus();
   }
+  if (flag == "contention" || flag == "coherency") {
+    double x = 0;
+    if (!absl::SimpleAtod(value, &x) || !std::isfinite(x) || x < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", value, "' is not a number >= 0, like 0.05"));
+    }
+    (flag == "contention" ? o.contention : o.coherency) = x;
+    return absl::OkStatus();
+  }
   absl::StatusOr<double> rate = ParseFractionField(value);  // error-rate
   if (!rate.ok()) return rate.status();
   o.error_rate = *rate;
@@ -285,8 +296,8 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   FlagSet flags = CommandFlags("target");
   TargetServer::Options options;
-  std::string listen, delay, jitter, error_rate;
-  int64_t status = 0, threads = 0, seed = 0;
+  std::string listen, delay, jitter, error_rate, contention, coherency;
+  int64_t status = 0, threads = 0, seed = 0, concurrency = 0;
   flags.String("listen", &listen, "127.0.0.1:8080", "HOST:PORT",
                "listen address (port 0: any free port)");
   flags.String("delay", &delay, "0ms", "D", "answer after D, like 10ms");
@@ -296,6 +307,12 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
   flags.Int("status", &status, options.status, 200, 599, "N",
             "status of the other answers");
   flags.Int("threads", &threads, options.threads, 1, 64, "N", "worker threads");
+  flags.Int("concurrency", &concurrency, 0, 0, ServiceQueue::kMaxConcurrency,
+            "K", "at most K requests in service, the rest wait (0: any)");
+  flags.String("contention", &contention, "0", "S",
+               "service time x (1 + S(n-1) + C n(n-1)), n in service");
+  flags.String("coherency", &coherency, "0", "C",
+               "the C of --contention's formula (USL coherency)");
   flags.Int("seed", &seed, static_cast<int64_t>(options.seed), 0, std::numeric_limits<int64_t>::max(),
             "N", "seed of the error choice and the jitter");
   const ParsedCommand parsed = ParseCommand("target", flags, args, out, err);
@@ -307,7 +324,8 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
   }
   const std::pair<const char*, const std::string*> string_flags[] = {
       {"listen", &listen}, {"delay", &delay}, {"jitter", &jitter},
-      {"error-rate", &error_rate}};
+      {"error-rate", &error_rate}, {"contention", &contention},
+      {"coherency", &coherency}};
   for (const auto& [name, value] : string_flags) {
     if (!flags.Given(name)) continue;
     if (absl::Status s = ApplyTargetFlag(name, *value, options); !s.ok()) {
@@ -316,6 +334,7 @@ int RunTarget(const std::vector<std::string>& args, std::ostream& out,
   }
   options.status = static_cast<int>(status);
   options.threads = static_cast<int>(threads);
+  options.concurrency = static_cast<int>(concurrency);
   options.seed = static_cast<uint64_t>(seed);
 
   TargetServer server(options);

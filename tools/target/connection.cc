@@ -112,6 +112,7 @@ void Connection::Reset(int new_fd) {
   open = true;
   peer_eof = false;
   close_after_flush = false;
+  waiting_service = 0;
   state = State::kHead;
   events = 0;
   if (in.size() != kInitialInput) {

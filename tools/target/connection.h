@@ -113,6 +113,7 @@ struct Connection {
 
   PendingQueue queue;
   uint64_t front_seq = 0;  // sequence number of queue.Front()
+  size_t waiting_service = 0;  // capacity model: jobs queued for a slot
 };
 
 }  // namespace barrage

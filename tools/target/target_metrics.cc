@@ -35,13 +35,16 @@ TargetStats SumTargetCounters(
     stats.connections += c->connections.load(std::memory_order_relaxed);
     stats.bytes_received += c->bytes_received.load(std::memory_order_relaxed);
     stats.bytes_sent += c->bytes_sent.load(std::memory_order_relaxed);
+    stats.in_service += c->in_service.load(std::memory_order_relaxed);
+    stats.waiting += c->waiting.load(std::memory_order_relaxed);
+    stats.busy_ns += c->busy_ns.load(std::memory_order_relaxed);
   }
   return stats;
 }
 
 void RenderTargetMetrics(const TargetStats& stats,
                          absl::Span<const int> always_shown,
-                         std::string* page) {
+                         bool capacity_model, std::string* page) {
   std::vector<int> statuses(always_shown.begin(), always_shown.end());
   for (const auto& entry : stats.by_status) statuses.push_back(entry.first);
   std::sort(statuses.begin(), statuses.end());
@@ -78,6 +81,25 @@ void RenderTargetMetrics(const TargetStats& stats,
   families.push_back(
       counter("barrage_target_sent_bytes_total", "Bytes written to clients.", {}));
   families.back().series.push_back(sample({}, stats.bytes_sent));
+  if (capacity_model) {
+    auto gauge = [&counter](std::string name, std::string help) {
+      FamilySnapshot f = counter(std::move(name), std::move(help), {});
+      f.type = MetricType::kGauge;
+      return f;
+    };
+    families.push_back(gauge("barrage_target_in_service",
+                             "Requests in service now (at most --concurrency)."));
+    families.back().series.push_back(sample({}, stats.in_service));
+    families.push_back(gauge("barrage_target_queued_requests",
+                             "Requests waiting for a service slot, in FIFO order."));
+    families.back().series.push_back(sample({}, stats.waiting));
+    families.push_back(counter(
+        "barrage_target_busy_seconds_total",
+        "Sum of the service times of the requests that entered service.", {}));
+    SeriesSnapshot busy;
+    busy.value = static_cast<double>(stats.busy_ns) / 1e9;
+    families.back().series.push_back(busy);
+  }
   *page = RenderPrometheusText(families);
 }
 

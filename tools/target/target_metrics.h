@@ -33,6 +33,10 @@ struct alignas(64) TargetCounters {
   std::atomic<uint64_t> connections{0};                // accepted
   std::atomic<uint64_t> bytes_received{0};             // read from clients
   std::atomic<uint64_t> bytes_sent{0};                 // written to clients
+  // The capacity model (service_queue.h), when on; gauges are stored.
+  std::atomic<uint64_t> in_service{0};  // gauge: requests in service
+  std::atomic<uint64_t> waiting{0};     // gauge: requests queued for service
+  std::atomic<uint64_t> busy_ns{0};     // sum of service times started, ns
 };
 
 // A snapshot summed over workers. Requests are the responses the server
@@ -48,6 +52,9 @@ struct TargetStats {
   uint64_t connections = 0;
   uint64_t bytes_received = 0;
   uint64_t bytes_sent = 0;
+  uint64_t in_service = 0;  // capacity model: requests in service now
+  uint64_t waiting = 0;     // capacity model: requests queued for service
+  uint64_t busy_ns = 0;     // capacity model: service time started, ns
 
   // Responses with this status code.
   uint64_t CountOf(int status) const;
@@ -57,9 +64,14 @@ TargetStats SumTargetCounters(absl::Span<const TargetCounters* const> counters);
 
 // Replaces *page with the Prometheus text format 0.0.4 exposition of
 // `stats`. `always_shown` lists statuses printed even when zero, so the
-// series exist from the first scrape.
+// series exist from the first scrape. With `capacity_model` (the target runs
+// with --concurrency, --contention or --coherency) the page also has
+// barrage_target_in_service and barrage_target_queued_requests (gauges) and
+// barrage_target_busy_seconds_total (counter: the sum of the service times of
+// the requests that entered service).
 void RenderTargetMetrics(const TargetStats& stats,
-                         absl::Span<const int> always_shown, std::string* page);
+                         absl::Span<const int> always_shown,
+                         bool capacity_model, std::string* page);
 
 }  // namespace barrage
 

@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "common/util/host_port.h"
 #include "common/util/listen.h"
+#include "tools/target/service_queue.h"
 #include "tools/target/target_worker.h"
 
 namespace barrage {
@@ -50,6 +51,13 @@ absl::Status ValidateOptions(const TargetServer::Options& o) {
   if (o.threads < 1 || o.threads > kMaxThreads) {
     return absl::InvalidArgumentError(
         absl::StrCat("threads ", o.threads, " is outside 1..", kMaxThreads));
+  }
+  const ServiceQueue::Options service{o.concurrency, o.contention, o.coherency};
+  if (absl::Status s = ServiceQueue::Validate(service); !s.ok()) return s;
+  if (CapacityModelOn(o) && o.threads != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "concurrency, contention and coherency need threads 1 (got ",
+        o.threads, "): one worker keeps the service queue"));
   }
   if (o.body.size() > kMaxBody) {
     return absl::InvalidArgumentError("body is over 1 MiB");
@@ -114,6 +122,10 @@ absl::Status Listen(const TargetServer::Options& o, int* fd_out,
 }
 
 }  // namespace
+
+bool CapacityModelOn(const TargetServer::Options& o) {
+  return o.concurrency != 0 || o.contention != 0 || o.coherency != 0;
+}
 
 TargetServer::TargetServer(Options options) : options_(std::move(options)) {}
 

@@ -17,6 +17,10 @@
 //   - Request bodies with Content-Length are read and discarded; chunked
 //     bodies get 411 and the connection closes. A malformed head, or one over
 //     64 KiB, gets 400 and the connection closes.
+//   - Capacity model (--concurrency K, --contention S, --coherency C; see
+//     service_queue.h): at most K ordinary requests are in service at once,
+//     the rest wait in FIFO order; one entering service with n in service
+//     (itself included) takes (delay + jitter) x (1 + S (n-1) + C n (n-1)).
 //   - GET /__barrage/metrics returns the counters in Prometheus text format
 //     0.0.4, never delayed (it still waits its turn behind earlier pipelined
 //     requests on its connection), never counted, never an error.
@@ -59,6 +63,11 @@ class TargetServer {
     int status = 200;           // 200..599
     int threads = 1;            // worker threads, 1..64
     std::string body = "ok\n";  // at most 1 MiB
+    // Capacity model (service_queue.h); all zero: off, as without it. On,
+    // it needs threads == 1 (one worker owns the FIFO).
+    int concurrency = 0;    // requests in service at once, 0..100000; 0: any
+    double contention = 0;  // USL S >= 0
+    double coherency = 0;   // USL C >= 0
   };
 
   // The path of the metrics page.
@@ -105,6 +114,9 @@ class TargetServer {
   std::vector<std::unique_ptr<TargetWorker>> workers_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
 };
+
+// True when the options turn the capacity model on.
+bool CapacityModelOn(const TargetServer::Options& options);
 
 }  // namespace barrage
 

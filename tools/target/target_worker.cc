@@ -60,6 +60,10 @@ TargetWorker::TargetWorker(const TargetServer::Options& options, int listen_fd,
       counters_(counters),
       all_counters_(std::move(all_counters)),
       rng_(seed) {
+  if (CapacityModelOn(options)) {
+    service_.emplace(ServiceQueue::Options{
+        options.concurrency, options.contention, options.coherency});
+  }
   for (int m = 0; m < kConnectionModes; ++m) {
     const auto mode = static_cast<ConnectionMode>(m);
     canned_[0][m] = MakeCannedResponse(status_, mode, options.body);
@@ -225,6 +229,7 @@ void TargetWorker::OnTimer() {
     std::pop_heap(heap_.begin(), heap_.end(), kLaterDue);
     const TimerEntry e = heap_.back();
     heap_.pop_back();
+    if (e.service) FinishService(now);  // whether or not the client is there
     if (static_cast<size_t>(e.fd) >= connections_.size()) continue;
     Connection* c = connections_[e.fd].get();
     if (c == nullptr || !c->open || c->generation != e.generation) continue;
@@ -304,6 +309,11 @@ void TargetWorker::UpdateInterest(Connection& c) {
 }
 
 void TargetWorker::Close(Connection& c) {
+  if (service_ && c.waiting_service > 0) {
+    service_->Abandon(c.waiting_service);
+    c.waiting_service = 0;
+    PublishService();
+  }
   close(c.fd);  // also removes it from the epoll set
   c.open = false;
   ++c.generation;  // heap entries of this connection are now stale
@@ -314,8 +324,46 @@ void TargetWorker::Close(Connection& c) {
 
 void TargetWorker::PushTimer(int64_t due_ns, const Connection& c,
                              uint64_t seq) {
-  heap_.push_back({due_ns, c.fd, c.generation, seq});
+  heap_.push_back({due_ns, c.fd, c.generation, seq, false});
   std::push_heap(heap_.begin(), heap_.end(), kLaterDue);
+}
+
+void TargetWorker::Serve(Connection& c, int64_t base_ns, int64_t now) {
+  const ServiceQueue::Job job{c.fd, c.generation,
+                              c.front_seq + c.queue.size() - 1, base_ns};
+  if (std::optional<ServiceQueue::Started> s = service_->Arrive(job, now)) {
+    PushServiceTimer(*s);
+  } else {
+    ++c.waiting_service;
+  }
+  PublishService();
+}
+
+void TargetWorker::FinishService(int64_t now) {
+  auto live = [this](const ServiceQueue::Job& job) {
+    if (static_cast<size_t>(job.fd) >= connections_.size()) return false;
+    const Connection* c = connections_[job.fd].get();
+    return c != nullptr && c->open && c->generation == job.generation;
+  };
+  if (std::optional<ServiceQueue::Started> s = service_->Finish(now, live)) {
+    --connections_[s->job.fd]->waiting_service;
+    PushServiceTimer(*s);
+  }
+  PublishService();
+}
+
+void TargetWorker::PushServiceTimer(const ServiceQueue::Started& s) {
+  heap_.push_back(
+      {s.due_ns, s.job.fd, s.job.generation, s.job.seq, /*service=*/true});
+  std::push_heap(heap_.begin(), heap_.end(), kLaterDue);
+}
+
+void TargetWorker::PublishService() {
+  counters_->in_service.store(static_cast<uint64_t>(service_->in_service()),
+                              std::memory_order_relaxed);
+  counters_->waiting.store(service_->waiting(), std::memory_order_relaxed);
+  counters_->busy_ns.store(static_cast<uint64_t>(service_->busy_ns()),
+                           std::memory_order_relaxed);
 }
 
 void TargetWorker::ArmTimer() {

@@ -12,6 +12,12 @@
 // generation changes when it closes, so entries for a closed connection (or a
 // new connection that reused the fd) are recognised and dropped.
 //
+// Capacity model (when on): an ordinary request's response is queued not
+// ready and its job goes to the ServiceQueue; a job entering service gets a
+// heap entry flagged `service` at its completion time. That entry always
+// frees its slot (even when the client has left, so capacity is not
+// leaked), then marks the response ready if the connection is the same.
+//
 // Sources: target_worker.cc (event loop, sockets, timers) and
 // target_worker_http.cc (requests in, responses out).
 //
@@ -23,12 +29,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "tools/target/connection.h"
+#include "tools/target/service_queue.h"
 #include "tools/target/target_metrics.h"
 #include "tools/target/target_server.h"
 
@@ -57,6 +65,7 @@ class TargetWorker {
     int fd;
     uint32_t generation;
     uint64_t seq;  // kLingerSeq: close a draining connection
+    bool service;  // a capacity-model job completes (frees its slot)
   };
 
   void OnAccept();
@@ -82,6 +91,13 @@ class TargetWorker {
   void UpdateInterest(Connection& c);
   void Close(Connection& c);
   void PushTimer(int64_t due_ns, const Connection& c, uint64_t seq);
+  // Capacity model: hands a job to the ServiceQueue.
+  void Serve(Connection& c, int64_t base_ns, int64_t now);
+  // Capacity model: a job's service ended; starts the next waiting one.
+  void FinishService(int64_t now);
+  void PushServiceTimer(const ServiceQueue::Started& started);
+  // Stores the ServiceQueue's gauges into the counters.
+  void PublishService();
   void ArmTimer();
 
   const int status_;
@@ -99,6 +115,7 @@ class TargetWorker {
   int timer_fd_ = -1;
   int64_t armed_ns_ = 0;  // deadline the timerfd is armed to; 0 = disarmed
   std::mt19937_64 rng_;
+  std::optional<ServiceQueue> service_;  // the capacity model, when on
   std::vector<TimerEntry> heap_;                          // min-heap on due_ns
   std::vector<std::unique_ptr<Connection>> connections_;  // by fd
   std::string metrics_page_;  // reused for every metrics response

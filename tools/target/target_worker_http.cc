@@ -117,6 +117,12 @@ void TargetWorker::Dispatch(Connection& c, PendingResponse response,
     delay +=
         std::uniform_int_distribution<int64_t>(-jitter_ns_, jitter_ns_)(rng_);
   }
+  if (service_) {
+    response.ready = false;  // the ServiceQueue's completion marks it
+    c.queue.Push(response);
+    Serve(c, std::max<int64_t>(delay, 0), now);
+    return;
+  }
   Enqueue(c, response, delay > 0 ? now + delay : 0);
 }
 
@@ -165,7 +171,7 @@ void TargetWorker::Emit(Connection& c, const PendingResponse& r) {
       break;
     case Kind::kMetrics:
       RenderTargetMetrics(SumTargetCounters(all_counters_), {status_, 500},
-                          &metrics_page_);
+                          service_.has_value(), &metrics_page_);
       c.out += ResponseHead(200, r.mode, kMetricsType, metrics_page_.size());
       if (!r.head_only) c.out += metrics_page_;
       break;

@@ -698,6 +698,16 @@ TEST_CASE("target command rejects bad flags with exit code 2") {
   CHECK(Target({"--listen"}).code == 2);
   CHECK(Target({"--bogus"}).code == 2);
   CHECK(Target({"extra"}).code == 2);
+  CHECK(Target({"--concurrency", "-1"}).code == 2);
+  CHECK(Target({"--concurrency", "100001"}).code == 2);
+  const CliResult contention = Target({"--contention", "-0.1"});
+  CHECK(contention.code == 2);
+  CHECK_THAT(contention.err,
+             ContainsSubstring("--contention: '-0.1' is not a number >= 0"));
+  CHECK(Target({"--coherency", "x"}).code == 2);
+  const CliResult threads = Target({"--concurrency", "2", "--threads", "2"});
+  CHECK(threads.code == 2);
+  CHECK_THAT(threads.err, ContainsSubstring("need threads 1"));
   auto busy = StartServer({});
   const CliResult taken = Target({"--listen", absl::StrCat("127.0.0.1:", busy->port())});
   CHECK(taken.code == 2);
