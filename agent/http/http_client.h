@@ -106,6 +106,9 @@ class HttpClient {
   virtual const char* name() const = 0;  // "native-http1", "libcurl", ...
   virtual size_t in_flight() const = 0;
   virtual uint64_t connections_opened() const = 0;
+  // Requests sent again after an HTTP/2 GOAWAY, since Create (cumulative;
+  // 0 for clients that do not retry so).
+  virtual uint64_t h2_retries() const { return 0; }
 };
 
 }  // namespace barrage
