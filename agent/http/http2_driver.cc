@@ -289,8 +289,10 @@ absl::Status Http2Driver::Init() {
     if (i == 0) {
       host_ = url->host;
       if (url->tls) {
+        // http/1.1 offered too, so that a server without h2 still finishes
+        // the handshake (rather than an alert) and is named kTlsNoH2.
         absl::StatusOr<std::unique_ptr<TlsContext>> context =
-            TlsContext::Create(TlsConfigFor(options_, {"h2"}));
+            TlsContext::Create(TlsConfigFor(options_, {"h2", "http/1.1"}));
         if (!context.ok()) return context.status();
         tls_ = *std::move(context);
       }

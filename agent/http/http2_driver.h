@@ -1,7 +1,8 @@
 // Copyright 2026 The Barrage Authors.
 //
 // Http2Driver: the native HttpClient for HTTP/2, cleartext (h2c by prior
-// knowledge) or over TLS (https://: ALPN "h2" through TlsTransport, with
+// knowledge) or over TLS (https://: ALPN "h2" (then "http/1.1", so a server
+// without h2 still answers) through TlsTransport, with
 // the same trust, client certificate and session cache policy as
 // Http1Driver; a server that does not pick h2 is a connect_error with
 // kTlsNoH2, a failed handshake one with its tls: reason), framed by nghttp2
