@@ -1,12 +1,12 @@
 // Copyright 2026 The Barrage Authors.
 //
 // Http2Driver: the native HttpClient for HTTP/2, cleartext (h2c by prior
-// knowledge) or over TLS (https://: ALPN "h2" (then "http/1.1", so a server
-// without h2 still answers) through TlsTransport, with
-// the same trust, client certificate and session cache policy as
-// Http1Driver; a server that does not pick h2 is a connect_error with
-// kTlsNoH2, a failed handshake one with its tls: reason), framed by nghttp2
-// and driven by the same epoll loop as Http1Driver. Requests are streams
+// knowledge) or over TLS (https://: through TlsTransport, with the same
+// trust, client certificate and session cache policy as Http1Driver; ALPN
+// offers "h2" then "http/1.1", so a server without h2 still finishes the
+// handshake and is a connect_error with kTlsNoH2; a failed handshake is one
+// with its tls: reason), framed by nghttp2 and driven by the same epoll loop
+// as Http1Driver. Requests are streams
 // multiplexed over a fixed set of N connections (options.h2_connections; 0:
 // ceil(max_in_flight / h2_max_streams)), opened on first need and kept for
 // the run: the driver never opens a connection per request. Each connection
