@@ -3,8 +3,9 @@
 // HttpClient: the seam between a worker and the network. A worker starts
 // prebuilt requests by index and learns of their completion from Poll(). The
 // real implementations are Http1Driver (native HTTP/1.1, http and https),
-// Http2Driver (native, cleartext HTTP/2) and CurlMultiDriver (libcurl
-// multi: HTTP/2 over TLS and the rest); MakeHttpClient() picks one.
+// Http2Driver (native HTTP/2, h2c and over TLS) and CurlMultiDriver
+// (libcurl multi: the rest, or everything with --http-engine curl);
+// MakeHttpClient() picks one.
 // Tests use FakeHttpClient (tests/support/).
 //
 // A failed request is a measurement, not an error: every Start() ends in
