@@ -42,7 +42,8 @@ wait_port() {  # wait_port PORT
 # $NGINX_RLIMIT_NOFILE descriptors (default: those connections + 64).
 # Sets NGINX_PORT, NGINX_H2C_PORT, NGINX_PID (master) and NGINX_WORKER_PID.
 # With NGINX_TLS=1 the same server also listens for https (HTTP/1.1) on
-# NGINX_TLS_PORT, with a certificate for 127.0.0.1 signed by $WORK/ca.pem.
+# NGINX_TLS_PORT, with a certificate for 127.0.0.1 signed by $WORK/ca.pem,
+# and for HTTP/2 over TLS (ALPN h2) on NGINX_TLS_H2_PORT.
 start_nginx() {
   NGINX_PORT=$(free_port)
   NGINX_H2C_PORT=$(free_port)
@@ -50,8 +51,10 @@ start_nginx() {
   local tls_conf=""
   if [ "${NGINX_TLS:-0}" = 1 ]; then
     NGINX_TLS_PORT=$(free_port)
+    NGINX_TLS_H2_PORT=$(free_port)
     make_test_certs
     tls_conf="listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+    listen 127.0.0.1:$NGINX_TLS_H2_PORT ssl http2;
     ssl_certificate $WORK/server.pem;
     ssl_certificate_key $WORK/server.key;
     ssl_session_cache shared:bench:10m;"

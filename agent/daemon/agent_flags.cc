@@ -28,8 +28,7 @@ void DefineAgentFlags(FlagSet& flags, AgentFlags& f) {
   flags.Repeated("label", &f.labels, "KEY=VALUE",
                  "a label for the scenario's agents.select (like zone=a)");
   flags.String("http-engine", &f.http_engine, "auto", "auto|curl",
-               "auto: native HTTP/1.1 for http:// and https://, native HTTP/2 (h2c) for "
-               "http://, libcurl for HTTP/2 over TLS; curl: libcurl");
+               "auto: native HTTP/1.1 and HTTP/2 for http:// and https://; curl: libcurl");
   flags.String("tls-cert", &f.tls_cert, "", "FILE", "PEM certificate of this agent (CN = --id)");
   flags.String("tls-key", &f.tls_key, "", "FILE", "PEM private key of this agent");
   flags.String("tls-ca", &f.tls_ca, "", "FILE",

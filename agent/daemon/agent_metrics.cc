@@ -17,6 +17,8 @@ AgentMetrics::AgentMetrics() {
                     "Requests this agent completed, by outcome.", {"outcome"});
   registry_.Declare("barrage_agent_dropped_requests_total", MetricType::kCounter,
                     "Requests never sent because they were later than the maximum lag.", {});
+  registry_.Declare("barrage_agent_h2_retries_total", MetricType::kCounter,
+                    "Requests sent again on a fresh HTTP/2 connection after a GOAWAY.", {});
   registry_.Declare("barrage_agent_in_flight_requests", MetricType::kGauge,
                     "Requests in flight at the last interval's end.", {});
   registry_.Declare("barrage_agent_schedule_lag_seconds", MetricType::kSummary,
@@ -29,6 +31,7 @@ AgentMetrics::AgentMetrics() {
     registry_.Set("barrage_agent_requests_total", {OutcomeName(static_cast<Outcome>(o))}, 0);
   }
   registry_.Set("barrage_agent_dropped_requests_total", {}, 0);
+  registry_.Set("barrage_agent_h2_retries_total", {}, 0);
   registry_.Set("barrage_agent_connected", {}, 0);
   registry_.Set("barrage_agent_running", {}, 0);
 }
@@ -45,6 +48,8 @@ void AgentMetrics::Account(const v1::StatsReport& report) {
   }
   dropped_total_ += report.counters().dropped();
   registry_.Set("barrage_agent_dropped_requests_total", {}, static_cast<double>(dropped_total_));
+  h2_retries_total_ += report.counters().h2_retries();
+  registry_.Set("barrage_agent_h2_retries_total", {}, static_cast<double>(h2_retries_total_));
   registry_.Set("barrage_agent_in_flight_requests", {},
                 static_cast<double>(report.counters().in_flight()));
   if (absl::StatusOr<Histogram> lag = DecodeHistogram(report.counters().schedule_lag()); lag.ok()) {

@@ -4,6 +4,7 @@
 // that the agent's /metrics page renders (RenderAgentMetrics):
 //   barrage_agent_requests_total{outcome}   counter, from its StatsReports
 //   barrage_agent_dropped_requests_total    counter, never sent (too late)
+//   barrage_agent_h2_retries_total          counter, resent after a GOAWAY
 //   barrage_agent_in_flight_requests        gauge, at the last interval's end
 //   barrage_agent_schedule_lag_seconds      summary, last interval
 //   barrage_agent_connected                 gauge, 1 while it holds a stream
@@ -44,6 +45,7 @@ class AgentMetrics {
   absl::Mutex mu_;  // orders Account()'s read-modify-write of the totals
   std::array<uint64_t, kOutcomeCount> outcome_totals_ ABSL_GUARDED_BY(mu_){};
   uint64_t dropped_total_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t h2_retries_total_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // The agent's /metrics page: `metrics` plus process_cpu_seconds_total and

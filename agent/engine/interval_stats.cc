@@ -40,6 +40,7 @@ void IntervalStats::Merge(const IntervalStats& other) {
   dropped += other.dropped;
   late += other.late;
   connections_opened += other.connections_opened;
+  h2_retries += other.h2_retries;
   in_flight += other.in_flight;
   active_vus += other.active_vus;
   in_flight_capped = in_flight_capped || other.in_flight_capped;
@@ -52,7 +53,7 @@ void IntervalStats::Reset() {
   }
   std::fill(counts_.begin(), counts_.end(), 0);
   schedule_lag.Reset();
-  started = completed = dropped = late = connections_opened = 0;
+  started = completed = dropped = late = connections_opened = h2_retries = 0;
   in_flight = active_vus = 0;
   in_flight_capped = vus_capped = false;
 }
@@ -144,6 +145,7 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
   c->set_late(late);
   c->set_in_flight(static_cast<uint64_t>(in_flight));
   c->set_connections_opened(connections_opened);
+  c->set_h2_retries(h2_retries);
   c->set_active_vus(static_cast<uint64_t>(active_vus));
   c->set_started(started);
   c->set_in_flight_capped(in_flight_capped);

@@ -72,6 +72,7 @@ class IntervalStats {
   uint64_t dropped = 0;         // later than max lag: never sent
   uint64_t late = 0;            // sent later than the late threshold
   uint64_t connections_opened = 0;
+  uint64_t h2_retries = 0;      // requests retried after an HTTP/2 GOAWAY
   int64_t in_flight = 0;        // gauge at interval end
   int64_t active_vus = 0;       // gauge at interval end
   // The in-flight cap was full while work was due (stats.proto); ready VUs

@@ -290,11 +290,15 @@ void Worker::Publish(int64_t through) {
   current_.in_flight = static_cast<int64_t>(client_.in_flight());
   current_.active_vus = vu_target_;
   current_.connections_opened = client_.connections_opened();
+  current_.h2_retries = client_.h2_retries();
   absl::MutexLock lock(&mu_);
   published_.Merge(current_);
-  // connections_opened is cumulative in the client: report the delta.
+  // connections_opened and h2_retries are cumulative in the client: report
+  // the deltas.
   published_.connections_opened -= reported_connections_;
   reported_connections_ = current_.connections_opened;
+  published_.h2_retries -= reported_h2_retries_;
+  reported_h2_retries_ = current_.h2_retries;
   closed_through_ = std::max(closed_through_, through);
   current_.Reset();
 }

@@ -167,6 +167,7 @@ class Worker {
   bool spin_window_ = false;      // polling out the end of a long sleep
   bool schedule_closed_ = false;  // the end was reached; leftovers counted
   uint64_t reported_connections_ = 0;  // client's cumulative count published
+  uint64_t reported_h2_retries_ = 0;   // likewise
 
   absl::Mutex mu_;
   std::vector<int64_t> pending_slots_ ABSL_GUARDED_BY(mu_);

@@ -95,14 +95,8 @@ absl::Status Http1Driver::Init() {
     templates_.push_back(std::move(t));
   }
   if (std::any_of(origins_.begin(), origins_.end(), [](const Origin& o) { return o.tls; })) {
-    TlsClientConfig tls;
-    tls.verify = !options_.insecure;
-    tls.ca_file = options_.ca_file;
-    tls.ca_pem = options_.ca_pem;
-    tls.cert_pem = options_.cert_pem;
-    tls.key_pem = options_.key_pem;
-    tls.alpn = {"http/1.1"};
-    absl::StatusOr<std::unique_ptr<TlsContext>> context = TlsContext::Create(tls);
+    absl::StatusOr<std::unique_ptr<TlsContext>> context =
+        TlsContext::Create(TlsConfigFor(options_, {"http/1.1"}));
     if (!context.ok()) return context.status();
     tls_ = *std::move(context);
   }

@@ -27,7 +27,7 @@
 // User-Agent, Accept, the template's headers, Content-Length and curl's
 // default Content-Type for bodies), so the two are interchangeable;
 // Supports() says which templates it takes (http:// and https:// with
-// HTTP/1.1), and everything else (HTTP/2) stays with libcurl.
+// HTTP/1.1); HTTP/2 goes to Http2Driver.
 //
 // Thread safety: one owner thread; Wakeup() from any thread.
 #ifndef BARRAGE_AGENT_HTTP_HTTP1_DRIVER_H_

@@ -67,6 +67,10 @@ struct Http2Driver::Request {
   bool reset = false;     // the server sent RST_STREAM
   uint32_t reset_code = 0;
   bool retried = false;
+  int64_t start_ns = 0;
+  int64_t first_byte_ns = 0;  // 0: no response HEADERS yet
+  uint32_t opened = kNone;    // the connection its stream opened, if any
+  uint32_t opened_generation = 0;
   uint32_t prev = kNone;  // the template's pending list
   uint32_t next = kNone;
   uint32_t qprev = kNone;  // the queue
@@ -79,6 +83,12 @@ struct Http2Driver::Connection {
   int fd = -1;
   uint32_t generation = 0;  // tells a closed socket's events from a new one's
   bool connecting = false;
+  bool handshaking = false;     // TLS handshake under way
+  bool handshake_write = false; // ... and waiting to write
+  bool used = false;            // a stream was submitted on it
+  int64_t connect_start_ns = 0;
+  int64_t connected_ns = 0;     // 0: not yet
+  int64_t handshaken_ns = 0;    // 0: not yet (or h2c)
   bool goaway = false;      // the server sent GOAWAY: no new streams
   int32_t last_stream_id = 0;
   bool dirty = false;       // in dirty_
@@ -86,7 +96,8 @@ struct Http2Driver::Connection {
   size_t slot = kNoSlot;    // kNoSlot: retired (or closed)
   size_t active = 0;        // our streams on it
   nghttp2_session* session = nullptr;
-  std::unique_ptr<Transport> transport;
+  TlsSession tls;            // open on an https:// connection
+  std::unique_ptr<Transport> transport;  // null until frames may flow
   std::string out;          // frames not yet written
   size_t out_done = 0;
 };
@@ -130,6 +141,11 @@ struct Http2Callbacks {
         }
         return 0;
       case NGHTTP2_HEADERS:
+        if (D::Request* r = c.driver->Find(c, frame->hd.stream_id)) {
+          r->received += frame->hd.length + 9;
+          if (r->first_byte_ns == 0) r->first_byte_ns = c.driver->clock_.NowNs();
+        }
+        return 0;
       case NGHTTP2_DATA:
         if (D::Request* r = c.driver->Find(c, frame->hd.stream_id)) {
           r->received += frame->hd.length + 9;
@@ -218,10 +234,9 @@ bool Http2Driver::Supports(const std::vector<HttpRequestTemplate>& templates,
   if (options.http != HttpVersion::kHttp2 || templates.empty()) return false;
   absl::StatusOr<HttpUrl> first = ParseHttpUrl(templates[0].url);
   if (!first.ok()) return false;
-  // Cleartext only (h2c): HTTP/2 over TLS stays with libcurl.
   return std::all_of(templates.begin(), templates.end(), [&first](const auto& t) {
     absl::StatusOr<HttpUrl> url = ParseHttpUrl(t.url);
-    return url.ok() && !url->tls && url->authority == first->authority &&
+    return url.ok() && url->tls == first->tls && url->authority == first->authority &&
            IsSendableAsWritten(t);
   });
 }
@@ -230,7 +245,7 @@ absl::StatusOr<std::unique_ptr<Http2Driver>> Http2Driver::Create(
     std::vector<HttpRequestTemplate> templates, HttpClientOptions options, Clock& clock) {
   if (!Supports(templates, options)) {
     return absl::InvalidArgumentError(
-        "the native HTTP/2 driver takes only http:// requests to one origin over HTTP/2");
+        "the native HTTP/2 driver takes only requests to one origin over HTTP/2");
   }
   std::unique_ptr<Http2Driver> driver(
       new Http2Driver(std::move(templates), std::move(options), clock));
@@ -272,6 +287,15 @@ absl::Status Http2Driver::Init() {
       t.nv.push_back(nv);
     }
     if (i == 0) {
+      host_ = url->host;
+      if (url->tls) {
+        // http/1.1 offered too, so that a server without h2 still finishes
+        // the handshake (rather than an alert) and is named kTlsNoH2.
+        absl::StatusOr<std::unique_ptr<TlsContext>> context =
+            TlsContext::Create(TlsConfigFor(options_, {"h2", "http/1.1"}));
+        if (!context.ok()) return context.status();
+        tls_ = *std::move(context);
+      }
       addrinfo hints{};
       hints.ai_family = AF_UNSPEC;
       hints.ai_socktype = SOCK_STREAM;
@@ -300,6 +324,7 @@ absl::Status Http2Driver::Init() {
 Http2Driver::~Http2Driver() {
   for (auto& c : connections_) {
     if (c->session != nullptr) nghttp2_session_del(c->session);
+    c->tls.Close();
     if (c->fd >= 0) close(c->fd);
   }
 }
@@ -319,8 +344,11 @@ void Http2Driver::Start(size_t template_index, uint64_t token) {
   const Template& t = templates_[template_index];
   r.tpl = template_index;
   r.token = token;
-  r.deadline_ns = t.timeout_ns == kNoDeadline ? kNoDeadline : clock_.NowNs() + t.timeout_ns;
+  r.start_ns = clock_.NowNs();
+  r.deadline_ns = t.timeout_ns == kNoDeadline ? kNoDeadline : r.start_ns + t.timeout_ns;
   r.retried = false;
+  r.first_byte_ns = 0;
+  r.opened = kNone;
   Link(index);
   Dispatch(index);
 }
@@ -381,6 +409,11 @@ void Http2Driver::Submit(uint32_t req, Connection& c) {
   r.state = Request::State::kActive;
   r.conn = c.index;
   r.stream = id;
+  if (!c.used) {  // its phases are this request's
+    c.used = true;
+    r.opened = c.index;
+    r.opened_generation = c.generation;
+  }
   ++c.active;
   MarkDirty(c);
 }
@@ -430,6 +463,7 @@ ErrorReason Http2Driver::OpenConnection(size_t slot) {
                         IPPROTO_TCP);
   if (fd < 0) return ConnectReason(errno);
   ++opened_;
+  const int64_t connect_start_ns = clock_.NowNs();
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   const int rc = connect(fd, reinterpret_cast<const sockaddr*>(&address_), address_size_);
@@ -451,14 +485,21 @@ ErrorReason Http2Driver::OpenConnection(size_t slot) {
   }
   Connection& c = *connections_[index];
   c.fd = fd;
-  c.connecting = rc != 0;
+  // Connected at once or not, Poll() carries on from the first EPOLLOUT.
+  c.connecting = true;
+  c.handshaking = false;
+  c.handshake_write = false;
+  c.used = false;
+  c.connect_start_ns = connect_start_ns;
+  c.connected_ns = 0;
+  c.handshaken_ns = 0;
+  c.transport.reset();
   c.goaway = false;
   c.last_stream_id = 0;
   c.active = 0;
   c.slot = slot;
   c.out.clear();
   c.out_done = 0;
-  c.transport = std::make_unique<PlainTransport>(fd);
   slots_[slot] = index;
   nghttp2_option* option = nullptr;
   nghttp2_option_new(&option);
@@ -477,8 +518,51 @@ ErrorReason Http2Driver::OpenConnection(size_t slot) {
   ev.events = c.events;
   ev.data.u64 = Tag(c.index, c.generation);
   epoll_ctl(poller_.fd(), EPOLL_CTL_ADD, fd, &ev);
-  MarkDirty(c);
   return ErrorReason::kNone;
+}
+
+void Http2Driver::OnConnected(Connection& c) {
+  c.connecting = false;
+  c.connected_ns = clock_.NowNs();
+  if (!tls_) {
+    c.transport = std::make_unique<PlainTransport>(c.fd);
+    MarkDirty(c);
+    return;
+  }
+  if (!c.tls.Open(*tls_, c.fd, host_, 0).ok()) {
+    Kill(c, Outcome::kConnectError, ErrorReason::kTlsHandshake);
+    return;
+  }
+  c.handshaking = true;
+  Handshake(c);
+}
+
+void Http2Driver::Handshake(Connection& c) {
+  const TlsIo step = c.tls.Handshake();
+  switch (step) {
+    case TlsIo::kDone:
+      c.handshaken_ns = clock_.NowNs();
+      c.handshaking = false;
+      c.handshake_write = false;
+      if (c.tls.alpn() != "h2") {
+        Kill(c, Outcome::kConnectError, ErrorReason::kTlsNoH2);
+        return;
+      }
+      c.transport = std::make_unique<TlsTransport>(c.tls);
+      MarkDirty(c);
+      return;
+    case TlsIo::kWantRead:
+    case TlsIo::kWantWrite:
+      c.handshake_write = step == TlsIo::kWantWrite;
+      break;
+    default: {
+      const ErrorReason reason =
+          c.tls.failure() == ErrorReason::kNone ? ErrorReason::kTlsHandshake : c.tls.failure();
+      Kill(c, Outcome::kConnectError, reason);
+      return;
+    }
+  }
+  SetEvents(c);
 }
 
 void Http2Driver::MarkDirty(Connection& c) {
@@ -498,7 +582,10 @@ void Http2Driver::FlushDirty() {
 }
 
 void Http2Driver::SetEvents(Connection& c) {
-  const bool want_write = c.connecting || c.out_done < c.out.size();
+  const bool want_write =
+      c.connecting || (c.handshaking ? c.handshake_write
+                                     : c.out_done < c.out.size() ||
+                                           (c.transport && c.transport->WantsWrite()));
   const uint32_t events = EPOLLIN | EPOLLRDHUP | (want_write ? EPOLLOUT : 0u);
   if (events == c.events) return;
   c.events = events;
@@ -509,7 +596,7 @@ void Http2Driver::SetEvents(Connection& c) {
 }
 
 void Http2Driver::Flush(Connection& c) {
-  if (c.connecting) return;
+  if (c.transport == nullptr) return;  // connecting or handshaking
   while (true) {
     if (c.out_done == c.out.size()) {
       c.out.clear();
@@ -549,7 +636,7 @@ void Http2Driver::OnReadable(Connection& c) {
         Kill(c, Outcome::kOther, ErrorReason::kH2Protocol);
         return;
       }
-      if (static_cast<size_t>(n) < kReadBufferSize) break;
+      if (static_cast<size_t>(n) < kReadBufferSize && c.transport->ShortReadDrains()) break;
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
@@ -589,6 +676,8 @@ void Http2Driver::Kill(Connection& c, Outcome outcome, ErrorReason reason) {
   Retire(c);
   if (c.session != nullptr) nghttp2_session_del(c.session);
   c.session = nullptr;
+  c.transport.reset();
+  c.tls.Close();
   close(c.fd);  // leaves the epoll set with it
   c.fd = -1;
   ++c.generation;
@@ -597,6 +686,7 @@ void Http2Driver::Kill(Connection& c, Outcome outcome, ErrorReason reason) {
   c.out_done = 0;
   c.active = 0;
   c.connecting = false;
+  c.handshaking = false;
   free_connections_.push_back(c.index);
 }
 
@@ -673,6 +763,14 @@ void Http2Driver::Finish(uint32_t req, Outcome outcome, int status, ErrorReason 
   result.bytes_sent = r.sent;
   result.bytes_received = r.received;
   result.reason = reason;
+  if (r.opened != kNone) {
+    const Connection& c = *connections_[r.opened];
+    if (c.generation == r.opened_generation && c.connected_ns != 0) {
+      result.connect_ns = c.connected_ns - c.connect_start_ns;
+      if (c.handshaken_ns != 0) result.tls_ns = c.handshaken_ns - c.connected_ns;
+    }
+  }
+  if (r.first_byte_ns != 0) result.ttfb_ns = r.first_byte_ns - r.start_ns;
   done_.push_back(result);
   r.state = Request::State::kFree;
   free_requests_.push_back(req);
@@ -721,8 +819,12 @@ void Http2Driver::Poll(int64_t timeout_ns,
         Kill(c, Outcome::kConnectError, ConnectReason(error));
         continue;
       }
-      c.connecting = false;
-      MarkDirty(c);
+      OnConnected(c);
+      continue;
+    }
+    if (c.handshaking) {
+      Handshake(c);
+      continue;
     }
     if (what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) OnReadable(c);
     if (c.fd >= 0 && c.generation == generation && (what & EPOLLOUT)) MarkDirty(c);

@@ -1,15 +1,20 @@
 // Copyright 2026 The Barrage Authors.
 //
-// Http2Driver: the native HttpClient for cleartext HTTP/2 (h2c by prior
-// knowledge), framed by nghttp2 and driven by the same epoll loop as
-// Http1Driver. Requests are streams multiplexed over a fixed set of N
-// connections (options.h2_connections; 0: ceil(max_in_flight /
-// h2_max_streams)), opened on first need and kept for the run: the driver
-// never opens a connection per request. Each connection carries at most
-// min(h2_max_streams, the server's SETTINGS_MAX_CONCURRENT_STREAMS) streams,
-// also when the server lowers its setting mid-connection; a request that
-// finds no room waits in a queue (its timeout runs from Start()) and is
-// never failed for it. New streams go round robin to the connections.
+// Http2Driver: the native HttpClient for HTTP/2, cleartext (h2c by prior
+// knowledge) or over TLS (https://: through TlsTransport, with the same
+// trust, client certificate and session cache policy as Http1Driver; ALPN
+// offers "h2" then "http/1.1", so a server without h2 still finishes the
+// handshake and is a connect_error with kTlsNoH2; a failed handshake is one
+// with its tls: reason), framed by nghttp2 and driven by the same epoll loop
+// as Http1Driver. Requests are streams
+// multiplexed over a fixed set of N connections (options.h2_connections; 0:
+// ceil(max_in_flight / h2_max_streams)), opened on first need and kept for
+// the run: the driver never opens a connection per request. Each connection
+// carries at most min(h2_max_streams, the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS) streams, also when the server lowers its
+// setting mid-connection; a request that finds no room waits in a queue (its
+// timeout runs from Start()) and is never failed for it. New streams go
+// round robin to the connections.
 //
 // Per request: Start() submits the prebuilt header block (no allocation of
 // ours on a warm connection) and marks the connection; Poll() writes each
@@ -21,6 +26,10 @@
 // last_stream_id, or not sent yet) is retried once there (retries() counts
 // them), else ends with kH2GoAway; a dead socket ends its streams as
 // Http1Driver would. CancelAll() closes every connection.
+//
+// Phases: the request whose stream opened a connection carries its connect
+// and TLS handshake times (HttpResult connect_ns, tls_ns); every request its
+// time from Start() to its response's HEADERS (ttfb_ns).
 //
 // It sends what CurlMultiDriver sends over HTTP/2 for the same template
 // (BuildHttp2Headers). Supports() says which templates it takes.
@@ -40,6 +49,7 @@
 #include "agent/http/event_poller.h"
 #include "agent/http/http2_request.h"
 #include "agent/http/http_client.h"
+#include "agent/http/tls_transport.h"
 #include "agent/http/transport.h"
 #include "common/util/clock.h"
 
@@ -49,13 +59,15 @@ namespace barrage {
 
 class Http2Driver final : public HttpClient {
  public:
-  // Whether this driver can send every template: HTTP/2, http:// URLs of
-  // one origin without user info, and methods and headers sendable as
-  // written.
+  // Whether this driver can send every template: HTTP/2, http:// or
+  // https:// URLs of one origin without user info, and methods and headers
+  // sendable as written.
   static bool Supports(const std::vector<HttpRequestTemplate>& templates,
                        const HttpClientOptions& options);
 
-  // `clock` (borrowed; outlives the driver) times deadlines.
+  // `clock` (borrowed; outlives the driver) times deadlines and phases.
+  // InvalidArgument when the options' TLS material (CA, client certificate
+  // or key) does not load.
   static absl::StatusOr<std::unique_ptr<Http2Driver>> Create(
       std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
       Clock& clock);
@@ -70,14 +82,18 @@ class Http2Driver final : public HttpClient {
   void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override;
   void Wakeup() override;
   size_t in_flight() const override { return in_flight_; }
-  const char* name() const override { return "native-h2c"; }
+  // "native-h2c" (cleartext) or "native-h2" (over TLS).
+  const char* name() const override { return tls_ ? "native-h2" : "native-h2c"; }
   uint64_t connections_opened() const override { return opened_; }
+  uint64_t h2_retries() const override { return retries_; }
 
   // Requests sent again on a fresh connection after a GOAWAY, since Create.
   uint64_t retries() const { return retries_; }
   // The connections a request may use (N), and requests waiting for room.
   size_t connection_slots() const { return slots_.size(); }
   size_t queued() const { return queued_; }
+  // TLS handshakes that resumed a cached session (0 for h2c).
+  uint64_t tls_resumed() const { return tls_ ? tls_->resumed() : 0; }
 
  private:
   struct Connection;
@@ -103,6 +119,10 @@ class Http2Driver final : public HttpClient {
   // Connects a fresh connection into `slot`: kNone, or why connecting
   // failed at once (the slot stays empty).
   ErrorReason OpenConnection(size_t slot);
+  // The TCP connection is up: TLS starts, or frames may go.
+  void OnConnected(Connection& c);
+  // One TLS handshake step; on success checks ALPN and lets frames go.
+  void Handshake(Connection& c);
   void OnReadable(Connection& c);
   void Flush(Connection& c);
   void MarkDirty(Connection& c);
@@ -132,6 +152,8 @@ class Http2Driver final : public HttpClient {
   size_t max_streams_ = 100;
   sockaddr_storage address_{};
   socklen_t address_size_ = 0;  // 0: the host did not resolve
+  std::string host_;            // for SNI and certificate checks
+  std::unique_ptr<TlsContext> tls_;  // null: h2c
   std::vector<Template> templates_;
   std::vector<std::unique_ptr<Request>> requests_;
   std::vector<uint32_t> free_requests_;

@@ -3,8 +3,9 @@
 // HttpClient: the seam between a worker and the network. A worker starts
 // prebuilt requests by index and learns of their completion from Poll(). The
 // real implementations are Http1Driver (native HTTP/1.1, http and https),
-// Http2Driver (native, cleartext HTTP/2) and CurlMultiDriver (libcurl
-// multi: HTTP/2 over TLS and the rest); MakeHttpClient() picks one.
+// Http2Driver (native HTTP/2, h2c and over TLS) and CurlMultiDriver
+// (libcurl multi: the rest, or everything with --http-engine curl);
+// MakeHttpClient() picks one.
 // Tests use FakeHttpClient (tests/support/).
 //
 // A failed request is a measurement, not an error: every Start() ends in
@@ -106,6 +107,9 @@ class HttpClient {
   virtual const char* name() const = 0;  // "native-http1", "libcurl", ...
   virtual size_t in_flight() const = 0;
   virtual uint64_t connections_opened() const = 0;
+  // Requests sent again after an HTTP/2 GOAWAY, since Create (cumulative;
+  // 0 for clients that do not retry so).
+  virtual uint64_t h2_retries() const { return 0; }
 };
 
 }  // namespace barrage

@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include <cerrno>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -69,6 +70,17 @@ int OnNewSession(SSL* ssl, SSL_SESSION* session) {
 }
 
 }  // namespace
+
+TlsClientConfig TlsConfigFor(const HttpClientOptions& options, std::vector<std::string> alpn) {
+  TlsClientConfig tls;
+  tls.verify = !options.insecure;
+  tls.ca_file = options.ca_file;
+  tls.ca_pem = options.ca_pem;
+  tls.cert_pem = options.cert_pem;
+  tls.key_pem = options.key_pem;
+  tls.alpn = std::move(alpn);
+  return tls;
+}
 
 absl::StatusOr<std::unique_ptr<TlsContext>> TlsContext::Create(const TlsClientConfig& config) {
   std::unique_ptr<TlsContext> c(new TlsContext());
@@ -254,6 +266,28 @@ void TlsSession::Close() {
   SSL_set_shutdown(ssl_, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   SSL_free(ssl_);
   ssl_ = nullptr;
+}
+
+ssize_t TlsTransport::Map(TlsTransfer t) {
+  switch (t.io) {
+    case TlsIo::kDone: return static_cast<ssize_t>(t.bytes);
+    case TlsIo::kClosed: return 0;
+    case TlsIo::kWantRead:
+    case TlsIo::kWantWrite:
+      wants_write_ = t.io == TlsIo::kWantWrite;
+      errno = EAGAIN;
+      return -1;
+    case TlsIo::kError: break;
+  }
+  if (errno == 0 || errno == EAGAIN) errno = EPROTO;
+  return -1;
+}
+
+ssize_t TlsTransport::Read(char* data, size_t size) { return Map(session_.Read(data, size)); }
+
+ssize_t TlsTransport::Write(const char* data, size_t size) {
+  wants_write_ = false;
+  return Map(session_.Write(data, size));
 }
 
 }  // namespace barrage

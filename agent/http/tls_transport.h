@@ -1,6 +1,6 @@
 // Copyright 2026 The Barrage Authors.
 //
-// TLS for the native drivers (Http1Driver; the HTTP/2 driver over TLS), on
+// TLS for the native drivers (Http1Driver; Http2Driver over TLS), on
 // OpenSSL, over sockets the driver connects and polls itself.
 //
 //   TlsContext  one per driver (per worker), built from the run's TLS
@@ -16,6 +16,8 @@
 //               become readable/writable first (register EPOLLIN/EPOLLOUT
 //               accordingly) and never blocks. Read()/Write() make no C++
 //               allocation (OpenSSL keeps its record buffers per session).
+//   TlsTransport the Transport seam (transport.h) over an established
+//               TlsSession, for Http2Driver's framing.
 //
 // A failed handshake is a measurement: Handshake() returns kError and
 // failure() names why (hostname mismatch, expired, unknown CA, verify
@@ -33,6 +35,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/http/http_client.h"
+#include "agent/http/transport.h"
 #include "common/stats/error_reason.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -50,6 +54,10 @@ struct TlsClientConfig {
   std::string key_pem;        // its private key (PEM); required with cert_pem
   std::vector<std::string> alpn;  // offered in order, e.g. {"h2", "http/1.1"}; {} = none
 };
+
+// The run's TLS policy (options' insecure, CA, client certificate) with
+// `alpn` offered: what every native driver builds its TlsContext from.
+TlsClientConfig TlsConfigFor(const HttpClientOptions& options, std::vector<std::string> alpn);
 
 // The result of a step: done, or wait for the socket, or the end.
 enum class TlsIo {
@@ -138,6 +146,27 @@ class TlsSession {
   SSL* ssl_ = nullptr;
   size_t origin_ = 0;
   ErrorReason failure_ = ErrorReason::kNone;
+};
+
+// Transport over `session` (borrowed; open and past its handshake, and
+// outliving this): Read/Write as TlsSession's, with errno EAGAIN while the
+// session waits for the socket (WantsRead/WantsWrite say which readiness),
+// 0 on a close, -1 with errno on an error. No allocation.
+class TlsTransport final : public Transport {
+ public:
+  explicit TlsTransport(TlsSession& session) : session_(session) {}
+  ssize_t Read(char* data, size_t size) override;
+  ssize_t Write(const char* data, size_t size) override;
+  bool WantsRead() const override { return true; }
+  bool WantsWrite() const override { return wants_write_; }
+  // One TLS record per Read: a short read says nothing about the socket.
+  bool ShortReadDrains() const override { return false; }
+
+ private:
+  ssize_t Map(TlsTransfer t);
+
+  TlsSession& session_;
+  bool wants_write_ = false;
 };
 
 }  // namespace barrage

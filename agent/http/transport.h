@@ -29,6 +29,11 @@ class Transport {
   // What the last call that would block waits for.
   virtual bool WantsRead() const = 0;
   virtual bool WantsWrite() const = 0;
+
+  // Whether a Read that moved fewer bytes than asked means nothing more is
+  // waiting now (true for a socket; false for TLS, which reads a record at
+  // a time): the driver stops reading there, else reads until EAGAIN.
+  virtual bool ShortReadDrains() const { return true; }
 };
 
 // Cleartext: recv()/send() on a connected non-blocking socket `fd`

@@ -43,8 +43,9 @@ enum class ErrorReason : uint8_t {
   kH2ResetCancel,
   kH2ResetOther,
   kH2GoAway,
+  kTlsNoH2,               // HTTP/2 over TLS: the server's ALPN did not pick h2
 };
-inline constexpr size_t kErrorReasonCount = 24;
+inline constexpr size_t kErrorReasonCount = 25;
 
 // The reason's short name: "connect: refused", "timeout", ...; "" for kNone.
 inline const char* ErrorReasonName(ErrorReason reason) {
@@ -73,6 +74,7 @@ inline const char* ErrorReasonName(ErrorReason reason) {
     case ErrorReason::kH2ResetCancel: return "http2: stream reset (CANCEL)";
     case ErrorReason::kH2ResetOther: return "http2: stream reset (other)";
     case ErrorReason::kH2GoAway: return "http2: goaway";
+    case ErrorReason::kTlsNoH2: return "tls: server did not negotiate h2";
   }
   return "other";
 }

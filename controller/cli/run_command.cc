@@ -122,7 +122,7 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
             "with --local: threads per agent (default: cores / agents)");
   flags.String("http-engine", &http_engine, "auto", "auto|curl",
                "with --local: the agents' HTTP client (auto: native HTTP/1.1 "
-               "for http(s):// and HTTP/2 for http://, libcurl otherwise)");
+               "and HTTP/2 for http(s)://, libcurl otherwise)");
   DefineRemoteFlags(flags, remote_flags,
                     "allow plaintext to a non-loopback controller; with "
                     "--local: https targets without certificate checks");

@@ -253,6 +253,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.Key("dropped").Uint(a.dropped);
     j.Key("late").Uint(a.late);
     j.Key("connections_opened").Uint(a.connections_opened);
+    j.Key("h2_retries").Uint(a.h2_retries);
     if (!a.http_client.empty()) j.Key("http_client").String(a.http_client);
     if (auto v = report.agent_versions.find(id); v != report.agent_versions.end()) {
       j.Key("version").String(v->second);

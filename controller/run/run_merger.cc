@@ -249,6 +249,7 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   agent.dropped += c.dropped();
   agent.late += c.late();
   agent.connections_opened += c.connections_opened();
+  agent.h2_retries += c.h2_retries();
   agent.cpu_seconds += c.cpu_seconds();
   agent.workers = c.workers();
   if (!c.http_client().empty()) agent.http_client = c.http_client();

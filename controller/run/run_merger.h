@@ -67,6 +67,7 @@ struct AgentTotals {
   uint64_t dropped = 0;
   uint64_t late = 0;
   uint64_t connections_opened = 0;
+  uint64_t h2_retries = 0;  // requests retried after an HTTP/2 GOAWAY
   double cpu_seconds = 0;
   uint32_t workers = 0;
   std::string http_client;  // as the agent last named it; "" unknown

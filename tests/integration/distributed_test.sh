@@ -72,6 +72,7 @@ n = r["totals"]["requests"]
 assert sum(a["requests"] for a in r["agents"]) == n, "agents do not add up"
 assert len(r["agents"]) == 3
 assert all(a["http_client"] == "native-http1" for a in r["agents"]), "client not named"
+assert all(a["h2_retries"] == 0 for a in r["agents"]), "h2_retries missing"
 assert all(abs(a["requests"] - n / 3) <= 2 for a in r["agents"]), "uneven split"
 w = {"light": 1, "medium": 2, "heavy": 3}
 for name, weight in w.items():

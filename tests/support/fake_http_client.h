@@ -50,6 +50,9 @@ class FakeHttpClient final : public HttpClient {
   void Wakeup() override {}
   size_t in_flight() const override { return pending_.size(); }
   uint64_t connections_opened() const override { return 1; }
+  // A cumulative GOAWAY retry count, as a native HTTP/2 client keeps one.
+  uint64_t h2_retries() const override { return h2_retries_; }
+  void set_h2_retries(uint64_t n) { h2_retries_ = n; }
   const char* name() const override { return "fake"; }
 
   // Earliest pending completion, or Worker::kNever.
@@ -68,6 +71,7 @@ class FakeHttpClient final : public HttpClient {
   };
   FakeClock& clock_;
   Responder respond_;
+  uint64_t h2_retries_ = 0;
   std::vector<Pending> pending_;
   std::vector<Sent> sent_;
 };

@@ -89,7 +89,7 @@ absl::Status NginxFixture::Start(Mode mode) {
     }
   }
   const char* listen_opts = mode == Mode::kH2c ? " http2"
-                            : own_cert           ? " ssl"
+                            : own_cert           ? (files_.http2 ? " ssl http2" : " ssl")
                             : tls_               ? " ssl http2"
                                                  : "";
   const std::string cert = own_cert ? files_.cert : dir_ + "/cert.pem";

@@ -31,7 +31,8 @@ class NginxFixture {
   // FailedPrecondition when nginx (or openssl, for kTls) is not installed;
   // tests then skip.
   absl::Status Start(Mode mode = Mode::kHttp11);
-  // https over HTTP/1.1 only, with these PEM files (TestCerts); client_ca
+  // https over HTTP/1.1 only (http2: HTTP/2 by ALPN too), with these PEM
+  // files (TestCerts); client_ca
   // set: clients must present a certificate it signed (ssl_verify_client
   // on; nginx answers 400 without one). TLS sessions are cached server-side
   // and by tickets, so clients can resume them.
@@ -40,6 +41,7 @@ class NginxFixture {
     std::string key;
     std::string client_ca;
     std::string protocols;  // ssl_protocols, e.g. "TLSv1.2"; "" = nginx's default
+    bool http2 = false;     // offer h2 in ALPN as well
   };
   absl::Status StartTls(const TlsFiles& files);
   void Stop();

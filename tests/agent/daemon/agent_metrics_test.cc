@@ -18,12 +18,14 @@ TEST_CASE("agent metrics add up the reports and the page shows the process too")
   ok->mutable_response()->set_count(3);
   report.mutable_counters()->set_dropped(2);
   report.mutable_counters()->set_in_flight(5);
+  report.mutable_counters()->set_h2_retries(1);
   metrics.Account(report);
   metrics.Account(report);
   metrics.SetConnected(true);
   const std::string page = RenderAgentMetrics(metrics.registry());
   CHECK_THAT(page, ContainsSubstring("barrage_agent_requests_total{outcome=\"ok\"} 6"));
   CHECK_THAT(page, ContainsSubstring("barrage_agent_dropped_requests_total 4"));
+  CHECK_THAT(page, ContainsSubstring("barrage_agent_h2_retries_total 2"));
   CHECK_THAT(page, ContainsSubstring("barrage_agent_in_flight_requests 5"));
   CHECK_THAT(page, ContainsSubstring("barrage_agent_connected 1"));
   CHECK_THAT(page, ContainsSubstring("barrage_agent_running 0"));

@@ -51,6 +51,7 @@ std::unique_ptr<RunMerger> Run(const Scenario& scenario, int workers = 2,
   config.slots = std::move(slots);
   config.period = period;
   config.http.http = scenario.http;
+  config.http.h2_connections = scenario.h2_connections.value_or(0);  // as the daemon does
   config.http.ca_file = ca_file;
   config.http.engine = engine;
   auto merger = std::make_unique<RunMerger>("r-test", scenario);
@@ -287,10 +288,18 @@ stages: [{duration: 1s, rate: 300/s}]
 TEST_CASE("HTTP/2 over https multiplexes on few connections, verified") {
   NginxFixture nginx;
   StartOrSkip(nginx, NginxFixture::Mode::kTls);
-  auto merged = Run(Load(kH2, nginx.url()), 1, 1000, {0}, 1, nginx.ca_file());
+  // The native driver keeps the connections the scenario asks for (its
+  // default would be ceil(1000 in flight / 100 streams) = 10).
+  auto merged = Run(Load(R"(name: h2
+target: TARGET
+defaults: {http: {version: "2", connections: 2}}
+requests: [{name: a, path: /}]
+stages: [{duration: 1s, rate: 300/s}]
+)", nginx.url()), 1, 1000, {0}, 1, nginx.ca_file());
   CHECK(merged->Count(Outcome::kOk) == 300);
   CHECK(nginx.AwaitAccessLogLines("HTTP/2.0", 300) == 300);
   CHECK(merged->agents().at("a1").connections_opened <= 2);
+  CHECK(merged->agents().at("a1").http_client == "native-h2");
 }
 
 TEST_CASE("https verification rejects a certificate it cannot trust") {

@@ -146,6 +146,33 @@ TEST_CASE("a worker's steady request path over kept-alive TLS allocates nothing"
   });
 }
 
+TEST_CASE("a worker's steady h2-over-TLS request path allocates nothing") {
+  testing::TestCerts certs;
+  if (absl::Status st = certs.Make(); !st.ok()) SKIP(st.message());
+  testing::NginxFixture nginx;
+  testing::NginxFixture::TlsFiles files{certs.Path("server.pem"), certs.Path("server.key"), "",
+                                        ""};
+  files.http2 = true;
+  const absl::Status st = nginx.StartTls(files);
+  if (absl::IsFailedPrecondition(st)) SKIP(st.message());
+  REQUIRE(st.ok());
+  absl::StatusOr<Scenario> s =
+      LoadScenarioYaml(ScenarioText(nginx.url(), "defaults: {http: \"2\"}\n"), "alloc.yaml");
+  REQUIRE(s.ok());
+  HttpClientOptions http;
+  http.http = HttpVersion::kHttp2;
+  http.max_in_flight = 200;
+  http.h2_connections = 2;
+  http.ca_pem = certs.Pem("ca.pem");
+  auto client = MakeHttpClient(BuildTemplates(*s), http, SystemClock());
+  REQUIRE(client.ok());
+  REQUIRE(std::string((*client)->name()) == "native-h2");
+  CheckSteadyWindow(*s, **client, [&nginx] {
+    return static_cast<uint64_t>(nginx.AccessLogLines("HTTP/2.0"));
+  });
+  CHECK((*client)->connections_opened() == 2);
+}
+
 }  // namespace
 }  // namespace barrage
 

@@ -71,6 +71,22 @@ TEST_CASE("latency is measured from the intended send time") {
   CHECK(client.sent()[37].at_ns == 3'700'000'000);
 }
 
+TEST_CASE("the client's GOAWAY retries are reported as per-interval deltas") {
+  FakeClock clock;
+  FakeHttpClient client(clock, [](size_t, int64_t) {
+    return FakeResponse{10'000'000, Outcome::kOk, 200};
+  });
+  Worker worker(Config(OpenPlan(10, absl::Seconds(4))), client);
+  client.set_h2_retries(2);
+  Drive(worker, client, clock, 2'000'000'000);
+  CHECK(Collect(worker, 1).h2_retries == 2);
+  client.set_h2_retries(5);
+  Drive(worker, client, clock, 5'000'000'000);
+  REQUIRE(worker.Finished(clock.NowNs()));
+  worker.CloseFinal(clock.NowNs());
+  CHECK(Collect(worker, 1).h2_retries == 3);  // not 5: the first 2 went out already
+}
+
 TEST_CASE("waiting for the in-flight cap counts in the response time") {
   FakeClock clock;
   // One slot, 250 ms per request, an arrival every 100 ms: a queue builds.

@@ -115,11 +115,15 @@ TEST_CASE("MakeHttpClient picks the native driver for h2c unless the engine is c
   auto curl = MakeHttpClient(t, options, SystemClock());
   REQUIRE(curl.ok());
   CHECK(std::string((*curl)->name()) == "libcurl");
-  // https stays with libcurl.
+  // https goes native too (ALPN h2), unless the engine is curl.
+  options.insecure = true;
+  auto curl_tls = MakeHttpClient({Tpl("https://127.0.0.1:1/")}, options, SystemClock());
+  REQUIRE(curl_tls.ok());
+  CHECK(std::string((*curl_tls)->name()) == "libcurl");
   options.engine = HttpEngine::kAuto;
   auto tls = MakeHttpClient({Tpl("https://127.0.0.1:1/")}, options, SystemClock());
   REQUIRE(tls.ok());
-  CHECK(std::string((*tls)->name()) == "libcurl");
+  CHECK(std::string((*tls)->name()) == "native-h2");
 }
 
 TEST_CASE("h2c connections default to enough for max_in_flight at max_streams each") {

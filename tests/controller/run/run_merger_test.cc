@@ -193,9 +193,14 @@ TEST_CASE("malformed reports are rejected whole and counted") {
   CHECK(m.Requests(kAllRequests) == 10);
   // A good report with the same seq still goes in afterwards.
   v1::StatsReport good = Report("a", 2, 1, 10, 1000, 3);
-  good.mutable_counters()->set_http_client("native-http1");
+  good.mutable_counters()->set_http_client("native-h2");
+  good.mutable_counters()->set_h2_retries(3);
   CHECK(m.Apply(good).ok());
-  CHECK(m.agents().at("a").http_client == "native-http1");
+  CHECK(m.agents().at("a").http_client == "native-h2");
+  v1::StatsReport next = Report("a", 3, 1, 10, 1000, 3);
+  next.mutable_counters()->set_h2_retries(2);
+  CHECK(m.Apply(next).ok());
+  CHECK(m.agents().at("a").h2_retries == 5);  // deltas add up
 }
 
 }  // namespace
