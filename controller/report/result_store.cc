@@ -24,7 +24,14 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL,
   started_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
-  result_json TEXT NOT NULL
+  result_json TEXT NOT NULL,
+  duration_s REAL,
+  requests INTEGER,
+  error_rate REAL,
+  p50_ms REAL,
+  p95_ms REAL,
+  p99_ms REAL,
+  achieved_rps REAL
 );
 CREATE TABLE IF NOT EXISTS histograms (
   run_id TEXT NOT NULL,
@@ -60,21 +67,41 @@ class Statement {
   sqlite3_stmt* s_ = nullptr;
 };
 
-// The SQLite ResultStore.
-// The result JSON paths of a run's listed numbers, in StoredRun's order.
-constexpr const char* kListedPaths[] = {
-    "$.duration_s",     "$.totals.requests", "$.totals.error_rate", "$.latency_ms.p50",
-    "$.latency_ms.p95", "$.latency_ms.p99",  "$.totals.rps"};
-constexpr int kListedCount = 5 + static_cast<int>(std::size(kListedPaths));
+// A run's listed numbers: a column each, in StoredRun's order, and the
+// result JSON path Save reads it from (once, when the run is saved).
+struct ListedNumber {
+  const char* column;
+  const char* path;
+};
+constexpr ListedNumber kListed[] = {
+    {"duration_s", "$.duration_s"},      {"requests", "$.totals.requests"},
+    {"error_rate", "$.totals.error_rate"}, {"p50_ms", "$.latency_ms.p50"},
+    {"p95_ms", "$.latency_ms.p95"},      {"p99_ms", "$.latency_ms.p99"},
+    {"achieved_rps", "$.totals.rps"}};
+constexpr int kListedCount = 5 + static_cast<int>(std::size(kListed));
 
-// A run's listed fields, columns 0..kListedCount-1 of a SELECT of these.
-std::string ListedColumns() {
-  std::string columns = "id, scenario, status, started_at, updated_at";
-  for (const char* path : kListedPaths) {
-    absl::StrAppend(&columns, ", CASE WHEN json_valid(result_json) THEN json_extract(result_json, '",
-                    path, "') END");
+// "a, b, ..." of the listed number columns.
+std::string NumberColumns() {
+  std::string out;
+  for (const ListedNumber& n : kListed) absl::StrAppend(&out, out.empty() ? "" : ", ", n.column);
+  return out;
+}
+
+// The listed numbers out of the JSON expression `json` (NULL, listed as 0,
+// when it does not parse or lacks one), as a comma-separated SQL list.
+std::string NumbersFrom(const std::string& json) {
+  std::string out;
+  for (const ListedNumber& n : kListed) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", "CASE WHEN json_valid(", json,
+                    ") THEN json_extract(", json, ", '", n.path, "') END");
   }
-  return columns;
+  return out;
+}
+
+// A run's listed fields, columns 0..kListedCount-1 of a SELECT of these:
+// stored columns only, never the result JSON.
+std::string ListedColumns() {
+  return absl::StrCat("id, scenario, status, started_at, updated_at, ", NumberColumns());
 }
 
 StoredRun Listed(Statement& q) {
@@ -108,6 +135,9 @@ class SqliteStore final : public ResultStore {
 
  private:
   absl::Status Exec(const std::string& sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds the listed number columns to a database made before they existed
+  // and fills them from each row's result JSON, in one transaction.
+  absl::Status Migrate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;
   absl::Mutex mu_;
@@ -147,6 +177,7 @@ absl::Status SqliteStore::Init(absl::Time now, int* interrupted) {
                                               check.ok() ? check.Column(0) : sqlite3_errmsg(db_)));
     }
   }
+  if (absl::Status s = Migrate(); !s.ok()) return s;
   // Runs that were running when the controller died are interrupted; their
   // last checkpoint is what remains of them.
   Statement mark(db_,
@@ -176,6 +207,30 @@ absl::Status SqliteStore::Exec(const std::string& sql) {
   return absl::OkStatus();
 }
 
+absl::Status SqliteStore::Migrate() {
+  bool has_numbers = false;
+  {
+    Statement info(db_, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'achieved_rps';");
+    if (!info.ok()) {
+      return absl::InternalError(absl::StrCat("store ", path_, ": ", sqlite3_errmsg(db_)));
+    }
+    has_numbers = sqlite3_step(info.get()) == SQLITE_ROW;
+  }
+  if (has_numbers) return absl::OkStatus();
+  std::string sql = "BEGIN IMMEDIATE;";
+  for (const ListedNumber& n : kListed) {
+    absl::StrAppend(&sql, " ALTER TABLE runs ADD COLUMN ", n.column,
+                    std::string(n.column) == "requests" ? " INTEGER;" : " REAL;");
+  }
+  absl::StrAppend(&sql, " UPDATE runs SET (", NumberColumns(), ") = (", NumbersFrom("result_json"),
+                  "); COMMIT;");
+  if (absl::Status s = Exec(sql); !s.ok()) {
+    (void)Exec("ROLLBACK;");
+    return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SqliteStore::Save(
     const StoredRun& run, const std::vector<std::pair<std::string, std::string>>& histograms) {
   absl::MutexLock lock(&mu_);
@@ -185,13 +240,20 @@ absl::Status SqliteStore::Save(
     // A new id is inserted; an existing row is updated only while it is
     // running (the same run's checkpoints and its final result). A row
     // that is finished or interrupted is never replaced.
-    Statement put(db_,
-                  "INSERT INTO runs (id, scenario, status, started_at, updated_at, "
-                  "result_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                  "ON CONFLICT (id) DO UPDATE SET scenario = excluded.scenario, "
-                  "status = excluded.status, started_at = excluded.started_at, "
-                  "updated_at = excluded.updated_at, result_json = excluded.result_json "
-                  "WHERE runs.status = 'running';");
+    // The listed numbers are read out of the JSON here, once, so List
+    // never reads a result JSON (which carries the run's time series).
+    std::string update;
+    for (const ListedNumber& n : kListed) {
+      absl::StrAppend(&update, ", ", n.column, " = excluded.", n.column);
+    }
+    const std::string sql = absl::StrCat(
+        "INSERT INTO runs (id, scenario, status, started_at, updated_at, result_json, ",
+        NumberColumns(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ", NumbersFrom("?6"),
+        ") ON CONFLICT (id) DO UPDATE SET scenario = excluded.scenario, "
+        "status = excluded.status, started_at = excluded.started_at, "
+        "updated_at = excluded.updated_at, result_json = excluded.result_json",
+        update, " WHERE runs.status = 'running';");
+    Statement put(db_, sql.c_str());
     put.Text(1, run.id);
     put.Text(2, run.scenario);
     put.Text(3, run.status);
@@ -223,9 +285,9 @@ absl::Status SqliteStore::Save(
 
 absl::StatusOr<std::vector<StoredRun>> SqliteStore::List(const RunFilter& filter) {
   absl::MutexLock lock(&mu_);
-  // The listed numbers come out of SQLite's JSON functions: no result JSON
-  // (which grows with the run) is copied out or parsed here per row. "Up
-  // to a run" compares (started_at, id) row values, List's order.
+  // The listed numbers are columns Save filled: no result JSON (which
+  // grows with the run's series) is read here. "Up to a run" compares
+  // (started_at, id) row values, List's order.
   Statement q(db_, absl::StrCat("SELECT ", ListedColumns(),
                                 " FROM runs WHERE (?2 = '' OR scenario = ?2) AND (?3 = '' OR "
                                 "(started_at, id) <= (SELECT started_at, id FROM runs "

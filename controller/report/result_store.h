@@ -31,8 +31,9 @@ struct StoredRun {
   std::string updated_at;  // RFC 3339: when the record was built
   std::string result_json;  // Get() only; List() leaves it empty
   // The numbers `barrage runs` and `barrage trend` list, read from the
-  // result JSON by the store (0 when the JSON lacks them or does not parse).
-  // Filled by List and Get; ignored by Save. Latencies are the whole run's
+  // result JSON once, when Save stores it, and kept as columns, so List
+  // never reads a result JSON (0 when the JSON lacks them or does not
+  // parse). Filled by List and Get; ignored by Save (it reads the JSON). Latencies are the whole run's
   // (all requests), in milliseconds.
   double duration_s = 0;
   uint64_t requests = 0;
@@ -56,7 +57,9 @@ class ResultStore {
  public:
   // The SQLite store: opens (creating if needed) DIR/barrage.db and marks
   // runs left "running" by a crash as "interrupted" (stamped with `clock`'s
-  // wall time); `*interrupted` (when given) says how many were. Every write
+  // wall time); `*interrupted` (when given) says how many were. A database
+  // from before the listed numbers were columns gets them here, filled from
+  // each row's result JSON once, in one transaction. Every write
   // is one transaction. A corrupt or unreadable file is a clear error here,
   // never a crash. Its methods are serialized by an internal lock. The
   // default clock is for main()'s wiring.

@@ -53,9 +53,16 @@ void ResultWriter::Enqueue(ResultWrite write) {
     if (!stopped_) {
       // The newest checkpoint of a run supersedes one still waiting right
       // before it: order is kept, and nothing final is touched.
-      if (!write.final && !queue_.empty() && !queue_.back().final &&
-          queue_.back().run.id == write.run.id) {
-        queue_.back() = std::move(write);
+      ResultWrite* waiting = queue_.empty() ? nullptr : &queue_.back();
+      if (!write.final && waiting != nullptr && !waiting->final &&
+          waiting->run.id == write.run.id &&
+          waiting->series.has_value() == write.series.has_value() &&
+          (!write.series ||
+           ApplySeriesDelta(std::move(*write.series), *waiting->series).ok())) {
+        // The waiting delta, with the new one applied, goes with the newer
+        // checkpoint: the mirror misses nothing.
+        if (write.series) write.series = std::move(waiting->series);
+        *waiting = std::move(write);
       } else {
         queue_.push_back(std::move(write));
         ++queued_;
@@ -109,7 +116,20 @@ void ResultWriter::Loop() {
   }
 }
 
-absl::Status ResultWriter::Write(const ResultWrite& write) {
+absl::Status ResultWriter::Write(ResultWrite& write) {
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (write.series) {
+      SeriesDelta& mirror = mirrors_[write.run.id];
+      if (absl::Status s = ApplySeriesDelta(std::move(*write.series), mirror); !s.ok()) {
+        return absl::InternalError(absl::StrCat("run ", write.run.id, ": ", s.message()));
+      }
+      write.series.reset();
+      // A mirror is whole: its first delta was.
+      write.run.result_json = WithSeriesJson(write.run.result_json, mirror.series);
+    }
+    if (write.final) mirrors_.erase(write.run.id);
+  }
   absl::Status status;
   if (store_ != nullptr) status = store_->Save(write.run, write.histograms);
   if (write.final && !data_dir_.empty()) {

@@ -15,6 +15,15 @@
 // before it returns, and a write queued after Shutdown() is done at once on
 // the caller's thread.
 //
+// A checkpoint may carry its series as a SeriesDelta (series_delta.h)
+// instead of inside its result JSON: the writer keeps a mirror of each
+// running run's series, applies the delta to it and renders the series
+// into the JSON on its own thread, so the enqueuer's cost is the delta's,
+// not the series'. A checkpoint that replaces a waiting one takes over the
+// waiting one's delta. A final write drops the run's mirror. The mirrors
+// take as much memory as the series they mirror (at most the budget,
+// series_budget.h, per running run).
+//
 // Thread safety: Enqueue, Flush and Shutdown from any thread. Writes and
 // their `done` callbacks run on the writer's thread (or, after Shutdown, on
 // the enqueuing thread), without the writer's lock held.
@@ -24,6 +33,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -33,6 +44,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "controller/report/result_store.h"
+#include "controller/report/series_delta.h"
 
 namespace barrage {
 
@@ -41,6 +53,10 @@ struct ResultWrite {
   // (request name, serialized HistogramSnapshot) pairs, for the store.
   std::vector<std::pair<std::string, std::string>> histograms;
   bool final = false;  // a finished run's result (also written as a file)
+  // When set (checkpoints only): run.result_json was rendered without its
+  // series (ResultJson(..., with_series = false)) and this is what changed
+  // in the series since the run's previous write that carried one.
+  std::optional<SeriesDelta> series;
   // Called after the write with its outcome (the first error of the store
   // and the file); may be null. It must not wait for this writer.
   std::function<void(const absl::Status&)> done;
@@ -65,7 +81,7 @@ class ResultWriter {
 
  private:
   void Loop();
-  absl::Status Write(const ResultWrite& write);  // on one thread at a time
+  absl::Status Write(ResultWrite& write);  // on one thread at a time
 
   ResultStore* const store_;
   const std::string data_dir_;
@@ -77,6 +93,10 @@ class ResultWriter {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;  // the thread has drained and ended
   std::thread thread_;
+
+  // Write's: each running run's series as its checkpoints' deltas built it.
+  absl::Mutex write_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  std::map<std::string, SeriesDelta> mirrors_ ABSL_GUARDED_BY(write_mu_);
 };
 
 }  // namespace barrage

@@ -124,7 +124,7 @@ std::string StatusFor(const std::vector<ThresholdResult>& results,
 }
 
 std::string ResultJson(const RunReport& report, const Scenario& scenario,
-                       const RunMerger& m) {
+                       const RunMerger& m, bool with_series) {
   JsonWriter j;
   const Histogram service = m.Services(kAllRequests);
   const uint64_t requests = m.Requests(kAllRequests);
@@ -277,8 +277,10 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.EndObject();
   }
   j.EndArray();
-  j.Key("series");
-  WriteSeriesJson(m.series().series(), j);
+  if (with_series) {
+    j.Key("series");
+    WriteSeriesJson(m.series().series(), j);
+  }
   j.EndObject();
   return j.text() + "\n";
 }

@@ -72,8 +72,11 @@ std::vector<StageRun> StagesRun(const Scenario& scenario, const RunMerger& merge
 std::string StatusFor(const std::vector<ThresholdResult>& results, bool aborted,
                       const std::vector<RunCheck>& checks = {});
 
+// The result JSON (README "Result JSON"), compact, ending in a newline.
+// `with_series` false leaves out the "series" (its last key, and by far
+// its biggest part): a checkpoint's writer adds it (series_delta.h).
 std::string ResultJson(const RunReport& report, const Scenario& scenario,
-                       const RunMerger& merged);
+                       const RunMerger& merged, bool with_series = true);
 
 }  // namespace barrage
 

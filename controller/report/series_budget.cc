@@ -124,7 +124,8 @@ void SeriesFitter::Reset(const RunSeries& series) {
   }
 }
 
-bool SeriesFitter::MergePass(RunSeries& series, double length_s, size_t keep_newest) {
+bool SeriesFitter::MergePass(RunSeries& series, double length_s, size_t keep_newest,
+                             std::vector<double>* merged_starts) {
   std::vector<SeriesInterval>& v = series.intervals;
   const size_t f = budget_.factor;
   const size_t limit = v.size() > keep_newest ? v.size() - keep_newest : 0;
@@ -151,6 +152,7 @@ bool SeriesFitter::MergePass(RunSeries& series, double length_s, size_t keep_new
     memory_[w] = IntervalMemoryBytes(merged);
     json_total_ += json_[w];
     memory_total_ += memory_[w];
+    if (merged_starts != nullptr) merged_starts->push_back(merged.start_s);
     v[w] = std::move(merged);
     ++w;
     i += f;
@@ -189,14 +191,15 @@ void SeriesFitter::Describe(RunSeries& series, const SeriesBudget& budget) {
   }
 }
 
-bool SeriesFitter::Fit(RunSeries& series, size_t keep_newest) {
+bool SeriesFitter::Fit(RunSeries& series, size_t keep_newest,
+                       std::vector<double>* merged_starts) {
   if (!over_budget() || budget_.factor < 2) return false;
   bool changed = false;
   // The finest length first; at most 10^6 times the interval.
   for (double length = series.interval_s;
        over_budget() && length <= series.interval_s * 1e6 + 1e-9;
        length *= static_cast<double>(budget_.factor)) {
-    changed = MergePass(series, length, keep_newest) || changed;
+    changed = MergePass(series, length, keep_newest, merged_starts) || changed;
   }
   if (changed) Describe(series, budget_);
   return changed;

@@ -60,8 +60,10 @@ class SeriesFitter {
   }
   // Coarsens the oldest intervals of `series`, leaving the newest
   // `keep_newest` as they are, until it fits (or cannot be merged
-  // further). True when it changed anything.
-  bool Fit(RunSeries& series, size_t keep_newest);
+  // further). True when it changed anything. `merged_starts` (when given)
+  // gets the start_s of every interval a merge made (some may be merged
+  // again into a longer one starting before them).
+  bool Fit(RunSeries& series, size_t keep_newest, std::vector<double>* merged_starts = nullptr);
 
   size_t json_bytes() const { return json_total_; }
   size_t memory_bytes() const { return memory_total_; }
@@ -70,7 +72,8 @@ class SeriesFitter {
  private:
   // One pass over intervals of length `length_s`: merges groups of them
   // from the oldest while over budget. True when it merged any.
-  bool MergePass(RunSeries& series, double length_s, size_t keep_newest);
+  bool MergePass(RunSeries& series, double length_s, size_t keep_newest,
+                 std::vector<double>* merged_starts);
   static void Describe(RunSeries& series, const SeriesBudget& budget);
 
   const SeriesBudget budget_;

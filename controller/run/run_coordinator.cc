@@ -351,12 +351,17 @@ void RunCoordinator::Tick() {
     partial.file = run_->file;
     partial.agent_versions = run_->versions;
     const std::string id = run_->id;
-    Persist(partial, ResultJson(partial, run_->scenario, *run_->merger), /*final=*/false,
+    // Under the lock only the result without its series and what changed
+    // in the series since the last checkpoint: the writer's thread renders
+    // the series (result_writer.h).
+    Persist(partial, ResultJson(partial, run_->scenario, *run_->merger, /*with_series=*/false),
+            /*final=*/false,
             [this, id](const absl::Status& s) {
               if (s.ok()) return;
               absl::MutexLock errors_lock(&store_errors_mu_);
               store_errors_.emplace_back(id, std::string(s.message()));
-            });
+            },
+            run_->merger->series().TakeDelta());
   }
   std::vector<std::string> live(run_->live.begin(), run_->live.end());
   run_->merger->CloseIntervals(elapsed, live, options_.interval_grace_ns);
@@ -574,7 +579,8 @@ void RunCoordinator::Finish() {
 }
 
 void RunCoordinator::Persist(const RunReport& report, const std::string& json, bool final,
-                             std::function<void(const absl::Status&)> done) {
+                             std::function<void(const absl::Status&)> done,
+                             std::optional<SeriesDelta> series) {
   ResultWrite write;
   if (options_.store != nullptr && run_->merger) {
     for (size_t i = 0; i < run_->merger->request_count(); ++i) {
@@ -592,6 +598,7 @@ void RunCoordinator::Persist(const RunReport& report, const std::string& json, b
   write.run.result_json = json;
   write.final = final;
   write.done = std::move(done);
+  write.series = std::move(series);
   writer_->Enqueue(std::move(write));
 }
 

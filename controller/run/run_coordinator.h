@@ -38,7 +38,9 @@
 // handles queue their writes, CLI events go to an EventQueue, and the
 // store and result files are written by the coordinator's own ResultWriter
 // thread (result_writer.h), to which it hands each record built under the
-// lock: a checkpoint every `checkpoint_interval_ns` and the finished result.
+// lock: a checkpoint every `checkpoint_interval_ns` (its series as what
+// changed since the last one, rendered on the writer's thread) and the
+// finished result.
 // A finished run's result event reaches its EventQueue only once the result
 // is written (so a client that saw it can read it back from the store);
 // with neither a store nor a data_dir it is pushed at once. Tick() is
@@ -230,9 +232,11 @@ class RunCoordinator {
   void Finish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnIntervalsClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Builds the stored record of `report` and hands it to the writer.
+  // Builds the stored record of `report` and hands it to the writer;
+  // `series` set: `json` lacks its series, which the writer adds.
   void Persist(const RunReport& report, const std::string& json, bool final,
-               std::function<void(const absl::Status&)> done)
+               std::function<void(const absl::Status&)> done,
+               std::optional<SeriesDelta> series = std::nullopt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Notices for checkpoints the writer could not save.
   void NoticeStoreErrors() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <utility>
 
 namespace barrage {
@@ -47,6 +48,7 @@ void SeriesRecorder::Touched(size_t closed) {
   SeriesInterval& in = series_.intervals[closed];
   in.achieved_rps = static_cast<double>(in.Requests()) / in.length_s;
   fitter_.Changed(series_, closed);
+  Dirty(in.start_s);
 }
 
 void SeriesRecorder::AddResults(int64_t index, size_t request, Outcome outcome,
@@ -94,7 +96,10 @@ void SeriesRecorder::Close(int64_t index) {
   series_.intervals.push_back(std::move(in));
   fitter_.Appended(series_);
   ++next_;
-  fitter_.Fit(series_, kKeepNewest);
+  std::vector<double> merged;
+  if (fitter_.Fit(series_, kKeepNewest, take_full_ ? nullptr : &merged)) {
+    for (double t : merged) Dirty(t);
+  }
 }
 
 void SeriesRecorder::Describe(int64_t index, double offered_rps, int32_t agents) {
@@ -104,6 +109,43 @@ void SeriesRecorder::Describe(int64_t index, double offered_rps, int32_t agents)
   if (std::fabs(in.length_s - interval_s_) > 1e-9) return;  // coarsened
   in.offered_rps = offered_rps;
   in.agents = agents;
+  Dirty(in.start_s);
 }
 
+void SeriesRecorder::Dirty(double start_s) {
+  // Intervals from taken_end_s_ on are in the next delta anyway.
+  if (!take_full_ && start_s < taken_end_s_ - 1e-9) dirty_.insert(start_s);
+}
+
+SeriesDelta SeriesRecorder::TakeDelta() {
+  SeriesDelta d;
+  d.full = take_full_;
+  d.from_s = take_full_ ? 0 : taken_end_s_;
+  d.series.interval_s = series_.interval_s;
+  d.series.requests = series_.requests;
+  d.series.coarsened = series_.coarsened;
+  const std::vector<SeriesInterval>& v = series_.intervals;
+  d.to_s = v.empty() ? 0 : v.back().start_s + v.back().length_s;
+  if (take_full_) {
+    d.series.intervals = v;
+  } else {
+    auto after = [&v](double t) {  // the first interval starting after t
+      return static_cast<size_t>(
+          std::upper_bound(v.begin(), v.end(), t,
+                           [](double x, const SeriesInterval& in) { return x < in.start_s; }) -
+          v.begin());
+    };
+    std::set<size_t> positions;
+    for (double t : dirty_) {
+      const size_t p = after(t + 1e-9);
+      if (p > 0) positions.insert(p - 1);  // the interval holding t now
+    }
+    for (size_t p = after(taken_end_s_ - 1e-9); p < v.size(); ++p) positions.insert(p);
+    for (size_t p : positions) d.series.intervals.push_back(v[p]);
+  }
+  take_full_ = false;
+  taken_end_s_ = d.to_s;
+  dirty_.clear();
+  return d;
+}
 }  // namespace barrage

@@ -23,12 +23,14 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/stats/outcome.h"
 #include "common/stats/sparse_histogram.h"
 #include "controller/report/series_budget.h"
+#include "controller/report/series_delta.h"
 #include "controller/report/time_series.h"
 
 namespace barrage {
@@ -65,6 +67,11 @@ class SeriesRecorder {
 
   // The closed intervals; achieved_rps is kept current.
   const RunSeries& series() const { return series_; }
+  // What changed in series() since the last TakeDelta (series_delta.h):
+  // the whole series the first time, else copies of the intervals closed
+  // since and of the older ones changed since (late reports, Describe, a
+  // coarsening's merges). Costs the size of the delta, not the series.
+  SeriesDelta TakeDelta();
   int64_t closed_through() const { return next_ - 1; }
   // Estimated bytes of the series in memory (closed intervals) and as JSON.
   size_t memory_bytes() const { return fitter_.memory_bytes(); }
@@ -79,12 +86,20 @@ class SeriesRecorder {
   // holding it (its position in series_.intervals in `*closed`).
   SeriesInterval& Slot(int64_t index, size_t* closed);
   void Touched(size_t closed);
+  // The interval starting at `start_s` changed: in the next delta.
+  void Dirty(double start_s);
 
   RunSeries series_;
   SeriesFitter fitter_;
   double interval_s_ = 1;
   std::map<int64_t, Open> open_;  // bounded by the merger's open intervals
   int64_t next_ = 0;              // the next index to close
+  // TakeDelta's bookkeeping: the next delta is the whole series, or the
+  // intervals starting at or after taken_end_s_ and those holding the
+  // run times in dirty_ (starts of intervals changed since).
+  bool take_full_ = true;
+  double taken_end_s_ = 0;
+  std::set<double> dirty_;
 };
 
 }  // namespace barrage

@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """Checks a browser's DOM of the HTML report against its result JSON:
-html_report_check.py DOM.html RESULT.json [--baseline]
+html_report_check.py DOM.html RESULT.json [--baseline] [--series]
 
 The verdict; every chart with one polyline per name in its data-series and,
 when the result has a series, as many points as intervals (rates; latency:
 intervals with an ok result; at most 1000); stage bands and event markers on
 every time chart; the requests, totals, thresholds and agents tables' raw
-numbers equal to the JSON's."""
+numbers equal to the JSON's. --series: the result must have a non-empty series
+(at most 1000 intervals, so nothing is decimated) and the rate chart's
+achieved_rps line must be its intervals' achieved_rps, in order (within the
+JSON's rounding, 3 decimals)."""
 import html.parser
 import json
 import sys
 
 dom_path, json_path = sys.argv[1], sys.argv[2]
 want_baseline = "--baseline" in sys.argv[3:]
+want_series = "--series" in sys.argv[3:]
 r = json.load(open(json_path))
 
 
@@ -97,6 +101,17 @@ for cid in time_charts:
 if series:
     check(int(d.charts["chart-distribution"]["lines"]["run"]["data-points"]) == 61,
           "the distribution's points")
+if want_series:
+    check(0 < len(intervals) <= 1000, f"a series of {len(intervals)} intervals")
+    achieved = d.charts["chart-rate"]["lines"].get("achieved_rps")
+    check(achieved is not None, "the rate chart has no achieved_rps line")
+    values = [float(v) for v in achieved["data-v"].split()]
+    want = [i["achieved_rps"] for i in intervals]
+    check(len(values) == len(want), f"achieved_rps: {len(values)} points for {len(want)} intervals")
+    for k, (got, exp) in enumerate(zip(values, want)):
+        check(abs(got - exp) <= 0.0005 + 1e-9 * abs(exp),
+              f"achieved_rps of interval {k}: {got} in the chart, {exp} in the series")
+    check(sum(want) > 0, "the real run's achieved rate is all zero")
 if want_baseline:
     check("baseline" in d.charts["chart-distribution"]["lines"], "the baseline line")
 

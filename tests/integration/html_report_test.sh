@@ -7,7 +7,8 @@
 #     lost; with the real run as its baseline) are rendered, loaded, and their
 #     DOM checked against the JSON (html_report_check.py): verdict, every
 #     chart with its points, stage bands and event markers, the tables' raw
-#     numbers;
+#     numbers; the real run's charts have a point per interval of its series
+#     and its achieved rate line is the series' achieved_rps;
 #   - the same with JavaScript disabled (the charts are static SVG);
 #   - a screenshot of the fixture's report is kept as
 #     BUILD/test-artifacts/report.png.
@@ -97,18 +98,18 @@ echo "ok: rendered: real $(stat -c %s "$WORK/real.html") bytes, fixture $(stat -
 # off" is the page without its <script>: its DOM must hold everything, and
 # it must look exactly the same (identical screenshots).
 for name in real fixture; do
-  baseline=()
-  [ "$name" = fixture ] && baseline=(--baseline)
+  check_args=(--series)  # the real run: its charts hold its series
+  [ "$name" = fixture ] && check_args=(--baseline)
   python3 -c 'import re, sys; s = open(sys.argv[1]).read()
 open(sys.argv[2], "w").write(re.sub(r"<script>.*?</script>", "", s, flags=re.S))' \
     "$WORK/$name.html" "$WORK/$name-noscript.html"
   ! grep -q '<script' "$WORK/$name-noscript.html" || fail "$name: the script was not removed"
   chromium_run "$name" "file://$WORK/$name.html" --dump-dom > "$WORK/$name.dom.html"
-  $CHECK "$WORK/$name.dom.html" "$WORK/$name.json" "${baseline[@]}" || fail "$name: the DOM"
+  $CHECK "$WORK/$name.dom.html" "$WORK/$name.json" "${check_args[@]}" || fail "$name: the DOM"
   grep -q 'class="tip"' "$WORK/$name.dom.html" || fail "$name: the hover script did not run"
   chromium_run "$name-noscript" "file://$WORK/$name-noscript.html" --dump-dom \
     > "$WORK/$name.noscript.dom.html"
-  $CHECK "$WORK/$name.noscript.dom.html" "$WORK/$name.json" "${baseline[@]}" ||
+  $CHECK "$WORK/$name.noscript.dom.html" "$WORK/$name.json" "${check_args[@]}" ||
     fail "$name: the DOM without scripts"
   for page in "$name" "$name-noscript"; do
     chromium_run "$page-shot" "file://$WORK/$page.html" --screenshot="$WORK/$page.png" \

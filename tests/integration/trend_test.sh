@@ -3,7 +3,9 @@
 # `barrage target --delay 5ms`, then four with the target restarted at
 # --delay 15ms; `barrage runs --scenario` lists that scenario's runs (and no
 # other's) with their numbers, and `barrage trend` flags a change at the
-# first slow run (text and JSON).
+# first slow run (text and JSON), and so does the HTML report of the last
+# run (`barrage report RUN --format html`): its trend chart has a point per
+# kept run, the trend's p50s, and the change point marked at that run.
 #
 # Usage: trend_test.sh BUILD_DIR
 source "$(dirname "$0")/lib.sh" "$1"
@@ -84,3 +86,40 @@ PY
 grep -q "not enough runs to look for changes: 4 (at least 6)" "$WORK/trend4.txt" \
   || fail "--last 4: $(cat "$WORK/trend4.txt")"
 echo "ok: barrage trend flags the change at the first slow run ($FIRST_SLOW)"
+
+"$BARRAGE" report "${RUNS[9]}" --format html -o "$WORK/last.html" > "$WORK/report.out" 2>&1 \
+  || fail "barrage report --format html: $(cat "$WORK/report.out")"
+python3 - "$WORK/last.html" "$WORK/trend.json" <<'PY' || fail "the report's trend chart"
+import html.parser, json, sys
+t = json.load(open(sys.argv[2]))
+class Trend(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inside, self.lines, self.markers = False, {}, []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "svg":
+            self.inside = a.get("id") == "chart-trend"
+        elif self.inside and tag == "polyline":
+            self.lines[a["data-name"]] = a
+        elif self.inside and tag == "g" and "marker" in a.get("class", ""):
+            self.markers.append((a["data-kind"], float(a["data-t"])))
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.inside = False
+p = Trend()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert set(p.lines) == {"p50", "p95", "p99", "error_rate"}, f"trend lines: {list(p.lines)}"
+runs = t["runs"]
+for name, line in p.lines.items():
+    assert int(line["data-points"]) == len(runs) == 10, f"{name}: {line['data-points']} points"
+    assert [float(x) for x in line["data-t"].split()] == list(range(10)), f"{name}: {line['data-t']}"
+got = [float(v) for v in p.lines["p50"]["data-v"].split()]
+want = [r["p50_ms"] for r in runs]
+assert all(abs(g - w) <= 0.0005 + 1e-9 * w for g, w in zip(got, want)), f"p50s {got} != {want}"
+changed = [i for i, r in enumerate(runs) if r["change_point"]]
+assert changed == [6], f"change points in the trend JSON: {changed}"
+assert p.markers == [("change-point", 6.0)], f"trend chart markers: {p.markers}"
+print(f"ok: the trend chart: {len(runs)} points per line, the change point at run 7")
+PY
+echo "ok: barrage report --format html of the last run charts the trend with its change point"

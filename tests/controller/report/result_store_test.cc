@@ -6,9 +6,11 @@
 
 #include "controller/report/result_store.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -162,6 +164,82 @@ TEST_CASE("the store lists one scenario's runs, up to a given run, newest first"
   f.up_to_run = "";
   f.scenario = "c";
   CHECK(ids(f).empty());
+}
+
+// Runs `sql` on DIR/barrage.db behind the store's back.
+void Sql(const std::filesystem::path& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((dir / "barrage.db").string().c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+TEST_CASE("the store lists the numbers it saved without reading the result JSON again") {
+  TempStore t;
+  REQUIRE(t.store->Save(Run("r-1", "passed",
+                            R"({"duration_s": 12.5, "totals": {"requests": 300, "rps": 24.5},)"
+                            R"( "latency_ms": {"p50": 3.25, "p95": 41.5, "p99": 60.125}})"),
+                        {})
+              .ok());
+  // The JSON is damaged after the save: a listing that read it would list zeros.
+  Sql(t.dir, "UPDATE runs SET result_json = '{not json' WHERE id = 'r-1';");
+  absl::StatusOr<std::vector<StoredRun>> all = t.store->List();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 1);
+  CHECK((*all)[0].duration_s == 12.5);
+  CHECK((*all)[0].requests == 300);
+  CHECK((*all)[0].p50_ms == 3.25);
+  CHECK((*all)[0].p95_ms == 41.5);
+  CHECK((*all)[0].p99_ms == 60.125);
+  CHECK((*all)[0].achieved_rps == 24.5);
+}
+
+TEST_CASE("the store gives an old database the listed columns, filled from each run's JSON") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("barrage-store-old-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  // The schema before the listed numbers were columns.
+  Sql(dir,
+      "CREATE TABLE runs (id TEXT PRIMARY KEY, scenario TEXT NOT NULL, status TEXT NOT NULL, "
+      "started_at TEXT NOT NULL, updated_at TEXT NOT NULL, result_json TEXT NOT NULL);"
+      "CREATE TABLE histograms (run_id TEXT NOT NULL, request TEXT NOT NULL, "
+      "snapshot BLOB NOT NULL, PRIMARY KEY (run_id, request));"
+      "INSERT INTO runs VALUES ('r-1', 's', 'passed', '2026-01-02T03:04:05Z', "
+      "'2026-01-02T03:04:06Z', '{\"duration_s\": 30, \"totals\": {\"requests\": 600, "
+      "\"error_rate\": 0.5, \"rps\": 20}, \"latency_ms\": {\"p50\": 1.5, \"p95\": 2.5, "
+      "\"p99\": 4}}');"
+      "INSERT INTO runs VALUES ('r-0', 's', 'passed', '2026-01-01T03:04:05Z', "
+      "'2026-01-01T03:04:06Z', '{broken');");
+  for (int open = 0; open < 2; ++open) {  // the second Open finds the columns there
+    absl::StatusOr<std::unique_ptr<ResultStore>> store = ResultStore::Open(dir.string());
+    REQUIRE(store.ok());
+    absl::StatusOr<std::vector<StoredRun>> all = (*store)->List();
+    REQUIRE(all.ok());
+    REQUIRE(all->size() == static_cast<size_t>(2 + open));
+    std::map<std::string, StoredRun> by_id;
+    for (const StoredRun& r : *all) by_id[r.id] = r;
+    const StoredRun& r = by_id["r-1"];
+    CHECK(r.duration_s == 30);
+    CHECK(r.requests == 600);
+    CHECK(r.error_rate == 0.5);
+    CHECK(r.p50_ms == 1.5);
+    CHECK(r.p95_ms == 2.5);
+    CHECK(r.p99_ms == 4);
+    CHECK(r.achieved_rps == 20);
+    CHECK(by_id["r-0"].requests == 0);  // its JSON does not parse
+    if (open == 0) {
+      // A new run saves into the migrated table.
+      REQUIRE((*store)->Save(Run("r-2", "passed", R"({"totals": {"requests": 7}})"), {}).ok());
+    } else {
+      CHECK(by_id["r-2"].requests == 7);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

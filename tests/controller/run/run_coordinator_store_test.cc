@@ -16,6 +16,7 @@
 
 #include "common/scenario/yaml_loader.h"
 #include "common/stats/histogram_codec.h"
+#include "controller/report/time_series.h"
 #include "controller/run/run_coordinator.h"
 #include "tests/support/blocking_result_store.h"
 #include "tests/support/fake_agent_handle.h"
@@ -226,6 +227,58 @@ TEST_CASE("a blocked final write holds up neither the next run nor its progress"
   CHECK((saved[1].id == run1 && saved[1].status == "passed"));
   CHECK((saved[2].id == run2 && saved[2].status == "running"));  // queued behind it
   CHECK(saved[1].updated_at == "2026-12-01T00:16:43Z");  // the fake clock's wall time, 1003.6 s
+}
+
+TEST_CASE("merges keep flowing while a checkpoint with a long series is written") {
+  Fixture f(/*store_open=*/true);
+  f.Connect();
+  std::shared_ptr<EventQueue> events;
+  constexpr int64_t kLong = 1200;  // seconds of series before the disk slows down
+  const std::string run = f.Start(kLong + 30, events);
+  for (int64_t k = 0; k < kLong; ++k) f.Second(run, k);
+  (void)Drain(*events);
+  // The disk slows down: the next checkpoint, its series 1,200 intervals
+  // long, blocks on its way to the store.
+  f.store.Close();
+  int64_t k = kLong;
+  for (; k < kLong + 5; ++k) f.Second(run, k);
+  REQUIRE(f.store.AwaitBlocked());
+  uint64_t requests = Drain(*events).last_requests;
+  for (; k < kLong + 30; ++k) {
+    f.Second(run, k);
+    const Drained d = Drain(*events);
+    INFO("second " << k);
+    CHECK(d.progress == 1);
+    CHECK(d.last_requests == requests + 10);
+    requests += 10;
+  }
+  CHECK(f.store.blocked());
+  f.Finals(run, k);
+  CHECK(f.coordinator.Status().state == "finished");
+  f.store.Open();
+  const std::optional<v1::RunResult> result = AwaitResult(*events);
+  REQUIRE(result.has_value());
+
+  // Every checkpoint's series, rendered on the writer's thread from the
+  // deltas, is the final series up to where that checkpoint was taken.
+  absl::StatusOr<RunSeries> final_series = SeriesFromResultJson(result->summary_json());
+  REQUIRE(final_series.ok());
+  const std::vector<StoredRun> saved = f.store.saved();
+  REQUIRE(saved.size() >= 3);  // checkpoints queued behind a slow write were combined
+  size_t last_intervals = 0;
+  for (size_t i = 0; i + 1 < saved.size(); ++i) {
+    INFO("checkpoint " << i);
+    absl::StatusOr<RunSeries> series = SeriesFromResultJson(saved[i].result_json);
+    REQUIRE(series.ok());
+    REQUIRE(series->intervals.size() >= last_intervals);
+    REQUIRE(series->intervals.size() <= final_series->intervals.size());
+    last_intervals = series->intervals.size();
+    for (size_t j = 0; j < series->intervals.size(); ++j) {
+      REQUIRE(series->intervals[j].Requests() == final_series->intervals[j].Requests());
+      REQUIRE(series->intervals[j].start_s == final_series->intervals[j].start_s);
+    }
+  }
+  CHECK(last_intervals >= static_cast<size_t>(kLong) + 25);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "controller/run/series_recorder.h"
 
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -185,6 +186,87 @@ TEST_CASE("an hour of 20 requests at a wide spread stays within the series' budg
   absl::StatusOr<RunSeries> back = SeriesFromResultJson(json.text());
   REQUIRE(back.ok());
   CHECK(SeriesRequests(*back) == total);
+}
+
+// The series as JSON, to compare two whole series.
+std::string SeriesText(const RunSeries& s) {
+  JsonWriter json;
+  json.BeginObject().Key("series");
+  WriteSeriesJson(s, json);
+  json.EndObject();
+  return json.text();
+}
+
+TEST_CASE("deltas applied to a mirror rebuild the series, late reports and coarsening too") {
+  const unsigned seed = std::random_device()();
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  SeriesBudget budget;
+  budget.json_bytes = 40'000;  // coarsens a few times within the run
+  SeriesRecorder r({"read", "write"}, budget);
+  Histogram h;
+  h.RecordN(1000, 5);
+  const SparseHistogram ok = SparseHistogram::From(h);
+  SeriesDelta mirror;
+  std::optional<SeriesDelta> waiting;  // a checkpoint not yet written
+  int full = 0;
+  int incremental_with_changes = 0;  // more than the 5 new intervals
+  for (int64_t t = 0; t < 600; ++t) {
+    r.AddResults(t, rng() % 2, Outcome::kOk, 1 + rng() % 9, &ok);
+    if (t > 40 && rng() % 4 == 0) {  // late, into a closed interval
+      r.AddResults(t - 1 - static_cast<int64_t>(rng() % 40), 1, Outcome::kTimeout, 1, nullptr);
+    }
+    r.Close(t);
+    if (t % 5 == 4) {
+      SeriesDelta d = r.TakeDelta();
+      full += d.full ? 1 : 0;
+      incremental_with_changes += !d.full && d.series.intervals.size() > 5 ? 1 : 0;
+      if (waiting) {
+        // Two checkpoints combined into one, as the writer's queue does.
+        REQUIRE(ApplySeriesDelta(std::move(d), *waiting).ok());
+      } else {
+        waiting = std::move(d);
+      }
+      if (rng() % 3 != 0) {
+        REQUIRE(ApplySeriesDelta(std::move(*waiting), mirror).ok());
+        waiting.reset();
+        INFO("t " << t);
+        REQUIRE(SeriesText(mirror.series) == SeriesText(r.series()));
+      }
+    }
+  }
+  if (waiting) REQUIRE(ApplySeriesDelta(std::move(*waiting), mirror).ok());
+  REQUIRE(ApplySeriesDelta(r.TakeDelta(), mirror).ok());
+  CHECK(SeriesText(mirror.series) == SeriesText(r.series()));
+  CHECK(!r.series().coarsened.empty());
+  CHECK(full == 1);  // the first only: coarsenings travel as their merged intervals
+  CHECK(incremental_with_changes > 0);
+}
+
+TEST_CASE("a delta that does not follow on the mirror is refused and changes nothing") {
+  SeriesRecorder r({"a"});
+  r.Close(0);
+  SeriesDelta mirror;
+  REQUIRE(ApplySeriesDelta(r.TakeDelta(), mirror).ok());
+  r.Close(1);
+  SeriesDelta skipped = r.TakeDelta();
+  r.Close(2);
+  SeriesDelta next = r.TakeDelta();
+  const absl::Status s = ApplySeriesDelta(std::move(next), mirror);
+  CHECK(absl::IsFailedPrecondition(s));
+  CHECK(mirror.series.intervals.size() == 1);
+  REQUIRE(ApplySeriesDelta(std::move(skipped), mirror).ok());
+  CHECK(mirror.series.intervals.size() == 2);
+}
+
+TEST_CASE("a result rendered without its series gets the same text with it added") {
+  SeriesRecorder r({"a"});
+  r.AddResults(0, 0, Outcome::kTimeout, 3, nullptr);
+  r.Close(0);
+  const std::string series = SeriesText(r.series());
+  CHECK(WithSeriesJson("{\"a\":1}\n", r.series()) ==
+        "{\"a\":1," + series.substr(1) + "\n");
+  CHECK(WithSeriesJson("{}\n", r.series()) == series + "\n");
 }
 
 }  // namespace
