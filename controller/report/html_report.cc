@@ -293,6 +293,7 @@ absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
   AppendTotalsTable(r, out);
   absl::StrAppend(&out, "</div></div>");
   AppendRequestsTable(r, series ? &*series : nullptr, out);
+  AppendPhasesTable(r, out);
   absl::StrAppend(&out, "</section>\n<section id=\"charts\"><h2>Over time</h2>");
   std::string note;
   if (!series) {

@@ -253,6 +253,21 @@ void AppendAgentsTable(const Struct& r, std::string& out) {
   absl::StrAppend(&out, "</tbody></table>\n");
 }
 
+void AppendPhasesTable(const Struct& r, std::string& out) {
+  if (!Has(r, "phases_ms")) return;
+  const Struct& phases = Obj(r, "phases_ms");
+  Head("table-phases", "Connection phases (ms)",
+       {"phase", "p50", "p95", "p99", "max", "count"}, out);
+  for (const char* name : {"connect", "tls", "ttfb"}) {
+    if (!Has(phases, name)) continue;
+    const Struct& p = Obj(phases, name);
+    absl::StrAppend(&out, "<tr data-phase=\"", name, "\">", TextCell("phase", name));
+    for (const char* key : {"p50", "p95", "p99", "max"}) out += NumCell(key, Num(p, key), Shown::kMs);
+    absl::StrAppend(&out, NumCell("count", Num(p, "count"), Shown::kCount), "</tr>\n");
+  }
+  absl::StrAppend(&out, "</tbody></table>\n");
+}
+
 void AppendEventsTable(const Struct& r, std::string& out) {
   Head("table-events", "Events", {"at s", "kind", "agent", "action"}, out);
   for (const Struct* e : List(r, "events")) {

@@ -26,6 +26,10 @@ void AppendTotalsTable(const result_doc::Struct& result, std::string& out);
 // is null), statuses, p50 p90 p95 p99 p99.9 max of the ok responses (ms).
 void AppendRequestsTable(const result_doc::Struct& result, const RunSeries* series,
                          std::string& out);
+// table-phases: the connection phases ("phases_ms": connect, tls, ttfb),
+// one row each with p50 p95 p99 max (ms) and count; nothing when the
+// result has none (agents that did not measure them).
+void AppendPhasesTable(const result_doc::Struct& result, std::string& out);
 // table-agents: id, version, HTTP client, requests, errors, dropped, late,
 // connections, CPU s, schedule lag p99, saturated intervals.
 void AppendAgentsTable(const result_doc::Struct& result, std::string& out);

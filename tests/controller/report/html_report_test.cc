@@ -212,5 +212,23 @@ TEST_CASE("exact numbers read back as the same double") {
   CHECK(HtmlEscape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;");
 }
 
+TEST_CASE("the connection phases are a table when the result has them") {
+  std::string json = ReportFixtureJson(ReportFixtureOptions());
+  CHECK(Report(json).find("table-phases") == std::string::npos);
+  const std::string phases =
+      "\"phases_ms\":{\"connect\":{\"p50\":0.25,\"p95\":0.5,\"p99\":0.75,\"max\":1.5,"
+      "\"count\":12},\"tls\":{\"p50\":2.5,\"p95\":3,\"p99\":4,\"max\":5,\"count\":12},"
+      "\"ttfb\":{\"p50\":10,\"p95\":20,\"p99\":30,\"max\":40,\"count\":900}},";
+  json.insert(1, phases);
+  const absl::StatusOr<std::string> html = HtmlReport(json, {});
+  INFO(html.status().message());
+  REQUIRE(html.ok());
+  const std::string table = Element(*html, "table-phases", "table");
+  CHECK(table.find("data-phase=\"connect\"") != std::string::npos);
+  CHECK(table.find("data-phase=\"tls\"") != std::string::npos);
+  CHECK(table.find("data-value=\"2.5\"") != std::string::npos);
+  CHECK(table.find("data-value=\"900\"") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace barrage
