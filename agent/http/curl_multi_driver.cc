@@ -324,3 +324,13 @@ void CurlMultiDriver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_do
 void CurlMultiDriver::Wakeup() { poller_.Wake(); }
 
 }  // namespace barrage
+
+namespace barrage {
+
+// Not rendered yet: sends the template as built (flows land next).
+void CurlMultiDriver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
+  (void)parts;
+  Start(template_index, token);
+}
+
+}  // namespace barrage

@@ -42,6 +42,8 @@ class CurlMultiDriver final : public HttpClient {
   CurlMultiDriver& operator=(const CurlMultiDriver&) = delete;
 
   void Start(size_t template_index, uint64_t token) override;
+  void StartWith(size_t template_index, const RequestParts& parts,
+                 uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
   void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override;

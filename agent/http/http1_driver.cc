@@ -561,3 +561,13 @@ void Http1Driver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) 
 void Http1Driver::Wakeup() { poller_.Wake(); }
 
 }  // namespace barrage
+
+namespace barrage {
+
+// Not rendered yet: sends the template as built (flows land next).
+void Http1Driver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
+  (void)parts;
+  Start(template_index, token);
+}
+
+}  // namespace barrage

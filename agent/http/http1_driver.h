@@ -68,6 +68,8 @@ class Http1Driver final : public HttpClient {
   Http1Driver& operator=(const Http1Driver&) = delete;
 
   void Start(size_t template_index, uint64_t token) override;
+  void StartWith(size_t template_index, const RequestParts& parts,
+                 uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
   void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override;

@@ -77,6 +77,8 @@ class Http2Driver final : public HttpClient {
   Http2Driver& operator=(const Http2Driver&) = delete;
 
   void Start(size_t template_index, uint64_t token) override;
+  void StartWith(size_t template_index, const RequestParts& parts,
+                 uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
   void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override;

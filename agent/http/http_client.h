@@ -22,7 +22,9 @@
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/stats/error_reason.h"
 #include "common/stats/outcome.h"
 #include "common/scenario/scenario.h"
@@ -38,8 +40,35 @@ struct HttpRequestTemplate {
   std::string body;
   absl::Duration timeout;
   std::vector<int> expect_status;  // empty: 2xx and 3xx succeed
+  // Flow steps with captures, checks or cookies: the client keeps the
+  // response's headers and body (up to kMaxKeptBody; a longer body is cut
+  // there and flagged) and shows them in the HttpResult.
+  bool keep_response = false;
+  // `network:` for this request (a flow's or the scenario's); disabled:
+  // none. Applied by ShapedHttpClient (network_shaper.h) around any client.
+  NetworkProfile network;
 
   bool Succeeded(int status) const;
+};
+
+inline constexpr size_t kMaxKeptBody = 1 << 20;  // 1 MiB
+
+struct HeaderView {
+  absl::string_view name;
+  absl::string_view value;
+};
+
+// One send of a template with rendered parts (flows, data, captured
+// values): `path` (origin-form path and query, starting with '/': the
+// template's origin and base path are kept; the caller already prefixed
+// the base path), every header (the template's own are not sent), and the
+// body. Method, origin, timeout and expect come from the template. The
+// views are only read during StartWith(): the client copies what it needs
+// into buffers it reuses, so a steady stream of sends allocates nothing.
+struct RequestParts {
+  absl::string_view path;
+  absl::Span<const HeaderView> headers;
+  absl::string_view body;
 };
 
 // Which client sends a run's requests.
@@ -81,6 +110,12 @@ struct HttpResult {
   int64_t connect_ns = -1;
   int64_t tls_ns = -1;
   int64_t ttfb_ns = -1;
+  // keep_response templates only, and only while the on_done call runs
+  // (the client reuses the memory): the response's headers in arrival
+  // order (names as received; HTTP/2's lower case) and body.
+  absl::Span<const HeaderView> response_headers;
+  absl::string_view response_body;
+  bool body_truncated = false;  // longer than kMaxKeptBody
 };
 
 class HttpClient {
@@ -90,6 +125,10 @@ class HttpClient {
   // Fires template `template_index`; `token` comes back in its HttpResult.
   // The caller keeps in_flight() below the options' max_in_flight.
   virtual void Start(size_t template_index, uint64_t token) = 0;
+  // Fires template `template_index` with `parts` in place of its path,
+  // headers and body (see RequestParts).
+  virtual void StartWith(size_t template_index, const RequestParts& parts,
+                         uint64_t token) = 0;
 
   // Moves transfers along, calling `on_done` for each completed one, and
   // waits for network activity at most `timeout_ns` (0: do not wait) or

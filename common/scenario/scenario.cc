@@ -65,6 +65,7 @@ absl::Duration Scenario::TotalDuration() const {
 int64_t Scenario::TotalWeight() const {
   int64_t total = 0;
   for (const RequestSpec& r : requests) total += r.weight;
+  for (const FlowSpec& f : flows) total += f.weight;
   return total;
 }
 
@@ -97,12 +98,14 @@ const char* ThresholdMetricName(ThresholdMetric metric) {
     case ThresholdMetric::kMean: return "mean";
     case ThresholdMetric::kErrorRate: return "error_rate";
     case ThresholdMetric::kRps: return "rps";
+    case ThresholdMetric::kMonitor: return "monitor";
   }
   return "?";
 }
 
 bool IsLatencyMetric(ThresholdMetric metric) {
-  return metric != ThresholdMetric::kErrorRate && metric != ThresholdMetric::kRps;
+  return metric != ThresholdMetric::kErrorRate && metric != ThresholdMetric::kRps &&
+         metric != ThresholdMetric::kMonitor;
 }
 
 const char* OnLossName(OnLoss on_loss) {

@@ -86,6 +86,10 @@ struct Stage {
   int64_t vus_from = 0;  // closed model only
   int64_t vus_to = 0;
   absl::Duration think;  // closed model: pause after each response
+  // `warmup: true`: the stage runs its load but its intervals stay out of
+  // thresholds, the summary's totals and compare, and are shaded in the
+  // report (cache warming, JIT, pools). Capacity steps warm up so too.
+  bool warmup = false;
   SourceLocation location;
 
   bool is_open() const { return kind == Kind::kRate || kind == Kind::kRateRamp; }
@@ -105,7 +109,8 @@ struct Stage {
 };
 
 enum class ThresholdMetric {
-  kP50, kP90, kP95, kP99, kP999, kMax, kMean, kErrorRate, kRps
+  kP50, kP90, kP95, kP99, kP999, kMax, kMean, kErrorRate, kRps,
+  kMonitor,  // a monitor query's value (Threshold::monitor names it)
 };
 
 inline constexpr int64_t kDefaultAbortMinRequests = 100;
@@ -119,6 +124,14 @@ struct Threshold {
   double limit = 0;
   bool above = false;
   std::string request;            // empty: across all requests
+  // `flow: NAME`: the threshold judges that flow's iterations (latency:
+  // flow durations, think time excluded; error_rate: failed / ended
+  // iterations); `request` is then empty. Flow steps are requests named
+  // "FLOW.STEP", so `request: shop.login` judges one step.
+  std::string flow;
+  // metric kMonitor: `metric: monitor.NAME` judges monitor query NAME's
+  // samples (the mean over the window, or over the run when whole_run).
+  std::string monitor;
   bool whole_run = true;          // false: sliding window of `window`
   absl::Duration window;
   bool abort = false;             // failing stops the run at once
@@ -150,6 +163,127 @@ struct Target {
   std::string base_path;  // "" or "/prefix" without trailing '/'
 };
 
+// --- Realistic traffic (README "Flows", "Data", "Network profiles") ---
+
+// A step's pause after its response, before the flow's next step.
+struct ThinkTime {
+  enum class Kind { kNone, kFixed, kUniform, kExponential };
+  Kind kind = Kind::kNone;
+  absl::Duration a;  // fixed: the pause; uniform: the low end; exponential: the mean
+  absl::Duration b;  // uniform: the high end (>= a)
+};
+
+// `capture: {var: {json: $.token}}`: a value from a step's response into
+// flow variable `var`, used later as ${var}. A capture that matches nothing
+// fails the step (outcome check_failed, reason "capture VAR") and ends the
+// flow iteration.
+struct Capture {
+  enum class Kind { kJson, kHeader, kRegex, kStatus };
+  std::string var;   // [A-Za-z_][A-Za-z0-9_]*, not a data source's name
+  Kind kind = Kind::kJson;
+  // kJson: a path "$.a.b[0].c"; kHeader: the header name (case-insensitive);
+  // kRegex: an RE2 pattern with one capturing group, matched in the body;
+  // kStatus: "".
+  std::string expr;
+  SourceLocation location;
+};
+
+// `check:` on a step. A failed check makes the step's outcome check_failed
+// with reason "check NAME" (the first failed check's name).
+struct Check {
+  enum class Kind {
+    kStatus,        // status is one of `statuses`
+    kJsonExists,    // `path` exists in the JSON body
+    kJsonEquals,    // `path`'s value (a string, or a scalar's text) == `value`
+    kBodyContains,  // the body contains `value`
+    kHeader,        // header `path` is present, and == `value` when not empty
+    kMaxDuration,   // the step's response time <= max_duration
+  };
+  // "status", "json $.items exists", "json $.id == 7", "body_contains",
+  // "header X-Id", "max_duration": shown in reasons and summaries.
+  std::string name;
+  Kind kind = Kind::kStatus;
+  std::string path;   // JSON path or header name
+  std::string value;
+  std::vector<int> statuses;
+  absl::Duration max_duration;
+  SourceLocation location;
+};
+
+// `network:` emulated per connection in the client: `latency` (+- a uniform
+// `jitter`) added per round trip (half before the send, half after the
+// receive) and a token bucket of `bandwidth` on bytes in and on bytes out.
+// Recorded latency includes it, as a user's would.
+struct NetworkProfile {
+  absl::Duration latency;
+  absl::Duration jitter;
+  int64_t bandwidth_bps = 0;  // bits per second; 0: unlimited
+  SourceLocation location;
+  bool enabled() const {
+    return latency > absl::ZeroDuration() || jitter > absl::ZeroDuration() ||
+           bandwidth_bps > 0;
+  }
+};
+
+struct FlowStep {
+  // Everything a request has; its name is "FLOW.STEP" (request.name) and
+  // its path, headers and body may hold ${var} (template.h).
+  RequestSpec request;
+  std::string step;  // the step's own name, as written
+  ThinkTime think;
+  std::vector<Capture> captures;
+  std::vector<Check> checks;
+};
+
+struct FlowSpec {
+  std::string name;    // unique among flows and requests; [A-Za-z0-9_-]+
+  int64_t weight = 1;  // chosen with probability weight / (all flows' and requests' weights)
+  std::vector<FlowStep> steps;  // >= 1
+  bool cookies = false;  // a cookie jar per flow iteration
+  std::optional<NetworkProfile> network;  // overrides the scenario's
+  SourceLocation location;
+};
+
+// `data: {users: {file: users.csv, mode: unique, on_end: stop}}`.
+struct DataSource {
+  enum class Mode { kSequential, kRandom, kUnique };
+  enum class OnEnd { kRecycle, kStop };
+  enum class Format { kCsv, kJsonLines };  // from the extension: .csv, .jsonl/.ndjson
+  std::string name;   // [A-Za-z_][A-Za-z0-9_]*; used as ${name.column}
+  std::string file;   // as written, relative to the scenario file
+  Mode mode = Mode::kSequential;
+  OnEnd on_end = OnEnd::kRecycle;
+  Format format = Format::kCsv;
+  // Filled once the file is read (CLI) or received (agents): its columns,
+  // rows (header excluded), size in bytes and SHA-256 (hex). Empty/0 when
+  // not read yet: then column names are not checked.
+  std::vector<std::string> columns;
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  std::string sha256;
+  SourceLocation location;
+};
+
+// --- Service telemetry (README "Monitor") ---
+
+struct MonitorQuery {
+  std::string name;    // [A-Za-z0-9_]+; thresholds say monitor.NAME
+  std::string promql;  // an instant query, evaluated every interval
+  // The value at which the resource counts as saturated (0.8 for a CPU
+  // ratio, 100 for a pool of 100): for bottleneck attribution.
+  std::optional<double> saturation;
+  SourceLocation location;
+};
+
+struct MonitorSpec {
+  std::string url;         // Prometheus server base URL, http(s)://host:port
+  std::string token_file;  // as written; the CLI reads it into token
+  std::string token;       // bearer token; "" = none. Never stored in results.
+  absl::Duration interval = absl::Seconds(5);
+  std::vector<MonitorQuery> queries;
+  SourceLocation location;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -166,11 +300,17 @@ struct Scenario {
   std::optional<int> h2_max_streams;
   TlsPolicy tls;
   std::vector<RequestSpec> requests;
+  // Weighted with the requests: an arrival (open model) or a VU's next
+  // iteration (closed model) is one request or one flow iteration.
+  std::vector<FlowSpec> flows;
+  std::vector<DataSource> data;
+  std::optional<NetworkProfile> network;  // every request's and flow's default
+  std::optional<MonitorSpec> monitor;
   std::vector<Stage> stages;
   std::vector<Threshold> thresholds;
 
   absl::Duration TotalDuration() const;
-  int64_t TotalWeight() const;
+  int64_t TotalWeight() const;  // requests' and flows' weights
   // Peak of the open model's arrival rate and of the closed model's VUs.
   Rational PeakRate() const;
   int64_t PeakVus() const;

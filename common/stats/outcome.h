@@ -21,8 +21,11 @@ enum class Outcome : uint8_t {
   // sent. Counted in every total, so they reconcile with what the target
   // saw, but not an error of the service and not in latency percentiles.
   kAborted = 5,
+  // A response arrived but a flow step's check or capture failed on it (the
+  // reason names the check): an error of the service's behaviour.
+  kCheckFailed = 6,
 };
-inline constexpr size_t kOutcomeCount = 6;
+inline constexpr size_t kOutcomeCount = 7;
 
 // Whether `outcome` counts as an error of the service: every outcome but
 // ok and aborted.
@@ -39,6 +42,7 @@ inline const char* OutcomeName(Outcome outcome) {
     case Outcome::kConnectError: return "connect_error";
     case Outcome::kOther: return "other";
     case Outcome::kAborted: return "aborted";
+    case Outcome::kCheckFailed: return "check_failed";
   }
   return "other";
 }

@@ -14,6 +14,7 @@ v1::Outcome OutcomeToProto(Outcome outcome) {
     case Outcome::kConnectError: return v1::OUTCOME_CONNECT_ERROR;
     case Outcome::kOther: return v1::OUTCOME_OTHER;
     case Outcome::kAborted: return v1::OUTCOME_ABORTED;
+    case Outcome::kCheckFailed: return v1::OUTCOME_CHECK_FAILED;
   }
   return v1::OUTCOME_OTHER;
 }
@@ -26,6 +27,7 @@ absl::StatusOr<Outcome> OutcomeFromProto(v1::Outcome outcome) {
     case v1::OUTCOME_CONNECT_ERROR: return Outcome::kConnectError;
     case v1::OUTCOME_OTHER: return Outcome::kOther;
     case v1::OUTCOME_ABORTED: return Outcome::kAborted;
+    case v1::OUTCOME_CHECK_FAILED: return Outcome::kCheckFailed;
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("unknown outcome ", static_cast<int>(outcome)));

@@ -34,6 +34,10 @@ class FakeHttpClient final : public HttpClient {
       : clock_(clock), respond_(std::move(respond)) {}
 
   void Start(size_t tpl, uint64_t token) override;
+  void StartWith(size_t tpl, const RequestParts& parts, uint64_t token) override {
+    (void)parts;
+    Start(tpl, token);
+  }
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
   // Delivers every pending request as aborted.
