@@ -36,6 +36,7 @@
 #include "agent/http/http_client.h"
 #include "agent/engine/interval_stats.h"
 #include "agent/engine/request_picker.h"
+#include "agent/engine/row_source.h"
 #include "common/util/clock.h"
 #include "common/scenario/scenario.h"
 
@@ -55,6 +56,9 @@ struct WorkerConfig {
   int64_t interval_ns = 1'000'000'000;  // reporting interval
   // Joined mid-run: arrivals due before this run time are not this agent's.
   int64_t from_ns = 0;
+  // One per scenario.data source, in order (borrowed; they outlive the
+  // worker). Empty when the scenario has no data.
+  std::vector<RowSource*> data;
 };
 
 class Worker {
