@@ -172,7 +172,7 @@ void AppendFlows(const Struct& r, std::string& out) {
   const std::vector<const Struct*> flows = List(r, "flows");
   if (flows.empty()) return;
   absl::StrAppend(&out, "\nflows: iterations (ms: succeeded ones, without think time)\n");
-  absl::StrAppend(&out, "                             started  success      p50      p95"
+  absl::StrAppend(&out, "                              started  success      p50      p95"
                         "      p99  top failing step\n");
   for (const Struct* f : flows) {
     const Value& rate = Field(*f, "success_rate");

@@ -156,30 +156,30 @@ std::string SyntheticRunJson(const SyntheticRunOptions& o) {
   if (!o.flows.empty()) {
     j.Key("flows").BeginArray();
     for (size_t f = 0; f < o.flows.size(); ++f) {
-      FlowInterval total;
-      for (const SeriesInterval& in : s.intervals) total.Add(in.flows[f]);
+      FlowInterval sum;
+      for (const SeriesInterval& in : s.intervals) sum.Add(in.flows[f]);
       j.BeginObject();
       j.Key("name").String(o.flows[f]);
-      j.Key("started").Uint(total.started);
-      j.Key("succeeded").Uint(total.succeeded);
-      j.Key("failed").Uint(total.failed);
-      j.Key("aborted").Uint(total.aborted);
-      const uint64_t ended = total.succeeded + total.failed;
+      j.Key("started").Uint(sum.started);
+      j.Key("succeeded").Uint(sum.succeeded);
+      j.Key("failed").Uint(sum.failed);
+      j.Key("aborted").Uint(sum.aborted);
+      const uint64_t ended = sum.succeeded + sum.failed;
       j.Key("success_rate");
       if (ended == 0) {
         j.Null();
       } else {
-        j.Double(static_cast<double>(total.succeeded) / static_cast<double>(ended), 6);
+        j.Double(static_cast<double>(sum.succeeded) / static_cast<double>(ended), 6);
       }
       j.Key("duration_ms");
-      WriteLatency(total.duration, j);
+      WriteLatency(sum.duration, j);
       j.Key("duration_with_think_ms");
-      WriteLatency(total.duration, j, total.duration.empty() ? 0 : 500);
+      WriteLatency(sum.duration, j, sum.duration.empty() ? 0 : 500);
       j.Key("failures").BeginArray();
-      if (total.failed > 0) {
+      if (sum.failed > 0) {
         j.BeginObject();
         j.Key("step").String(o.flows[f] + ".pay");
-        j.Key("count").Uint(total.failed);
+        j.Key("count").Uint(sum.failed);
         j.EndObject();
       }
       j.EndArray();
