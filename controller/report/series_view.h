@@ -37,7 +37,8 @@ struct SeriesView {
   size_t intervals_per_point = 1;  // 1: undecimated
   std::vector<ChartLine> rate;     // offered_rps, achieved_rps
   std::vector<ChartLine> latency;  // p50, p95, p99, max
-  std::vector<ChartLine> errors;   // http_error, timeout, connect_error, other, check_failed (per s)
+  // http_error, timeout, connect_error, other, check_failed (per s)
+  std::vector<ChartLine> errors;
   std::vector<ChartLine> flows;    // per flow of RunSeries::flows: NAME-p50, NAME-p95 (ms)
   std::vector<ChartLine> fleet;    // agents, vus
   SparseHistogram whole_run;       // every interval's ok response times, merged

@@ -6,6 +6,7 @@
 // fake agents and a fake clock.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -321,6 +322,40 @@ TEST_CASE("a failing flow threshold with abort stops the run live") {
   }
   // 10 ended iterations per interval: the grace of 20 is over after two.
   CHECK(aborted_after == 1);
+}
+
+TEST_CASE("a whole-run flow threshold is judged at the end, beside a passing request one") {
+  Fixture f;
+  REQUIRE(f.registry.Register(testing::MakeHello("a"), f.a).ok());
+  Scenario s = ShopScenario();
+  s.thresholds.push_back(FlowThreshold(ThresholdMetric::kP95, 50'000));  // flow: 100 ms
+  Threshold step;
+  step.metric = ThresholdMetric::kP95;
+  step.limit = 50'000;
+  step.request = "shop.login";  // the step itself is fast
+  s.thresholds.push_back(step);
+  auto events = f.coordinator.StartRun(s, "flows.yaml");
+  REQUIRE(events.ok());
+  const std::string run = f.a->sent()[0].start_run().run_id();
+  f.coordinator.OnAccepted("a", run);
+  f.Advance(500'000'000);
+  v1::StatsReport r = Empty(run, "a", 1, 0);
+  r.set_final(true);
+  AddSeries(r, "shop.login", v1::OUTCOME_OK, 10, 20'000);
+  AddShop(r, 10, 0, 100'000);
+  f.coordinator.OnStats(r);
+  f.Advance(kSecond);
+  std::optional<v1::RunResult> result;
+  while (auto e = (*events)->Pop(absl::ZeroDuration())) {
+    if (e->has_result()) result = e->result();
+  }
+  REQUIRE(result.has_value());
+  CHECK(result->status() == "failed");
+  CHECK(result->exit_code() == 99);
+  CHECK_THAT(result->summary_json(),
+             ContainsSubstring("\"flows\":[{\"name\":\"shop\",\"started\":10,\"succeeded\":10"));
+  CHECK_THAT(result->summary_text(), ContainsSubstring("  ok    p95 < 50ms"));
+  CHECK_THAT(result->summary_text(), ContainsSubstring("  FAIL  p95 < 50ms"));
 }
 
 }  // namespace
