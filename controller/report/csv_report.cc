@@ -11,16 +11,8 @@ namespace {
 
 std::string Ms(uint64_t us) { return absl::StrFormat("%.3f", static_cast<double>(us) / 1000.0); }
 
-void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
-         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok) {
-  uint64_t requests = 0;
-  for (uint64_t n : outcomes) requests += n;
-  absl::StrAppend(&out, absl::StrFormat("%.3f,%.3f,", in.start_s, in.length_s), CsvField(name),
-                  ",", requests);
-  for (Outcome o : {Outcome::kHttpError, Outcome::kTimeout, Outcome::kConnectError,
-                    Outcome::kOther, Outcome::kAborted}) {
-    absl::StrAppend(&out, ",", outcomes[static_cast<size_t>(o)]);
-  }
+void LatencyAndRate(std::string& out, const SeriesInterval& in, uint64_t requests,
+                    const SparseHistogram& ok) {
   if (ok.count() > 0) {
     absl::StrAppend(&out, ",", Ms(ok.Quantile(0.5)), ",", Ms(ok.Quantile(0.95)), ",",
                     Ms(ok.Quantile(0.99)), ",", Ms(ok.max_us()));
@@ -30,8 +22,34 @@ void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
   absl::StrAppend(&out, ",",
                   absl::StrFormat("%.3f", in.length_s > 0
                                               ? static_cast<double>(requests) / in.length_s
-                                              : 0.0),
+                                              : 0.0));
+}
+
+void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
+         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok) {
+  uint64_t requests = 0;
+  uint64_t failed = 0;
+  for (size_t o = 0; o < kOutcomeCount; ++o) {
+    requests += outcomes[o];
+    if (IsError(static_cast<Outcome>(o))) failed += outcomes[o];
+  }
+  absl::StrAppend(&out, absl::StrFormat("%.3f,%.3f,", in.start_s, in.length_s), CsvField(name),
+                  ",", requests);
+  for (Outcome o : {Outcome::kHttpError, Outcome::kTimeout, Outcome::kConnectError,
+                    Outcome::kOther, Outcome::kAborted}) {
+    absl::StrAppend(&out, ",", outcomes[static_cast<size_t>(o)]);
+  }
+  LatencyAndRate(out, in, requests, ok);
+  absl::StrAppend(&out, ",", outcomes[static_cast<size_t>(Outcome::kCheckFailed)], ",", failed,
                   "\r\n");
+}
+
+void FlowRow(std::string& out, const SeriesInterval& in, absl::string_view name,
+             const FlowInterval& f) {
+  absl::StrAppend(&out, absl::StrFormat("%.3f,%.3f,", in.start_s, in.length_s),
+                  CsvField(absl::StrCat("flow:", name)), ",", f.ended(), ",,,,,", f.aborted);
+  LatencyAndRate(out, in, f.ended(), f.duration);
+  absl::StrAppend(&out, ",,", f.failed, "\r\n");
 }
 
 }  // namespace
@@ -44,7 +62,7 @@ std::string CsvField(absl::string_view field) {
 std::string CsvFromSeries(const RunSeries& series) {
   std::string out =
       "time_s,length_s,request,requests,http_error,timeout,connect_error,other,aborted,"
-      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps\r\n";
+      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps,check_failed,failed\r\n";
   for (const SeriesInterval& in : series.intervals) {
     std::array<uint64_t, kOutcomeCount> all{};
     for (size_t r = 0; r < series.requests.size(); ++r) {
@@ -54,6 +72,10 @@ std::string CsvFromSeries(const RunSeries& series) {
       for (size_t o = 0; o < kOutcomeCount; ++o) all[o] += ri.outcomes[o];
     }
     Row(out, in, "all", all, in.MergedOk());
+    for (size_t f = 0; f < series.flows.size(); ++f) {
+      static const FlowInterval kNoIterations;
+      FlowRow(out, in, series.flows[f], f < in.flows.size() ? in.flows[f] : kNoIterations);
+    }
   }
   return out;
 }

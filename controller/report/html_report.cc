@@ -293,6 +293,7 @@ absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
   AppendTotalsTable(r, out);
   absl::StrAppend(&out, "</div></div>");
   AppendRequestsTable(r, series ? &*series : nullptr, out);
+  AppendFlowsTable(r, out);
   AppendPhasesTable(r, out);
   absl::StrAppend(&out, "</section>\n<section id=\"charts\"><h2>Over time</h2>");
   std::string note;
@@ -313,6 +314,11 @@ absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
       TimeChart("chart-latency",
                 "Latency of ok responses, all requests merged (p99 and max: highest in a point)",
                 "ms", "", view.latency, axis, note),
+      view.flows.empty()
+          ? std::string()
+          : TimeChart("chart-flows",
+                      "Flow durations of succeeded iterations, think time excluded", "ms", "",
+                      view.flows, axis, note),
       TimeChart("chart-errors", "Errors by outcome", "errors/s", "", view.errors, axis, note),
       TimeChart("chart-fleet", "Agents and active VUs", "agents", "VUs", view.fleet, axis, note));
   ChartSpec tail;

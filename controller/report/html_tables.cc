@@ -30,7 +30,8 @@ using result_doc::Struct;
 using result_doc::Value;
 
 constexpr Outcome kErrorOutcomes[] = {Outcome::kHttpError, Outcome::kTimeout,
-                                      Outcome::kConnectError, Outcome::kOther};
+                                      Outcome::kConnectError, Outcome::kOther,
+                                      Outcome::kCheckFailed};
 
 enum class Shown { kCount, kMs, kFixed2, kPercent };
 
@@ -173,7 +174,7 @@ void AppendTotalsTable(const Struct& r, std::string& out) {
 void AppendRequestsTable(const Struct& r, const RunSeries* series, std::string& out) {
   Head("table-requests", "Requests (latency of ok responses, ms)",
        {"request", "requests", "ok", "errors", "http_error", "timeout", "connect_error", "other",
-        "statuses", "p50", "p90", "p95", "p99", "p99.9", "max"},
+        "check_failed", "statuses", "p50", "p90", "p95", "p99", "p99.9", "max"},
        out);
   const Struct& requests = Obj(r, "requests");
   auto row = [&](const Struct& q, const std::string* name,
@@ -230,6 +231,35 @@ void AppendRequestsTable(const Struct& r, const RunSeries* series, std::string& 
     run_outcomes[o] = Count(outcomes_json, OutcomeName(static_cast<Outcome>(o)));
   }
   row(all, nullptr, &run_outcomes);
+  absl::StrAppend(&out, "</tbody></table>\n");
+}
+
+void AppendFlowsTable(const Struct& r, std::string& out) {
+  const std::vector<const Struct*> flows = List(r, "flows");
+  if (flows.empty()) return;
+  Head("table-flows", "Flows (durations of succeeded iterations, ms)",
+       {"flow", "started", "succeeded", "failed", "aborted", "success rate", "p50", "p90", "p95",
+        "p99", "max", "mean", "p95 with think", "top failing step"},
+       out);
+  for (const Struct* f : flows) {
+    absl::StrAppend(&out, "<tr data-flow=\"", HtmlEscape(Str(*f, "name")), "\">",
+                    TextCell("name", Str(*f, "name")));
+    for (const char* key : {"started", "succeeded", "failed", "aborted"}) {
+      out += NumCell(key, Num(*f, key), Shown::kCount);
+    }
+    out += MaybeNumCell("success_rate", Field(*f, "success_rate"), Shown::kPercent);
+    const Struct& d = Obj(*f, "duration_ms");
+    for (const char* p : {"p50", "p90", "p95", "p99", "max", "mean"}) {
+      out += NumCell(p, Num(d, p), Shown::kMs);
+    }
+    out += NumCell("p95_with_think", Num(Obj(*f, "duration_with_think_ms"), "p95"), Shown::kMs);
+    const std::vector<const Struct*> failures = List(*f, "failures");
+    out += failures.empty() ? TextCell("top_failing_step", "-")
+                            : TextCell("top_failing_step",
+                                       absl::StrCat(Str(*failures[0], "step"), " (",
+                                                    Count(*failures[0], "count"), ")"));
+    out += "</tr>\n";
+  }
   absl::StrAppend(&out, "</tbody></table>\n");
 }
 

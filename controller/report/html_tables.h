@@ -22,10 +22,16 @@ void AppendThresholdsTable(const result_doc::Struct& result, std::string& out);
 // table-totals: "totals" and "outcomes", one row each.
 void AppendTotalsTable(const result_doc::Struct& result, std::string& out);
 // table-requests: per request (scenario order) then the run ("all" row):
-// requests, ok, errors, errors by outcome (summed from `series`; "" when it
+// requests, ok, errors, errors by outcome (http_error, timeout,
+// connect_error, other, check_failed; summed from `series`; "-" when it
 // is null), statuses, p50 p90 p95 p99 p99.9 max of the ok responses (ms).
 void AppendRequestsTable(const result_doc::Struct& result, const RunSeries* series,
                          std::string& out);
+// table-flows: per flow (scenario order): started, succeeded, failed,
+// aborted, success rate, p50 p90 p95 p99 max mean of the succeeded
+// iterations' durations (ms, think time excluded), p95 with think time and
+// the step most iterations failed at; nothing for a run without flows.
+void AppendFlowsTable(const result_doc::Struct& result, std::string& out);
 // table-phases: the connection phases ("phases_ms": connect, tls, ttfb),
 // one row each with p50 p95 p99 max (ms) and count; nothing when the
 // result has none (agents that did not measure them).

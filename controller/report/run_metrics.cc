@@ -50,7 +50,7 @@ void QuantileGauges(MetricsRegistry& r, const std::string& run,
 
 void DeclareControllerMetrics(MetricsRegistry& r) {
   r.Declare(kRequests, MetricType::kCounter,
-            "Requests completed, by request name and outcome (ok, http_error, timeout, connect_error, other; aborted: abandoned at an immediate stop, not an error).",
+            "Requests completed, by request name and outcome (ok, http_error, timeout, connect_error, other, check_failed; aborted: abandoned at an immediate stop, not an error).",
             {"run", "scenario", "request", "outcome"});
   r.Declare(kDuration, MetricType::kHistogram,
             "Response time of successful (ok) requests from the intended send time, counted exactly at each le boundary.",

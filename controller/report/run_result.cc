@@ -50,6 +50,58 @@ void PhasesObject(JsonWriter& j, const RunMerger& m) {
   j.EndObject();
 }
 
+void DurationObject(JsonWriter& j, const Histogram& h) {
+  j.BeginObject();
+  j.Key("p50").Double(Ms(h.Quantile(0.5)), 3);
+  j.Key("p90").Double(Ms(h.Quantile(0.9)), 3);
+  j.Key("p95").Double(Ms(h.Quantile(0.95)), 3);
+  j.Key("p99").Double(Ms(h.Quantile(0.99)), 3);
+  j.Key("max").Double(Ms(h.max_us()), 3);
+  j.Key("mean").Double(h.mean_us() / 1000.0, 3);
+  j.EndObject();
+}
+
+// "flows": each flow's iterations over the run, in scenario order.
+void FlowsArray(JsonWriter& j, const RunMerger& m) {
+  j.Key("flows").BeginArray();
+  for (size_t i = 0; i < m.flow_count(); ++i) {
+    const FlowTotals& f = m.flow(i);
+    j.BeginObject();
+    j.Key("name").String(m.flow_name(i));
+    j.Key("started").Uint(f.started);
+    j.Key("succeeded").Uint(f.succeeded);
+    j.Key("failed").Uint(f.failed);
+    j.Key("aborted").Uint(f.aborted);
+    const uint64_t ended = f.succeeded + f.failed;
+    j.Key("success_rate");
+    if (ended == 0) {
+      j.Null();
+    } else {
+      j.Double(static_cast<double>(f.succeeded) / static_cast<double>(ended), 6);
+    }
+    j.Key("duration_ms");
+    DurationObject(j, f.duration);
+    j.Key("duration_with_think_ms");
+    DurationObject(j, f.duration_with_think);
+    std::vector<std::pair<std::string, uint64_t>> failures(f.failures.begin(), f.failures.end());
+    std::stable_sort(failures.begin(), failures.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    j.Key("failures").BeginArray();
+    for (const auto& [step, n] : failures) {
+      j.BeginObject();
+      j.Key("step").String(step);
+      j.Key("count").Uint(n);
+      j.EndObject();
+    }
+    j.EndArray();
+    j.Key("steps").BeginArray();
+    for (const std::string& step : m.flow_steps(i)) j.String(step);
+    j.EndArray();
+    j.EndObject();
+  }
+  j.EndArray();
+}
+
 }  // namespace
 
 // Achieved rate of each stage from the per-interval result counts, over
@@ -183,6 +235,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.EndObject();
   }
   j.EndObject();
+  FlowsArray(j, m);
   j.Key("stages").BeginArray();
   const std::vector<StageRun> ran = StagesRun(scenario, m, report.duration_s);
   for (size_t i = 0; i < scenario.stages.size(); ++i) {

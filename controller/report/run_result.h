@@ -4,7 +4,10 @@
 // public format that CI parses), rendered from the merged data. The human
 // summary is rendered from this JSON (summary_text.h). Latency percentiles
 // are of successful (ok) requests; failed ones have their own
-// (error_latency_ms); aborted requests count in the totals only. Pure
+// (error_latency_ms); aborted requests count in the totals only. Flows
+// ("flows", one entry per flow: iterations, success rate, durations
+// without and with think time, failures by step, steps) come from the
+// merger's FlowTotals; their steps are among the requests. Pure
 // functions.
 //
 // Beside the totals it carries the run's "fingerprint" (fingerprint.h),

@@ -46,6 +46,17 @@ size_t IntervalJsonBytes(const SeriesInterval& in) {
       n += 7 + 4 * ((snapshot.ByteSizeLong() + 2) / 3);
     }
   }
+  if (!in.flows.empty()) n += 7;  // ,"f":[]
+  for (const FlowInterval& f : in.flows) {
+    n += 3;
+    if (f.started + f.succeeded + f.failed + f.aborted > 0) {
+      n += 6 + Digits(f.started) + Digits(f.succeeded) + Digits(f.failed) + Digits(f.aborted) + 4;
+    }
+    if (f.duration.count() > 0) {
+      f.duration.ToSnapshot(&snapshot);
+      n += 7 + 4 * ((snapshot.ByteSizeLong() + 2) / 3);
+    }
+  }
   return n;
 }
 
@@ -56,6 +67,10 @@ size_t IntervalMemoryBytes(const SeriesInterval& in) {
   for (const RequestInterval& r : in.requests) {
     n += r.ok.buckets().capacity() * sizeof(SparseHistogram::Buckets::value_type);
     n += r.statuses.size() * kMapNode;
+  }
+  n += in.flows.capacity() * sizeof(FlowInterval);
+  for (const FlowInterval& f : in.flows) {
+    n += f.duration.buckets().capacity() * sizeof(SparseHistogram::Buckets::value_type);
   }
   return n;
 }
@@ -69,6 +84,10 @@ SeriesInterval MergeIntervals(const SeriesInterval* first, size_t n) {
   for (size_t i = 0; i < n; ++i) requests = std::max(requests, first[i].requests.size());
   out.requests.resize(requests);
   for (RequestInterval& r : out.requests) r.ok = SparseHistogram(2);
+  size_t flows = 0;
+  for (size_t i = 0; i < n; ++i) flows = std::max(flows, first[i].flows.size());
+  out.flows.resize(flows);
+  for (FlowInterval& f : out.flows) f.duration = SparseHistogram(2);
   for (size_t i = 0; i < n; ++i) {
     const SeriesInterval& in = first[i];
     out.length_s += in.length_s;
@@ -82,9 +101,11 @@ SeriesInterval MergeIntervals(const SeriesInterval* first, size_t n) {
       for (size_t o = 0; o < kOutcomeCount; ++o) to.outcomes[o] += from.outcomes[o];
       for (const auto& [status, count] : from.statuses) to.statuses[status] += count;
     }
+    for (size_t f = 0; f < in.flows.size(); ++f) out.flows[f].Add(in.flows[f]);
   }
   // A copy's buckets take no more room than they need (merging grew them).
   for (RequestInterval& r : out.requests) r.ok = SparseHistogram(r.ok);
+  for (FlowInterval& f : out.flows) f.duration = SparseHistogram(f.duration);
   if (out.length_s > 0) {
     out.offered_rps = offered / out.length_s;
     out.achieved_rps = static_cast<double>(out.Requests()) / out.length_s;

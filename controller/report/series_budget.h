@@ -7,7 +7,8 @@
 // controller's memory. Past either, the oldest intervals are coarsened
 // exactly: `factor` (10) consecutive intervals of the finest length are
 // merged into one `factor` times as long, at 2 significant digits (the
-// histograms merge by bucket addition; counts and statuses add up), oldest
+// histograms merge by bucket addition; counts, statuses and flows' counts
+// add up, flow durations merge like the response times), oldest
 // first, until the series fits or nothing more can be merged; once every
 // interval outside the protected newest ones is 10 s long, the oldest 10 s
 // ones merge into 100 s ones, and so on. Totals never change. The result

@@ -7,8 +7,8 @@
 // writer's own mirror of the series, never under the coordinator's lock.
 //
 // A delta is either full (`series` is the whole series: the first delta)
-// or incremental: `series` holds the current interval_s, requests and
-// coarsened entries, and, in time order, only the intervals that are new
+// or incremental: `series` holds the current interval_s, requests, flows
+// and coarsened entries, and, in time order, only the intervals that are new
 // (starting at or after `from_s`, where the series ended at the previous
 // delta) or changed since then: late reports, and intervals a coarsening
 // merged, each of which covers exactly the older intervals it replaces.

@@ -11,7 +11,8 @@ namespace barrage {
 namespace {
 
 constexpr Outcome kErrorOutcomes[] = {Outcome::kHttpError, Outcome::kTimeout,
-                                      Outcome::kConnectError, Outcome::kOther};
+                                      Outcome::kConnectError, Outcome::kOther,
+                                      Outcome::kCheckFailed};
 
 double Ms(uint64_t us) { return static_cast<double>(us) / 1000.0; }
 
@@ -49,6 +50,11 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
   view.rate = {Named("offered_rps"), Named("achieved_rps")};
   view.latency = {Named("p50"), Named("p95"), Named("p99"), Named("max")};
   for (Outcome o : kErrorOutcomes) view.errors.push_back(Named(OutcomeName(o)));
+  for (const std::string& flow : s.flows) {
+    view.flows.push_back(Named((flow + "-p50").c_str()));
+    view.flows.back().dashed = true;
+    view.flows.push_back(Named((flow + "-p95").c_str()));
+  }
   view.fleet = {Named("agents"), Named("vus")};
   view.fleet[1].axis = 1;
   if (n > 0) view.end_s = s.intervals.back().start_s + s.intervals.back().length_s;
@@ -78,6 +84,17 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
     AppendMinMax(s, from, to, vus, view.fleet[1]);
     for (size_t e = 0; e < error_rate.size(); ++e) {
       AppendMinMax(s, from, to, error_rate[e], view.errors[e]);
+    }
+    for (size_t f = 0; f < s.flows.size(); ++f) {
+      SparseHistogram durations;
+      for (size_t i = from; i < to; ++i) {
+        if (f < s.intervals[i].flows.size()) durations.Merge(s.intervals[i].flows[f].duration);
+      }
+      if (durations.empty()) continue;
+      for (size_t l = 0; l < 2; ++l) {
+        view.flows[2 * f + l].x.push_back(s.intervals[from].start_s);
+        view.flows[2 * f + l].y.push_back(Ms(durations.Quantile(l == 0 ? 0.5 : 0.95)));
+      }
     }
     SparseHistogram bucket;
     double p99 = 0;

@@ -13,7 +13,10 @@
 //     averaged; p99 is the bucket's highest interval p99 (each from that
 //     interval's merged histogram) and max its highest value, so a tail
 //     spike survives.
-// Latency lines leave out intervals without an ok result. x values are the
+// Flow lines (per flow, "NAME-p50" and "NAME-p95" of its succeeded
+// iterations' durations, think time excluded) are read like p50 and p95
+// from the bucket's merged duration histogram. Latency and flow lines
+// leave out intervals without an ok result or a succeeded iteration. x values are the
 // intervals' start times (s); latency in ms.
 //
 // Pure function; no threads.
@@ -34,7 +37,9 @@ struct SeriesView {
   size_t intervals_per_point = 1;  // 1: undecimated
   std::vector<ChartLine> rate;     // offered_rps, achieved_rps
   std::vector<ChartLine> latency;  // p50, p95, p99, max
-  std::vector<ChartLine> errors;   // http_error, timeout, connect_error, other (per s)
+  // http_error, timeout, connect_error, other, check_failed (per s)
+  std::vector<ChartLine> errors;
+  std::vector<ChartLine> flows;    // per flow of RunSeries::flows: NAME-p50, NAME-p95 (ms)
   std::vector<ChartLine> fleet;    // agents, vus
   SparseHistogram whole_run;       // every interval's ok response times, merged
   double end_s = 0;                // end of the last interval

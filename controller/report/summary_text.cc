@@ -80,6 +80,14 @@ void AppendBreakdown(const Struct& r, std::string& out) {
     if (reasons.size() > kReasonsShown) absl::StrAppend(&out, ", ...");
     absl::StrAppend(&out, "\n");
   }
+  // Failed checks and captures (outcome check_failed), by name.
+  std::string checks;
+  for (const Struct* reason : reasons) {
+    const std::string& name = Str(*reason, "reason");
+    if (name.rfind("check ", 0) != 0 && name.rfind("capture ", 0) != 0) continue;
+    absl::StrAppend(&checks, checks.empty() ? " " : ", ", name, " ", Count(*reason, "count"));
+  }
+  if (!checks.empty()) absl::StrAppend(&out, "  check_failed by check:", checks, "\n");
   // Keys are status numbers; listed in numeric order.
   std::vector<std::pair<uint32_t, uint64_t>> statuses;
   const Struct& codes = Obj(r, "status_codes");
@@ -159,6 +167,35 @@ void AppendLatency(const Struct& r, std::string& out) {
   }
 }
 
+// The flows table: iterations, success rate, durations, top failing step.
+void AppendFlows(const Struct& r, std::string& out) {
+  const std::vector<const Struct*> flows = List(r, "flows");
+  if (flows.empty()) return;
+  absl::StrAppend(&out, "\nflows: iterations (ms: succeeded ones, without think time)\n");
+  absl::StrAppend(&out, "                              started  success      p50      p95"
+                        "      p99  top failing step\n");
+  for (const Struct* f : flows) {
+    const Value& rate = Field(*f, "success_rate");
+    const Struct& d = Obj(*f, "duration_ms");
+    const std::vector<const Struct*> failures = List(*f, "failures");
+    std::string top = "-";
+    if (!failures.empty()) {
+      top = absl::StrFormat("%s (%d)", Str(*failures[0], "step"), Count(*failures[0], "count"));
+    }
+    absl::StrAppend(&out, absl::StrFormat(
+        "  %-24s %10d  %7s  %7.2f  %7.2f  %7.2f  %s\n", Str(*f, "name").substr(0, 24),
+        Count(*f, "started"),
+        rate.kind_case() == Value::kNumberValue
+            ? absl::StrFormat("%.2f%%", rate.number_value() * 100)
+            : std::string("-"),
+        Num(d, "p50"), Num(d, "p95"), Num(d, "p99"), top));
+    if (const uint64_t aborted = Count(*f, "aborted"); aborted > 0) {
+      absl::StrAppend(&out, absl::StrFormat("  %-24s %d aborted (cut by the end or a stop)\n",
+                                            "", aborted));
+    }
+  }
+}
+
 // The run's own checks ("checks": did it hold its planned concurrency?).
 void AppendChecks(const Struct& r, std::string& out) {
   const std::vector<const Struct*> checks = List(r, "checks");
@@ -228,6 +265,7 @@ absl::StatusOr<std::string> SummaryText(const std::string& result_json) {
   AppendBreakdown(r, out);
   AppendStages(r, out);
   AppendLatency(r, out);
+  AppendFlows(r, out);
   AppendAgentsAndEvents(r, out);
   return out;
 }

@@ -32,6 +32,59 @@ absl::StatusOr<uint64_t> CountValue(const Value& v, const std::string& where) {
   return static_cast<uint64_t>(x);
 }
 
+absl::StatusOr<SparseHistogram> HistogramFromBase64(const Value& v, const std::string& where) {
+  std::string bytes;
+  v1::HistogramSnapshot snapshot;
+  if (!absl::Base64Unescape(v.string_value(), &bytes) || !snapshot.ParseFromString(bytes)) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": not a base64 histogram snapshot"));
+  }
+  absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(snapshot);
+  if (!h.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", h.status().message()));
+  return h;
+}
+
+absl::StatusOr<FlowInterval> FlowFromJson(const Struct& f, const std::string& where) {
+  FlowInterval out;
+  const auto& counts = Field(f, "n").list_value().values();
+  if (counts.size() > 4) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ".n: more than 4 counts"));
+  }
+  uint64_t* const fields[] = {&out.started, &out.succeeded, &out.failed, &out.aborted};
+  for (int i = 0; i < counts.size(); ++i) {
+    absl::StatusOr<uint64_t> n = CountValue(counts[i], absl::StrCat(where, ".n[", i, "]"));
+    if (!n.ok()) return n.status();
+    *fields[i] = *n;
+  }
+  if (Has(f, "h")) {
+    absl::StatusOr<SparseHistogram> h =
+        HistogramFromBase64(Field(f, "h"), absl::StrCat(where, ".h"));
+    if (!h.ok()) return h.status();
+    if (h->count() > out.succeeded) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".h: more values than succeeded iterations"));
+    }
+    out.duration = *std::move(h);
+  }
+  return out;
+}
+
+void WriteFlowJson(const FlowInterval& f, v1::HistogramSnapshot& snapshot, JsonWriter& json) {
+  json.BeginObject();
+  const uint64_t counts[] = {f.started, f.succeeded, f.failed, f.aborted};
+  size_t last = 4;
+  while (last > 0 && counts[last - 1] == 0) --last;
+  if (last > 0) {
+    json.Key("n").BeginArray();
+    for (size_t i = 0; i < last; ++i) json.Uint(counts[i]);
+    json.EndArray();
+  }
+  if (f.duration.count() > 0) {
+    f.duration.ToSnapshot(&snapshot);
+    json.Key("h").String(absl::Base64Escape(snapshot.SerializeAsString()));
+  }
+  json.EndObject();
+}
+
 absl::StatusOr<RequestInterval> RequestFromJson(const Struct& r, const std::string& where) {
   RequestInterval out;
   const auto& outcomes = Field(r, "o").list_value().values();
@@ -55,17 +108,9 @@ absl::StatusOr<RequestInterval> RequestFromJson(const Struct& r, const std::stri
     out.statuses[status] = *n;
   }
   if (Has(r, "h")) {
-    std::string bytes;
-    v1::HistogramSnapshot snapshot;
-    if (!absl::Base64Unescape(Field(r, "h").string_value(), &bytes) ||
-        !snapshot.ParseFromString(bytes)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ".h: not a base64 histogram snapshot"));
-    }
-    absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(snapshot);
-    if (!h.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ".h: ", h.status().message()));
-    }
+    absl::StatusOr<SparseHistogram> h =
+        HistogramFromBase64(Field(r, "h"), absl::StrCat(where, ".h"));
+    if (!h.ok()) return h.status();
     if (h->count() > out.outcomes[static_cast<size_t>(Outcome::kOk)]) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".h: more values than ok results"));
@@ -76,6 +121,14 @@ absl::StatusOr<RequestInterval> RequestFromJson(const Struct& r, const std::stri
 }
 
 }  // namespace
+
+void FlowInterval::Add(const FlowInterval& other) {
+  started += other.started;
+  succeeded += other.succeeded;
+  failed += other.failed;
+  aborted += other.aborted;
+  if (other.duration.count() > 0) duration.Merge(other.duration);
+}
 
 uint64_t RequestInterval::requests() const {
   uint64_t n = 0;
@@ -115,6 +168,11 @@ void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
   json.Key("requests").BeginArray();
   for (const std::string& name : series.requests) json.String(name);
   json.EndArray();
+  if (!series.flows.empty()) {
+    json.Key("flows").BeginArray();
+    for (const std::string& name : series.flows) json.String(name);
+    json.EndArray();
+  }
   json.Key("outcomes").BeginArray();
   for (size_t o = 0; o < kOutcomeCount; ++o) json.String(OutcomeName(static_cast<Outcome>(o)));
   json.EndArray();
@@ -160,6 +218,14 @@ void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
       json.EndObject();
     }
     json.EndArray();
+    if (!series.flows.empty()) {
+      json.Key("f").BeginArray();
+      for (size_t f = 0; f < series.flows.size(); ++f) {
+        static const FlowInterval kEmpty;
+        WriteFlowJson(f < in.flows.size() ? in.flows[f] : kEmpty, snapshot, json);
+      }
+      json.EndArray();
+    }
     json.EndObject();
   }
   json.EndArray();
@@ -174,6 +240,9 @@ absl::StatusOr<RunSeries> SeriesFromJson(const Struct& series) {
   }
   for (const Value& v : Field(series, "requests").list_value().values()) {
     out.requests.push_back(v.string_value());
+  }
+  for (const Value& v : Field(series, "flows").list_value().values()) {
+    out.flows.push_back(v.string_value());
   }
   for (const Value& v : Field(series, "coarsened").list_value().values()) {
     const Struct& c = v.struct_value();
@@ -214,6 +283,18 @@ absl::StatusOr<RunSeries> SeriesFromJson(const Struct& series) {
           RequestFromJson(rs[r].struct_value(), absl::StrCat(where, ".r[", r, "]"));
       if (!ri.ok()) return ri.status();
       si.requests[r] = *std::move(ri);
+    }
+    const auto& fs = Field(in, "f").list_value().values();
+    if (static_cast<size_t>(fs.size()) > out.flows.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".f: ", fs.size(), " entries for ",
+                                                     out.flows.size(), " flows"));
+    }
+    si.flows.resize(out.flows.size());
+    for (int f = 0; f < fs.size(); ++f) {
+      absl::StatusOr<FlowInterval> fi =
+          FlowFromJson(fs[f].struct_value(), absl::StrCat(where, ".f[", f, "]"));
+      if (!fi.ok()) return fi.status();
+      si.flows[f] = *std::move(fi);
     }
     out.intervals.push_back(std::move(si));
   }

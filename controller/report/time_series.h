@@ -13,12 +13,12 @@
 //
 //   "series": {"interval_s": 1, "requests": ["a", "b"],
 //              "outcomes": ["ok", "http_error", "timeout", "connect_error",
-//                           "other", "aborted"],
+//                           "other", "aborted", "check_failed"],
 //              "coarsened": [{"before_s": 600, "length_s": 10, "digits": 2,
 //                             "reason": "..."}],
 //              "intervals": [{"t": 0, "len": 1, "offered_rps": 50,
 //                             "achieved_rps": 49, "agents": 2, "vus": 0,
-//                             "r": [{"o": [33, 0, 0, 0, 0, 0],
+//                             "r": [{"o": [33, 0, 0, 0, 0, 0, 0],
 //                                    "s": {"200": 33}, "h": "<base64>"},
 //                                   {}]}]}
 //
@@ -29,6 +29,13 @@
 // microseconds, left out when empty. Histograms are exact merges of the
 // agents' (2 or 3 significant digits: the snapshot says which), kept
 // sparse (SparseHistogram) so a long run's series fits in memory.
+//
+// A run with flows (README "Flows") adds "flows": ["shop", ...] beside
+// "requests" and, per interval, "f" parallel to it: {"n": [started,
+// succeeded, failed, aborted], "h": "<base64>"} with "h" the succeeded
+// iterations' durations (us, think time excluded), {} for a flow without
+// iterations. Both are left out for a run without flows, and a series
+// without them (an older result) reads as one without flows.
 //
 // Pure values and functions; no threads.
 #ifndef BARRAGE_CONTROLLER_REPORT_TIME_SERIES_H_
@@ -59,6 +66,18 @@ struct RequestInterval {
   uint64_t errors() const;    // results whose outcome IsError
 };
 
+// One flow's iterations in one interval (stats.proto FlowDelta).
+struct FlowInterval {
+  uint64_t started = 0;    // iterations begun
+  uint64_t succeeded = 0;  // ended with every step ok
+  uint64_t failed = 0;     // ended at a failed step
+  uint64_t aborted = 0;    // cut by the run's end or an immediate stop
+  SparseHistogram duration;  // succeeded iterations (us, without think time)
+
+  uint64_t ended() const { return succeeded + failed + aborted; }
+  void Add(const FlowInterval& other);  // counts add up, histograms merge
+};
+
 struct SeriesInterval {
   double start_s = 0;       // run time at its start
   double length_s = 1;
@@ -67,6 +86,7 @@ struct SeriesInterval {
   int32_t agents = 0;       // agents in the run when it closed
   int64_t vus = 0;          // their active virtual users
   std::vector<RequestInterval> requests;  // parallel to RunSeries::requests
+  std::vector<FlowInterval> flows;        // parallel to RunSeries::flows
 
   SparseHistogram MergedOk() const;  // every request's ok response times
   uint64_t Requests() const;
@@ -86,7 +106,8 @@ struct SeriesCoarsening {
 
 struct RunSeries {
   double interval_s = 1;               // length of an uncoarsened interval
-  std::vector<std::string> requests;   // in scenario order
+  std::vector<std::string> requests;   // in scenario order (flow steps "FLOW.STEP" too)
+  std::vector<std::string> flows;      // in scenario order; empty without flows
   std::vector<SeriesInterval> intervals;  // in time order, without overlap
   std::vector<SeriesCoarsening> coarsened;
 };

@@ -128,8 +128,7 @@ std::vector<ThresholdResult> RunCoordinator::CurrentThresholds() {
     const Threshold& t = run_->scenario.thresholds[i];
     if (!t.whole_run) continue;
     out[i] = EvaluateThreshold(
-        t, run_->merger->RunView(run_->merger->RequestIndex(t.request),
-                                 std::max(ElapsedS(), 1e-9)));
+        t, run_->merger->ThresholdRunView(t, std::max(ElapsedS(), 1e-9)));
   }
   return out;
 }
@@ -415,15 +414,15 @@ void RunCoordinator::OnIntervalsClosed() {
   }
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
     const Threshold& t = s.thresholds[i];
-    const size_t request = m.RequestIndex(t.request);
     MetricView view;
     if (t.whole_run) {
       if (!t.abort) continue;  // judged at the end
-      view = m.RunView(request, static_cast<double>(m.closed_through() + 1) * interval_ns / 1e9);
+      view = m.ThresholdRunView(
+          t, static_cast<double>(m.closed_through() + 1) * interval_ns / 1e9);
     } else {
       const int64_t n = std::max<int64_t>(
           1, (absl::ToInt64Nanoseconds(t.window) + interval_ns - 1) / interval_ns);
-      view = m.Window(request, n);
+      view = m.ThresholdWindow(t, n);
     }
     ThresholdResult r = EvaluateThreshold(t, view);
     if (r.no_data) continue;
@@ -431,7 +430,7 @@ void RunCoordinator::OnIntervalsClosed() {
     // An abort waits for its grace (Threshold::AbortGraceOver).
     const bool abort_now =
         !r.passed && t.abort &&
-        t.AbortGraceOver(m.Requests(request), absl::Seconds(std::max(0.0, ElapsedS())));
+        t.AbortGraceOver(m.ThresholdResults(t), absl::Seconds(std::max(0.0, ElapsedS())));
     if (!r.passed && (live.passed || live.no_data)) {
       Notice("threshold_failed", "",
              absl::StrCat(r.expression, !t.abort   ? ""
@@ -503,8 +502,8 @@ void RunCoordinator::Finish() {
   for (size_t i = 0; i < r.scenario.thresholds.size(); ++i) {
     const Threshold& t = r.scenario.thresholds[i];
     if (t.whole_run) {
-      report.thresholds.push_back(EvaluateThreshold(
-          t, r.merger->RunView(r.merger->RequestIndex(t.request), report.duration_s)));
+      report.thresholds.push_back(
+          EvaluateThreshold(t, r.merger->ThresholdRunView(t, report.duration_s)));
     } else {
       report.thresholds.push_back(r.live_thresholds[i]);
     }

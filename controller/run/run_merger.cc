@@ -11,9 +11,13 @@
 namespace barrage {
 namespace {
 
+// The scenario's requests, then its flows' steps ("FLOW.STEP").
 std::vector<std::string> RequestNames(const Scenario& scenario) {
   std::vector<std::string> names;
   for (const RequestSpec& r : scenario.requests) names.push_back(r.name);
+  for (const FlowSpec& f : scenario.flows) {
+    for (const FlowStep& step : f.steps) names.push_back(step.request.name);
+  }
   return names;
 }
 
@@ -21,7 +25,15 @@ std::vector<std::string> RequestNames(const Scenario& scenario) {
 
 RunMerger::RunMerger(std::string run_id, const Scenario& scenario)
     : run_id_(std::move(run_id)), series_recorder_(RequestNames(scenario)) {
-  for (const RequestSpec& r : scenario.requests) request_names_.push_back(r.name);
+  request_names_ = RequestNames(scenario);
+  for (const FlowSpec& f : scenario.flows) {
+    flow_names_.push_back(f.name);
+    std::vector<std::string> steps;
+    for (const FlowStep& step : f.steps) steps.push_back(step.request.name);
+    flow_steps_.push_back(std::move(steps));
+  }
+  flows_.resize(flow_names_.size());
+  series_recorder_.set_flows(flow_names_);
   series_.resize(request_names_.size() * kOutcomeCount);
   reasons_.resize(request_names_.size());
   statuses_.resize(request_names_.size());
@@ -126,6 +138,7 @@ absl::Status RunMerger::Validate(
           absl::StrCat(where, ": status must be 100..599 with a count > 0"));
     }
   }
+  if (absl::Status st = ValidateFlows(r); !st.ok()) return st;
   if (r.counters().has_schedule_lag()) {
     if (absl::Status st = ValidateSnapshot(r.counters().schedule_lag());
         !st.ok() || r.counters().schedule_lag().significant_digits() != 3) {
@@ -167,6 +180,8 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     ++rejected_;
     return st;
   }
+  std::vector<size_t> flows;  // validated: every flow is known
+  for (const v1::FlowDelta& f : r.flows()) flows.push_back(FlowIndex(f.flow()));
   seen_.insert({r.agent_id(), r.seq()});
   AgentTotals& agent = agents_[r.agent_id()];
   for (int i = 0; i < r.series_size(); ++i) {
@@ -219,6 +234,7 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     series_recorder_.AddStatus(k, RequestIndex(st.request()), st.status(), st.count());
   }
   series_recorder_.AddVus(k, r.agent_id(), static_cast<int64_t>(r.counters().active_vus()));
+  ApplyFlows(r, flows, k);
   int64_t& last = agent_interval_[r.agent_id()];
   last = std::max(last, k);
   if (k <= closed_through_) {
@@ -411,6 +427,9 @@ void RunMerger::CloseIntervals(int64_t elapsed_ns,
     closed.responses.resize(request_names_.size());
     closed.requests.assign(request_names_.size(), 0);
     closed.errors.assign(request_names_.size(), 0);
+    closed.flow_durations.resize(flow_names_.size());
+    closed.flow_ended.assign(flow_names_.size(), 0);
+    closed.flow_failed.assign(flow_names_.size(), 0);
     auto it = open_.find(k);
     if (it != open_.end()) {
       for (size_t r = 0; r < request_names_.size(); ++r) {
@@ -419,6 +438,12 @@ void RunMerger::CloseIntervals(int64_t elapsed_ns,
         }
         closed.requests[r] = it->second.requests[r];
         closed.errors[r] = it->second.errors[r];
+      }
+      const OpenInterval& o = it->second;
+      for (size_t f = 0; f < o.flow_durations.size(); ++f) {
+        if (o.flow_durations[f]) EncodeHistogram(*o.flow_durations[f], &closed.flow_durations[f]);
+        closed.flow_ended[f] = o.flow_ended[f];
+        closed.flow_failed[f] = o.flow_failed[f];
       }
       open_.erase(it);
     }

@@ -29,6 +29,16 @@
 // the run (later new ones are added to "other"), and responses by HTTP
 // status.
 //
+// Flows (StatsReport.flows, one FlowDelta per flow and interval) merge the
+// same way: per flow name, exactly; a report naming a flow the scenario
+// does not have, or a step not of that flow, is rejected like one naming an
+// unknown request. Flow steps are requests named "FLOW.STEP" (after the
+// scenario's requests, in flow and step order) and merge as requests. A
+// flow's latency views hold its succeeded iterations' durations (think time
+// excluded); its "requests" are its ended iterations (succeeded + failed)
+// and its "errors" the failed ones, so thresholds judge flows like requests
+// (ThresholdRunView, ThresholdWindow).
+//
 // The whole run's time series (series_recorder.h) is recorded beside: every
 // accepted report is added to it, late ones too, so its requests sum to
 // Requests(kAllRequests) exactly.
@@ -83,6 +93,17 @@ struct AgentTotals {
   Histogram schedule_lag;
 };
 
+// One flow's iterations over the run.
+struct FlowTotals {
+  uint64_t started = 0;
+  uint64_t succeeded = 0;
+  uint64_t failed = 0;
+  uint64_t aborted = 0;
+  Histogram duration;             // succeeded iterations, think time excluded (us)
+  Histogram duration_with_think;  // the same iterations, think time included (us)
+  std::map<std::string, uint64_t> failures;  // failed iterations by step ("FLOW.STEP")
+};
+
 class RunMerger {
  public:
   RunMerger(std::string run_id, const Scenario& scenario);
@@ -121,6 +142,28 @@ class RunMerger {
   uint64_t BytesSent() const;
   uint64_t Count(Outcome outcome) const;    // over all requests
 
+  // --- flows ---
+  size_t flow_count() const { return flow_names_.size(); }
+  const std::string& flow_name(size_t i) const { return flow_names_[i]; }
+  // The step request names of flow `i` ("FLOW.STEP"), in step order.
+  const std::vector<std::string>& flow_steps(size_t i) const { return flow_steps_[i]; }
+  const FlowTotals& flow(size_t i) const { return flows_[i]; }
+  // The index of the flow named `name`; kNoFlow when there is none.
+  size_t FlowIndex(const std::string& name) const;
+  // The whole run of flow `flow` as a threshold view lasting `seconds`:
+  // responses are succeeded durations, requests succeeded + failed, errors
+  // failed.
+  MetricView FlowRunView(size_t flow, double seconds) const;
+  // The same over the last `intervals` closed intervals.
+  MetricView FlowWindow(size_t flow, int64_t intervals) const;
+
+  // --- a threshold's scope (Threshold::flow, else ::request) ---
+  MetricView ThresholdRunView(const Threshold& t, double seconds) const;
+  MetricView ThresholdWindow(const Threshold& t, int64_t intervals) const;
+  // The scope's results over the run (a flow's ended iterations), for the
+  // abort grace (Threshold::AbortGraceOver).
+  uint64_t ThresholdResults(const Threshold& t) const;
+
   // --- intervals ---
   // Closes intervals as far as it can at `elapsed_ns` (run time): those
   // every agent in `agents` has reported, and those that ended more than
@@ -155,6 +198,11 @@ class RunMerger {
  private:
   absl::Status Validate(const v1::StatsReport& report,
                         std::vector<std::pair<size_t, Outcome>>& keys) const;
+  // The flows of a report (part of Validate).
+  absl::Status ValidateFlows(const v1::StatsReport& report) const;
+  // Adds the validated flows of a report for interval `k`; `flows` holds
+  // each FlowDelta's flow index.
+  void ApplyFlows(const v1::StatsReport& report, const std::vector<size_t>& flows, int64_t k);
   // `which` histogram of request `request`'s series (kAllRequests: all) of
   // outcomes `errors` (IsError) or else ok, merged.
   Histogram MergedSeries(size_t request, Histogram SeriesStats::*which,
@@ -162,6 +210,9 @@ class RunMerger {
 
   const std::string run_id_;
   std::vector<std::string> request_names_;
+  std::vector<std::string> flow_names_;
+  std::vector<std::vector<std::string>> flow_steps_;  // per flow
+  std::vector<FlowTotals> flows_;                     // per flow
   std::vector<std::unique_ptr<SeriesStats>> series_;  // request x outcome
   std::vector<std::map<std::string, uint64_t>> reasons_;  // per request
   std::vector<std::map<uint32_t, uint64_t>> statuses_;    // per request
@@ -174,12 +225,19 @@ class RunMerger {
     std::vector<std::unique_ptr<Histogram>> responses;  // per request
     std::vector<uint64_t> requests;
     std::vector<uint64_t> errors;
+    // Per flow: succeeded durations, ended (succeeded + failed), failed.
+    std::vector<std::unique_ptr<Histogram>> flow_durations;
+    std::vector<uint64_t> flow_ended;
+    std::vector<uint64_t> flow_failed;
   };
   struct ClosedInterval {
     int64_t index = 0;
     std::vector<v1::HistogramSnapshot> responses;  // per request, sparse
     std::vector<uint64_t> requests;
     std::vector<uint64_t> errors;
+    std::vector<v1::HistogramSnapshot> flow_durations;  // per flow, sparse
+    std::vector<uint64_t> flow_ended;
+    std::vector<uint64_t> flow_failed;
   };
   static constexpr size_t kKeptIntervals = 600;
   static constexpr size_t kMaxOpenIntervals = 120;
@@ -194,6 +252,7 @@ class RunMerger {
 };
 
 constexpr size_t kAllRequests = static_cast<size_t>(-1);
+constexpr size_t kNoFlow = static_cast<size_t>(-1);
 
 }  // namespace barrage
 

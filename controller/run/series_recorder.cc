@@ -21,6 +21,11 @@ void SeriesRecorder::set_interval_ns(int64_t interval_ns) {
   series_.interval_s = interval_s_;
 }
 
+void SeriesRecorder::set_flows(std::vector<std::string> flows) {
+  if (next_ > 0 || !open_.empty()) return;
+  series_.flows = std::move(flows);
+}
+
 SeriesInterval& SeriesRecorder::Slot(int64_t index, size_t* closed) {
   *closed = SIZE_MAX;
   if (index >= next_) {
@@ -29,6 +34,7 @@ SeriesInterval& SeriesRecorder::Slot(int64_t index, size_t* closed) {
       open.interval.start_s = static_cast<double>(index) * interval_s_;
       open.interval.length_s = interval_s_;
       open.interval.requests.resize(series_.requests.size());
+      open.interval.flows.resize(series_.flows.size());
     }
     return open.interval;
   }
@@ -69,6 +75,15 @@ void SeriesRecorder::AddStatus(int64_t index, size_t request, uint32_t status,
   Touched(closed);
 }
 
+void SeriesRecorder::AddFlow(int64_t index, size_t flow, const FlowInterval& delta) {
+  if (index < 0 || flow >= series_.flows.size()) return;
+  size_t closed = 0;
+  SeriesInterval& in = Slot(index, &closed);
+  if (in.flows.size() < series_.flows.size()) in.flows.resize(series_.flows.size());
+  in.flows[flow].Add(delta);
+  Touched(closed);
+}
+
 void SeriesRecorder::AddVus(int64_t index, const std::string& agent, int64_t vus) {
   if (index < next_) return;
   size_t closed = 0;
@@ -88,10 +103,13 @@ void SeriesRecorder::Close(int64_t index) {
     in.start_s = static_cast<double>(index) * interval_s_;
     in.length_s = interval_s_;
     in.requests.resize(series_.requests.size());
+    in.flows.resize(series_.flows.size());
   }
   in.requests.shrink_to_fit();
+  in.flows.shrink_to_fit();
   // A copy's buckets take no more room than they need (merging grew them).
   for (RequestInterval& r : in.requests) r.ok = SparseHistogram(r.ok);
+  for (FlowInterval& f : in.flows) f.duration = SparseHistogram(f.duration);
   in.achieved_rps = static_cast<double>(in.Requests()) / in.length_s;
   series_.intervals.push_back(std::move(in));
   fitter_.Appended(series_);
@@ -123,6 +141,7 @@ SeriesDelta SeriesRecorder::TakeDelta() {
   d.from_s = take_full_ ? 0 : taken_end_s_;
   d.series.interval_s = series_.interval_s;
   d.series.requests = series_.requests;
+  d.series.flows = series_.flows;
   d.series.coarsened = series_.coarsened;
   const std::vector<SeriesInterval>& v = series_.intervals;
   d.to_s = v.empty() ? 0 : v.back().start_s + v.back().length_s;

@@ -45,6 +45,9 @@ class SeriesRecorder {
   // The length of every interval (the merger's; 1 s unless reports say
   // otherwise). Call before anything is added.
   void set_interval_ns(int64_t interval_ns);
+  // The run's flows (scenario order), each interval's FlowInterval
+  // parallel to them. Call before anything is added; none by default.
+  void set_flows(std::vector<std::string> flows);
 
   // `count` results of `request` (an index into the requests) with
   // `outcome` in interval `index`; `ok` their response times when the
@@ -52,6 +55,8 @@ class SeriesRecorder {
   void AddResults(int64_t index, size_t request, Outcome outcome, uint64_t count,
                   const SparseHistogram* ok);
   void AddStatus(int64_t index, size_t request, uint32_t status, uint64_t count);
+  // Flow `flow`'s (an index into the flows) iterations in interval `index`.
+  void AddFlow(int64_t index, size_t flow, const FlowInterval& delta);
   // `agent` had `vus` active virtual users in interval `index` (its latest
   // report for it counts). Late reports do not change a closed interval's
   // VUs (a gauge).

@@ -11,17 +11,45 @@
 namespace barrage::testing {
 namespace {
 
-void WriteLatency(const SparseHistogram& h, JsonWriter& j) {
-  auto ms = [](uint64_t us) { return static_cast<double>(us) / 1000.0; };
+// `plus_ms` is added to every value (a flow's think time).
+void WriteLatency(const SparseHistogram& h, JsonWriter& j, double plus_ms = 0) {
+  auto ms = [plus_ms](uint64_t us) { return static_cast<double>(us) / 1000.0 + plus_ms; };
   j.BeginObject();
   j.Key("min").Double(ms(h.min_us()), 3);
-  j.Key("mean").Double(h.mean_us() / 1000.0, 3);
+  j.Key("mean").Double(h.mean_us() / 1000.0 + plus_ms, 3);
   j.Key("p50").Double(ms(h.Quantile(0.5)), 3);
   j.Key("p90").Double(ms(h.Quantile(0.9)), 3);
   j.Key("p95").Double(ms(h.Quantile(0.95)), 3);
   j.Key("p99").Double(ms(h.Quantile(0.99)), 3);
   j.Key("max").Double(ms(h.max_us()), 3);
   j.EndObject();
+}
+
+// The flows' iterations of every interval of `s`, from their own stream.
+void AddSyntheticFlows(const SyntheticRunOptions& o, RunSeries& s) {
+  std::mt19937_64 rng(o.seed ^ 0xf1005eedULL);
+  std::poisson_distribution<int> arrivals(o.flow_rate_rps);
+  std::lognormal_distribution<double> lognormal(std::log(o.flow_median_ms * 1000.0), o.sigma);
+  std::bernoulli_distribution failure(o.flow_failure_rate);
+  s.flows = o.flows;
+  Histogram h(o.digits);
+  for (SeriesInterval& in : s.intervals) {
+    in.flows.resize(o.flows.size());
+    for (FlowInterval& f : in.flows) {
+      h.Reset();
+      const int n = arrivals(rng);
+      for (int k = 0; k < n; ++k) {
+        ++f.started;
+        if (failure(rng)) {
+          ++f.failed;
+          continue;
+        }
+        ++f.succeeded;
+        h.Record(static_cast<uint64_t>(std::max(1.0, std::round(lognormal(rng)))));
+      }
+      f.duration = SparseHistogram::From(h);
+    }
+  }
 }
 
 }  // namespace
@@ -64,6 +92,7 @@ RunSeries SyntheticSeries(const SyntheticRunOptions& o) {
     in.achieved_rps = n;
     s.intervals.push_back(std::move(in));
   }
+  if (!o.flows.empty()) AddSyntheticFlows(o, s);
   return s;
 }
 
@@ -124,6 +153,44 @@ std::string SyntheticRunJson(const SyntheticRunOptions& o) {
     j.EndObject();
   }
   j.EndObject();
+  if (!o.flows.empty()) {
+    j.Key("flows").BeginArray();
+    for (size_t f = 0; f < o.flows.size(); ++f) {
+      FlowInterval sum;
+      for (const SeriesInterval& in : s.intervals) sum.Add(in.flows[f]);
+      j.BeginObject();
+      j.Key("name").String(o.flows[f]);
+      j.Key("started").Uint(sum.started);
+      j.Key("succeeded").Uint(sum.succeeded);
+      j.Key("failed").Uint(sum.failed);
+      j.Key("aborted").Uint(sum.aborted);
+      const uint64_t ended = sum.succeeded + sum.failed;
+      j.Key("success_rate");
+      if (ended == 0) {
+        j.Null();
+      } else {
+        j.Double(static_cast<double>(sum.succeeded) / static_cast<double>(ended), 6);
+      }
+      j.Key("duration_ms");
+      WriteLatency(sum.duration, j);
+      j.Key("duration_with_think_ms");
+      WriteLatency(sum.duration, j, sum.duration.empty() ? 0 : 500);
+      j.Key("failures").BeginArray();
+      if (sum.failed > 0) {
+        j.BeginObject();
+        j.Key("step").String(o.flows[f] + ".pay");
+        j.Key("count").Uint(sum.failed);
+        j.EndObject();
+      }
+      j.EndArray();
+      j.Key("steps").BeginArray();
+      j.String(o.flows[f] + ".login");
+      j.String(o.flows[f] + ".pay");
+      j.EndArray();
+      j.EndObject();
+    }
+    j.EndArray();
+  }
   j.Key("stages").BeginArray().BeginObject();
   j.Key("index").Uint(0);
   j.Key("duration_s").Double(o.duration_s, 3);

@@ -9,6 +9,13 @@
 // `error_rate`, else ok (status 200) with a response time drawn from the
 // lognormal(median_ms, sigma) or, when `shape` is set, from
 // testing::Samples(shape) (sample_distributions.h), times `shift`.
+// With `flows`, each interval also has Poisson(flow_rate_rps) iterations
+// per flow (from their own seeded stream, so the requests stay as they
+// would be without flows), each failed at step "FLOW.pay" with probability
+// `flow_failure_rate`, else succeeded with a lognormal(flow_median_ms, sigma)
+// duration (and that plus 500 ms of think time); the JSON gets "flows"
+// (README "Result JSON") with steps "FLOW.login" and "FLOW.pay" (not among
+// the requests) and the series their FlowIntervals.
 // The same options give the same JSON, byte for byte.
 #ifndef BARRAGE_TESTS_SUPPORT_SYNTHETIC_RUN_H_
 #define BARRAGE_TESTS_SUPPORT_SYNTHETIC_RUN_H_
@@ -39,6 +46,10 @@ struct SyntheticRunOptions {
   std::string scenario_sha256 = "5ce7a1";
   std::string load_sha256 = "10ad";
   std::string target = "http://127.0.0.1:8080";
+  std::vector<std::string> flows;  // none by default
+  double flow_rate_rps = 10;       // mean iterations per second, per flow
+  double flow_median_ms = 200;
+  double flow_failure_rate = 0;
 };
 
 RunSeries SyntheticSeries(const SyntheticRunOptions& options);
