@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <utility>
 
@@ -260,7 +261,7 @@ StepJudgement JudgeStep(const StepEvidence& evidence, const Slo& slo,
 }
 
 absl::StatusOr<StepEvidence> EvidenceFromResultJson(const std::string& result_json,
-                                                    double skip_s) {
+                                                    double skip_s, double end_s) {
   absl::StatusOr<rd::Struct> result = rd::ParseResultJson(result_json);
   if (!result.ok()) return result.status();
   if (rd::Field(*result, "series").kind_case() != rd::Value::kStructValue) {
@@ -273,7 +274,9 @@ absl::StatusOr<StepEvidence> EvidenceFromResultJson(const std::string& result_js
   e.measured.requests = series->requests;
   e.measured.coarsened = series->coarsened;
   for (SeriesInterval& in : series->intervals) {
-    if (in.start_s + 1e-9 >= skip_s) e.measured.intervals.push_back(std::move(in));
+    if (in.start_s + 1e-9 >= skip_s && in.start_s + 1e-9 < end_s) {
+      e.measured.intervals.push_back(std::move(in));
+    }
   }
   const double duration_s = rd::Num(*result, "duration_s");
   for (const rd::Struct* a : rd::List(*result, "agents")) {

@@ -36,6 +36,7 @@
 #define BARRAGE_CONTROLLER_CAPACITY_STEP_VERDICT_H_
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -121,12 +122,14 @@ StepJudgement JudgeStep(const StepEvidence& evidence, const Slo& slo,
                         const VerdictOptions& options);
 
 // The evidence of one run's result JSON (README "Result JSON"): its series'
-// intervals starting at or after `skip_s` (the warm-up), and its agents'
-// counters (which cover the whole run: a generator in trouble during the
-// warm-up is in trouble). InvalidArgument for a bad result or series;
-// NotFound for a result without a series.
-absl::StatusOr<StepEvidence> EvidenceFromResultJson(const std::string& result_json,
-                                                    double skip_s);
+// intervals starting at or after `skip_s` (the warm-up) and before `end_s`
+// (the plan's end: the interval after it holds only stragglers), and its
+// agents' counters (which cover the whole run: a generator in trouble
+// during the warm-up is in trouble). InvalidArgument for a bad result or
+// series; NotFound for a result without a series.
+absl::StatusOr<StepEvidence> EvidenceFromResultJson(
+    const std::string& result_json, double skip_s,
+    double end_s = std::numeric_limits<double>::infinity());
 
 // Appends `more` to `pooled`: its intervals after pooled's last (shifted
 // in time), its agents' counters added to the same agent's. The runs must

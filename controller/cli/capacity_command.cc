@@ -71,7 +71,8 @@ class RemoteStepRunner final : public StepRunner {
       return absl::InternalError(absl::StrCat("step run ", run_id, " exited ", code, ": ", why));
     }
     absl::StatusOr<StepEvidence> evidence =
-        EvidenceFromResultJson(result_json, absl::ToDoubleSeconds(warmup_));
+        EvidenceFromResultJson(result_json, absl::ToDoubleSeconds(warmup_),
+                               absl::ToDoubleSeconds(warmup_ + step_));
     if (!evidence.ok()) {
       return absl::Status(evidence.status().code(),
                           absl::StrCat("run ", run_id, ": ", evidence.status().message()));

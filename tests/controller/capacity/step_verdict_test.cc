@@ -162,6 +162,9 @@ TEST_CASE("the evidence of a result JSON leaves out the warm-up") {
   REQUIRE(e->measured.intervals.size() == 7);
   CHECK(e->measured.intervals.front().start_s == 3);
   CHECK(e->measured.requests == o.requests);
+  absl::StatusOr<StepEvidence> cut = EvidenceFromResultJson(testing::SyntheticRunJson(o), 3, 8);
+  REQUIRE(cut.ok());
+  CHECK(cut->measured.intervals.size() == 5);
 
   CHECK(absl::IsNotFound(EvidenceFromResultJson("{\"version\": 1}", 0).status()));
   CHECK(absl::IsInvalidArgument(EvidenceFromResultJson("[1]", 0).status()));
