@@ -108,7 +108,7 @@ TEST_CASE("the search doubles until a step fails, then bisects to 2%") {
   for (const StepRecord& s : r->steps) CHECK(s.run_ids.size() == 1);
 }
 
-TEST_CASE("--max caps the steps") {
+TEST_CASE("the maximum caps the steps") {
   testing::FakeClock clock;
   FakeRunner runner(clock, 1'000'000);
   SearchOptions o = Options(100);
