@@ -21,15 +21,15 @@
 //              >= min_achieved_ratio (open model), and no agent was
 //              saturated, dropped arrivals, or had its in-flight budget or
 //              its VUs capped;
-//   FAIL       some lower bound is over (>=) its limit (the service's), or
-//              achieved/offered fell short while a latency limit was not
-//              clearly met;
+//   FAIL       some lower bound is at or over its limit (the service's);
 //   GENERATOR  the generator, not the service, failed the step: an agent was
 //              saturated or dropped arrivals (whatever the latency says:
 //              it cannot be trusted), or its in-flight budget or VUs were
 //              capped, or achieved/offered fell short, while no limit failed;
 //              `advice` says what to add;
-//   UNDECIDED  otherwise: the search extends the step rather than guessing.
+//   UNDECIDED  otherwise (an upper bound at or over its limit, or a shortfall
+//              of achieved/offered while a latency limit is not clearly
+//              met): the search extends the step rather than guessing.
 //
 // Pure functions of their inputs.
 #ifndef BARRAGE_CONTROLLER_CAPACITY_STEP_VERDICT_H_

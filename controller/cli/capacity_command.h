@@ -9,7 +9,8 @@
 // fleet for --local, started once for the whole search), with its stages
 // replaced by StepScenario's and its thresholds by the SLO. Exit codes:
 // 0 a capacity was found, 99 none (the first step did not pass), 2 bad
-// usage, 3 a step could not be run, 4 interrupted.
+// usage, 3 a step could not start (controller unreachable, too few agents),
+// 4 interrupted, 1 any other failed step.
 #ifndef BARRAGE_CONTROLLER_CLI_CAPACITY_COMMAND_H_
 #define BARRAGE_CONTROLLER_CLI_CAPACITY_COMMAND_H_
 
