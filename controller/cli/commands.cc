@@ -15,6 +15,7 @@
 #include "common/scenario/yaml_loader.h"
 #include "common/util/host_port.h"
 #include "common/util/version.h"
+#include "controller/cli/capacity_command.h"
 #include "controller/cli/compare_command.h"
 #include "controller/cli/health_check.h"
 #include "controller/cli/plan_printer.h"
@@ -41,6 +42,10 @@ int CommandRun(const std::vector<std::string>& args, std::ostream& out,
         std::ostream& err) {
   return RunRun(args, out, err, &InterruptCounter());
 }
+int CommandCapacity(const std::vector<std::string>& args, std::ostream& out,
+                    std::ostream& err) {
+  return RunCapacity(args, out, err, &InterruptCounter());
+}
 int CommandAgents(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err) {
   return RunControlCommand("agents", args, out, err);
@@ -66,6 +71,9 @@ constexpr Command kCommands[] = {
     {"run", "FILE",
      "run a scenario on a controller's agents, or here (--local N)",
      CommandRun},
+    {"capacity", "FILE",
+     "the highest load the service sustains within an SLO (--slo): 0 found, 99 none",
+     CommandCapacity},
     {"agents", "", "list the controller's agents", CommandAgents},
     {"status", "", "the active (or last) run and its progress", CommandStatus},
     {"stop", "[RUN]", "stop the active run (gracefully, or at once with --now)",

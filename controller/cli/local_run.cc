@@ -17,32 +17,30 @@
 
 namespace barrage {
 
-int RunLocal(const Scenario& scenario, const std::string& file,
-             const LocalOptions& local, RemoteOptions options, std::ostream& out,
-             std::ostream& err) {
+LocalFleet::LocalFleet(int agents) : agent_count_(agents) {}
+
+absl::StatusOr<std::unique_ptr<LocalFleet>> LocalFleet::Start(const LocalOptions& local) {
   // The agents share this process's descriptors: each holds its part.
   absl::StatusOr<int64_t> max_in_flight =
       ResolveMaxInFlight(local.max_in_flight_per_agent, RaiseFdLimit(), local.agents);
   if (!max_in_flight.ok()) {
-    err << "barrage run: --local " << local.agents << ": " << max_in_flight.status().message()
-        << "\n";
-    return kExitCannotStart;
+    return absl::Status(max_in_flight.status().code(),
+                        absl::StrCat("--local ", local.agents, ": ",
+                                     max_in_flight.status().message()));
   }
   ControllerOptions c;
   c.grpc_address = "127.0.0.1:0";
   c.http_address = "";
   c.coordinator.start_delay_ns = 200'000'000;
-  ControllerServer controller(c);
-  if (absl::Status s = controller.Start(); !s.ok()) {
-    err << "barrage run: embedded controller: " << s.message() << "\n";
-    return kExitCannotStart;
+  std::unique_ptr<LocalFleet> fleet(new LocalFleet(local.agents));
+  fleet->controller_ = std::make_unique<ControllerServer>(c);
+  if (absl::Status s = fleet->controller_->Start(); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("embedded controller: ", s.message()));
   }
   const int cores = CpuCores();
-  std::vector<std::unique_ptr<AgentDaemon>> agents;
-  std::vector<std::thread> threads;
   for (int i = 0; i < local.agents; ++i) {
     AgentDaemonOptions a;
-    a.controller = controller.grpc_target();
+    a.controller = fleet->controller_->grpc_target();
     a.id = absl::StrCat("local-", i + 1);
     a.workers = local.workers_per_agent > 0 ? local.workers_per_agent
                                             : std::max(1, cores / local.agents);
@@ -50,8 +48,35 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     a.max_in_flight = static_cast<size_t>(*max_in_flight);
     a.http_engine = local.http_engine;
     a.backoff_initial_ms = 20;
-    agents.push_back(std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), controller.clock()));
-    threads.emplace_back([d = agents.back().get()] { d->Run(); });
+    fleet->agents_.push_back(
+        std::make_unique<AgentDaemon>(a, GrpcDialerFor(a), fleet->controller_->clock()));
+    fleet->threads_.emplace_back([d = fleet->agents_.back().get()] { d->Run(); });
+  }
+  return fleet;
+}
+
+LocalFleet::~LocalFleet() {
+  for (auto& a : agents_) a->Shutdown();
+  for (auto& t : threads_) t.join();
+  if (controller_) controller_->Shutdown();
+}
+
+std::string LocalFleet::controller_target() const { return controller_->grpc_target(); }
+
+Scenario LocalFleet::ForFleet(const Scenario& scenario) const {
+  Scenario s = scenario;
+  s.agents.min = agent_count_;
+  s.agents.wait = absl::Seconds(10);
+  return s;
+}
+
+int RunLocal(const Scenario& scenario, const std::string& file,
+             const LocalOptions& local, RemoteOptions options, std::ostream& out,
+             std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<LocalFleet>> fleet = LocalFleet::Start(local);
+  if (!fleet.ok()) {
+    err << "barrage run: " << fleet.status().message() << "\n";
+    return kExitCannotStart;
   }
   // The plan needs every local agent; wait for them briefly. A scenario
   // asking for more agents than --local gives is run on what it gives, and
@@ -60,15 +85,8 @@ int RunLocal(const Scenario& scenario, const std::string& file,
     err << "note: --local " << local.agents << " overrides agents.min "
         << scenario.agents.min << "\n";
   }
-  Scenario s = scenario;
-  s.agents.min = local.agents;
-  s.agents.wait = absl::Seconds(10);
-  options.controller = controller.grpc_target();
-  const int code = RunRemote(s, file, options, out, err);
-  for (auto& a : agents) a->Shutdown();
-  for (auto& t : threads) t.join();
-  controller.Shutdown();
-  return code;
+  options.controller = (*fleet)->controller_target();
+  return RunRemote((*fleet)->ForFleet(scenario), file, options, out, err);
 }
 
 }  // namespace barrage

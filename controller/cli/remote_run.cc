@@ -285,6 +285,7 @@ int RunRemote(const Scenario& scenario, const std::string& file,
         in_line = false;
         have_result = true;
         code = e.result().exit_code();
+        if (options.on_result) options.on_result(run_id, e.result().summary_json());
         out << e.result().summary_text();
         if (!e.result().error().empty()) err << "barrage run: " << e.result().error() << "\n";
         if (!WriteReportOutputs(options.outputs, e.result().summary_json(), ReportOptions(),

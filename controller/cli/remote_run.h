@@ -7,6 +7,7 @@
 #define BARRAGE_CONTROLLER_CLI_REMOTE_RUN_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -36,6 +37,9 @@ struct RemoteOptions {
   // ("--target", "$BARRAGE_TARGET"); the run header says so. "": the file.
   std::string target_source;
   const std::atomic<int>* interrupt = nullptr;  // Ctrl-C count
+  // When set, called on RunRemote's thread with the run's id and result
+  // JSON once the result arrives (barrage capacity reads its steps so).
+  std::function<void(const std::string& run_id, const std::string& result_json)> on_result;
 };
 
 // How the CLI dials `address`: TLS verifying the server with `tls_ca_pem`

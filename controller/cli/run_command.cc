@@ -28,14 +28,13 @@ std::string DefaultController() {
   return env != nullptr && *env != '\0' ? env : "127.0.0.1:7400";
 }
 
+}  // namespace
+
 std::string DefaultTarget() {
   const char* env = std::getenv("BARRAGE_TARGET");
   return env != nullptr ? env : "";
 }
 
-// Replaces the scenario's target with `url` (from --target or
-// $BARRAGE_TARGET), checked as the file's target is; InvalidArgument naming
-// `source` otherwise.
 absl::Status OverrideTarget(const std::string& url, absl::string_view source,
                             Scenario& scenario) {
   absl::StatusOr<Target> target = ParseTargetField(url);
@@ -50,9 +49,6 @@ absl::Status OverrideTarget(const std::string& url, absl::string_view source,
   return absl::OkStatus();
 }
 
-// Reads defaults.tls.ca, .cert and .key (relative to the scenario file's
-// folder) into the scenario, whose PEM then travels to the agents, and
-// checks it.
 absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario) {
   TlsPolicy& tls = scenario.tls;
   if (tls.ca_file.empty() && tls.cert_file.empty() && tls.key_file.empty()) {
@@ -84,8 +80,6 @@ absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario) 
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecure_help,
                        bool with_controller) {

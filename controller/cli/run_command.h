@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/scenario/scenario.h"
 #include "common/util/flags.h"
 #include "controller/cli/remote_run.h"
 
@@ -41,6 +42,18 @@ void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecur
 // Copies the flags into `remote`, reading the files they name; an
 // unreadable or empty file is an error naming the flag.
 absl::Status ApplyRemoteFlags(const RemoteFlags& f, RemoteOptions& remote);
+
+// $BARRAGE_TARGET, or "" (the default of --target).
+std::string DefaultTarget();
+// Replaces the scenario's target with `url` (from --target or
+// $BARRAGE_TARGET), checked as the file's target is; InvalidArgument naming
+// `source` otherwise.
+absl::Status OverrideTarget(const std::string& url, absl::string_view source,
+                            Scenario& scenario);
+// Reads defaults.tls.ca, .cert and .key (relative to the scenario file's
+// folder) into the scenario, whose PEM then travels to the agents, and
+// checks it.
+absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario);
 
 // `interrupt` counts Ctrl-C presses (1: graceful stop, 2: stop at once).
 int RunRun(const std::vector<std::string>& args, std::ostream& out,

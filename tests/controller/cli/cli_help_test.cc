@@ -35,7 +35,7 @@ Result Cli(std::vector<std::string> args) {
 
 const std::vector<std::string> kCommands = {"run",    "agents", "status",   "stop",
                                             "runs",   "report", "health",   "validate",
-                                            "plan",   "target", "trend", "compare"};
+                                            "plan",   "target", "trend", "compare", "capacity"};
 
 TEST_CASE("barrage help lists every command and every command's flags") {
   const Result r = Cli({"help"});
