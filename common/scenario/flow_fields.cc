@@ -234,6 +234,7 @@ void Loader::LoadCaptures(const YAML::Node& n, const std::string& path,
     capture.var = var;
     capture.kind = *kind;
     capture.location = LocationOf(entry.first);
+    Note(var_path, entry.first);  // the rules on the capture name its variable
     const std::string expr_path = absl::StrCat(var_path, ".", kind_name);
     auto expr = Str(spec.begin()->second, expr_path);
     if (!expr) continue;
