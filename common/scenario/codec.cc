@@ -3,10 +3,13 @@
 #include "common/scenario/codec.h"
 
 #include <algorithm>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/scenario/fields.h"
+#include "common/scenario/traffic_fields.h"
 
 namespace barrage {
 namespace {
@@ -35,6 +38,187 @@ v1::StagePlan::Kind KindToProto(Stage::Kind k) {
   return v1::StagePlan::KIND_RATE;
 }
 
+void RequestToProto(const RequestSpec& r, v1::RequestTemplate* t) {
+  t->set_name(r.name);
+  t->set_method(r.method);
+  t->set_path(r.path);
+  t->set_weight(r.weight);
+  for (const auto& [name, value] : r.headers) {
+    v1::Header* h = t->add_headers();
+    h->set_name(name);
+    h->set_value(value);
+  }
+  t->set_body(r.body);
+  t->set_timeout_ms(absl::ToInt64Milliseconds(r.timeout));
+  for (int code : r.expect_status) t->add_expect_status(code);
+}
+
+RequestSpec RequestFromProto(const v1::RequestTemplate& t) {
+  RequestSpec r;
+  r.name = t.name();
+  r.method = t.method();
+  r.path = t.path();
+  r.weight = t.weight();
+  for (const v1::Header& h : t.headers()) r.headers.emplace_back(h.name(), h.value());
+  r.body = t.body();
+  r.timeout = absl::Milliseconds(t.timeout_ms());
+  r.expect_status.assign(t.expect_status().begin(), t.expect_status().end());
+  return r;
+}
+
+void NetworkToProto(const NetworkProfile& n, v1::NetworkProfileSpec* p) {
+  p->set_latency_ms(absl::ToInt64Milliseconds(n.latency));
+  p->set_jitter_ms(absl::ToInt64Milliseconds(n.jitter));
+  p->set_bandwidth_bps(n.bandwidth_bps);
+}
+
+NetworkProfile NetworkFromProto(const v1::NetworkProfileSpec& p) {
+  NetworkProfile n;
+  n.latency = absl::Milliseconds(p.latency_ms());
+  n.jitter = absl::Milliseconds(p.jitter_ms());
+  n.bandwidth_bps = p.bandwidth_bps();
+  return n;
+}
+
+const char* ThinkKindName(ThinkTime::Kind k) {
+  switch (k) {
+    case ThinkTime::Kind::kNone: return "";
+    case ThinkTime::Kind::kFixed: return "fixed";
+    case ThinkTime::Kind::kUniform: return "uniform";
+    case ThinkTime::Kind::kExponential: return "exponential";
+  }
+  return "";
+}
+
+void FlowToProto(const FlowSpec& f, v1::FlowSpec* p) {
+  p->set_name(f.name);
+  p->set_weight(f.weight);
+  p->set_cookies(f.cookies);
+  if (f.network.has_value()) NetworkToProto(*f.network, p->mutable_network());
+  for (const FlowStep& st : f.steps) {
+    v1::FlowStepSpec* sp = p->add_steps();
+    RequestToProto(st.request, sp->mutable_request());
+    sp->set_step(st.step);
+    sp->mutable_think()->set_kind(ThinkKindName(st.think.kind));
+    sp->mutable_think()->set_a_ms(absl::ToInt64Milliseconds(st.think.a));
+    sp->mutable_think()->set_b_ms(absl::ToInt64Milliseconds(st.think.b));
+    for (const Capture& c : st.captures) {
+      v1::CaptureSpec* cp = sp->add_captures();
+      cp->set_var(c.var);
+      cp->set_kind(CaptureKindName(c.kind));
+      cp->set_expr(c.expr);
+    }
+    for (const Check& c : st.checks) {
+      v1::CheckSpec* cp = sp->add_checks();
+      cp->set_kind(CheckKindName(c.kind));
+      cp->set_path(c.path);
+      cp->set_value(c.value);
+      for (int code : c.statuses) cp->add_statuses(code);
+      cp->set_max_duration_ms(absl::ToInt64Milliseconds(c.max_duration));
+    }
+  }
+}
+
+void DataToProto(const DataSource& d, v1::DataSourceSpec* p) {
+  p->set_name(d.name);
+  p->set_file(d.file);
+  p->set_mode(DataModeName(d.mode));
+  p->set_on_end(DataOnEndName(d.on_end));
+  p->set_format(DataFormatName(d.format));
+  for (const std::string& c : d.columns) p->add_columns(c);
+  p->set_rows(d.rows);
+  p->set_bytes(d.bytes);
+  p->set_sha256(d.sha256);
+}
+
+using BadField = std::function<void(const std::string&, absl::string_view)>;
+
+FlowSpec FlowFromProto(const v1::FlowSpec& p, const std::string& path,
+                       const BadField& bad) {
+  FlowSpec f;
+  f.name = p.name();
+  f.weight = p.weight();
+  f.cookies = p.cookies();
+  if (p.has_network()) f.network = NetworkFromProto(p.network());
+  for (int j = 0; j < p.steps_size(); ++j) {
+    const v1::FlowStepSpec& sp = p.steps(j);
+    const std::string step_path = absl::StrCat(path, ".steps[", j, "]");
+    FlowStep st;
+    st.request = RequestFromProto(sp.request());
+    st.step = sp.step();
+    const std::string& think = sp.think().kind();
+    bool think_known = false;
+    for (ThinkTime::Kind k : {ThinkTime::Kind::kNone, ThinkTime::Kind::kFixed,
+                              ThinkTime::Kind::kUniform, ThinkTime::Kind::kExponential}) {
+      if (think == ThinkKindName(k)) {
+        st.think.kind = k;
+        think_known = true;
+      }
+    }
+    if (!think_known) {
+      bad(step_path + ".think",
+          absl::StrCat("'", think, "' is not one of fixed, uniform, exponential"));
+    }
+    st.think.a = absl::Milliseconds(sp.think().a_ms());
+    st.think.b = absl::Milliseconds(sp.think().b_ms());
+    for (const v1::CaptureSpec& cp : sp.captures()) {
+      Capture c;
+      c.var = cp.var();
+      c.expr = cp.expr();
+      if (absl::StatusOr<Capture::Kind> k = ParseCaptureKindField(cp.kind()); k.ok()) {
+        c.kind = *k;
+      } else {
+        bad(absl::StrCat(step_path, ".capture.", c.var), k.status().message());
+      }
+      st.captures.push_back(std::move(c));
+    }
+    for (const v1::CheckSpec& cp : sp.checks()) {
+      Check c;
+      c.path = cp.path();
+      c.value = cp.value();
+      c.statuses.assign(cp.statuses().begin(), cp.statuses().end());
+      c.max_duration = absl::Milliseconds(cp.max_duration_ms());
+      if (absl::StatusOr<Check::Kind> k = ParseCheckKindField(cp.kind()); k.ok()) {
+        c.kind = *k;
+        c.name = CheckDisplayName(c);
+      } else {
+        bad(step_path + ".check", k.status().message());
+        continue;
+      }
+      st.checks.push_back(std::move(c));
+    }
+    f.steps.push_back(std::move(st));
+  }
+  return f;
+}
+
+DataSource DataFromProto(const v1::DataSourceSpec& p, const BadField& bad) {
+  DataSource d;
+  d.name = p.name();
+  d.file = p.file();
+  const std::string path = absl::StrCat("data.", d.name);
+  if (absl::StatusOr<DataSource::Mode> m = ParseDataModeField(p.mode()); m.ok()) {
+    d.mode = *m;
+  } else {
+    bad(path + ".mode", m.status().message());
+  }
+  if (absl::StatusOr<DataSource::OnEnd> e = ParseDataOnEndField(p.on_end()); e.ok()) {
+    d.on_end = *e;
+  } else {
+    bad(path + ".on_end", e.status().message());
+  }
+  if (absl::StatusOr<DataSource::Format> f = ParseDataFormatField(p.format()); f.ok()) {
+    d.format = *f;
+  } else {
+    bad(path + ".file", f.status().message());
+  }
+  d.columns.assign(p.columns().begin(), p.columns().end());
+  d.rows = p.rows();
+  d.bytes = p.bytes();
+  d.sha256 = p.sha256();
+  return d;
+}
+
 }  // namespace
 
 v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
@@ -56,21 +240,10 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
   for (const auto& [name, value] : s.agents.select_labels) {
     (*p.mutable_agent_labels())[name] = value;
   }
-  for (const RequestSpec& r : s.requests) {
-    v1::RequestTemplate* t = p.add_requests();
-    t->set_name(r.name);
-    t->set_method(r.method);
-    t->set_path(r.path);
-    t->set_weight(r.weight);
-    for (const auto& [name, value] : r.headers) {
-      v1::Header* h = t->add_headers();
-      h->set_name(name);
-      h->set_value(value);
-    }
-    t->set_body(r.body);
-    t->set_timeout_ms(absl::ToInt64Milliseconds(r.timeout));
-    for (int code : r.expect_status) t->add_expect_status(code);
-  }
+  for (const RequestSpec& r : s.requests) RequestToProto(r, p.add_requests());
+  for (const FlowSpec& f : s.flows) FlowToProto(f, p.add_flows());
+  for (const DataSource& d : s.data) DataToProto(d, p.add_data());
+  if (s.network.has_value()) NetworkToProto(*s.network, p.mutable_network());
   for (const Stage& st : s.stages) {
     v1::StagePlan* sp = p.add_stages();
     sp->set_kind(KindToProto(st.kind));
@@ -87,6 +260,7 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
     tp->set_limit(t.limit);
     tp->set_above(t.above);
     tp->set_request(t.request);
+    tp->set_flow(t.flow);
     tp->set_window_ms(t.whole_run ? 0 : absl::ToInt64Milliseconds(t.window));
     tp->set_abort(t.abort);
     if (t.min_requests.has_value()) tp->set_min_requests(*t.min_requests);
@@ -146,19 +320,13 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
   s.agents.select_labels.insert(p.agent_labels().begin(), p.agent_labels().end());
   s.requests.reserve(p.requests_size());
   for (const v1::RequestTemplate& t : p.requests()) {
-    RequestSpec r;
-    r.name = t.name();
-    r.method = t.method();
-    r.path = t.path();
-    r.weight = t.weight();
-    for (const v1::Header& h : t.headers()) {
-      r.headers.emplace_back(h.name(), h.value());
-    }
-    r.body = t.body();
-    r.timeout = absl::Milliseconds(t.timeout_ms());
-    r.expect_status.assign(t.expect_status().begin(), t.expect_status().end());
-    s.requests.push_back(std::move(r));
+    s.requests.push_back(RequestFromProto(t));
   }
+  for (int i = 0; i < p.flows_size(); ++i) {
+    s.flows.push_back(FlowFromProto(p.flows(i), absl::StrCat("flows[", i, "]"), bad));
+  }
+  for (const v1::DataSourceSpec& d : p.data()) s.data.push_back(DataFromProto(d, bad));
+  if (p.has_network()) s.network = NetworkFromProto(p.network());
   for (const v1::StagePlan& sp : p.stages()) {
     Stage st;
     st.kind = KindFromProto(sp.kind());
@@ -187,6 +355,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
     t.limit = tp.limit();
     t.above = tp.above();
     t.request = tp.request();
+    t.flow = tp.flow();
     t.whole_run = tp.window_ms() == 0;
     t.window = absl::Milliseconds(tp.window_ms());
     t.abort = tp.abort();

@@ -168,6 +168,7 @@ std::string Threshold::Expression() const {
   }
   std::string out = absl::StrCat(ThresholdMetricName(metric), above ? " > " : " < ", value);
   if (!request.empty()) absl::StrAppend(&out, " (", request, ")");
+  if (!flow.empty()) absl::StrAppend(&out, " (flow ", flow, ")");
   if (!whole_run) absl::StrAppend(&out, " over ", HumanDuration(window));
   if (abort) absl::StrAppend(&out, " [abort]");
   return out;

@@ -148,7 +148,8 @@ struct Threshold {
   // scope at run time `elapsed`.
   bool AbortGraceOver(uint64_t requests, absl::Duration elapsed) const;
 
-  // "p95 < 200ms (critical-runbook)", "error_rate < 1% over 1m",
+  // "p95 < 200ms (critical-runbook)", "p95 < 300ms (flow shop)",
+  // "error_rate < 1% over 1m",
   // "rps > 8/s".
   std::string Expression() const;
 };

@@ -16,78 +16,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
+#include "common/scenario/validator_internal.h"
 
 namespace barrage {
 namespace {
 
 constexpr size_t kMaxReportedProblems = 25;
 
-// 1200 -> "1,200".
-std::string Grouped(int64_t n) {
-  std::string digits = absl::StrCat(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
+}  // namespace
 
-std::string DescribeLength(absl::Duration d) {
-  if (d % absl::Hours(24) == absl::ZeroDuration()) {
-    return absl::StrCat(absl::ToInt64Hours(d) / 24, " days");
-  }
-  return HumanDuration(d);
-}
-
-bool IsWholeMilliseconds(absl::Duration d) {
-  return d % absl::Milliseconds(1) == absl::ZeroDuration();
-}
-
-class Checker {
- public:
-  explicit Checker(const ScenarioLimits& limits) : limits_(limits) {}
-
-  std::vector<ScenarioProblem> Check(const Scenario& s);
-
- private:
-  void Problem(std::string path, std::string message) {
-    problems_.push_back({std::move(path), std::move(message)});
-  }
-  // Within min..max, else "N is outside min..max".
-  bool InRange(const std::string& path, int64_t v, int64_t min, int64_t max) {
-    if (v >= min && v <= max) return true;
-    Problem(path, absl::StrCat(v, " is outside ", min, "..", max));
-    return false;
-  }
-  // `count` items at most `max`: "1,200 requests is over the limit of 1,000
-  // per scenario".
-  void AtMost(const std::string& path, int64_t count, int64_t max,
-              absl::string_view items, absl::string_view per) {
-    if (count <= max) return;
-    Problem(path,
-            absl::StrCat(Grouped(count), " ", items, " is over the limit of ",
-                         Grouped(max), " per ", per));
-  }
-  // Positive (or, with `zero_ok`, non-negative) whole milliseconds: the wire
-  // carries these durations in ms.
-  void WireDuration(const std::string& path, absl::Duration d, bool zero_ok);
-
-  void CheckHeaders(const HeaderList& headers, const std::string& path);
-  void CheckSelect(const AgentsPolicy& agents);
-  void CheckTls(const TlsPolicy& tls);
-  void CheckHttp(const Scenario& s);
-  void CheckRequest(const RequestSpec& r, const std::string& path);
-  void CheckStage(const Stage& st, const std::string& path);
-  void CheckOpenStage(const Stage& st, const std::string& path);
-  void CheckClosedStage(const Stage& st, const std::string& path);
-  void CheckRate(Rational rate, const std::string& path, bool* usable);
-  void CheckThreshold(const Threshold& t, const std::string& path,
-                      const std::set<std::string>& names);
-
-  const ScenarioLimits& limits_;
-  std::vector<ScenarioProblem> problems_;
-};
+namespace scenario_internal {
 
 void Checker::WireDuration(const std::string& path, absl::Duration d,
                            bool zero_ok) {
@@ -308,7 +246,8 @@ void Checker::CheckStage(const Stage& st, const std::string& path) {
 }
 
 void Checker::CheckThreshold(const Threshold& t, const std::string& path,
-                             const std::set<std::string>& names) {
+                             const std::set<std::string>& names,
+                             const std::set<std::string>& flows) {
   const std::string limit_path = path + (t.above ? ".above" : ".below");
   if (IsLatencyMetric(t.metric)) {
     if (!(t.limit > 0)) Problem(limit_path, "must be longer than zero");
@@ -325,7 +264,19 @@ void Checker::CheckThreshold(const Threshold& t, const std::string& path,
   }
   if (!t.request.empty() && !names.count(t.request)) {
     Problem(path + ".request",
-            absl::StrCat("'", t.request, "' is not the name of a request"));
+            absl::StrCat("'", t.request, "' is not the name of a request",
+                         flows.empty() ? "" : " or flow step (FLOW.STEP)"));
+  }
+  if (!t.flow.empty()) {
+    if (!t.request.empty()) {
+      Problem(path + ".flow", "give request or flow, not both");
+    } else if (!flows.count(t.flow)) {
+      Problem(path + ".flow", absl::StrCat("'", t.flow, "' is not the name of a flow"));
+    }
+    if (t.metric == ThresholdMetric::kRps) {
+      Problem(path + ".metric",
+              "rps applies to requests, not flows (judge a flow by latency or error_rate)");
+    }
   }
   if (!t.whole_run) {
     WireDuration(path + ".window", t.window, /*zero_ok=*/false);
@@ -360,7 +311,9 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
   CheckTls(s.tls);
   CheckHttp(s);
 
-  if (s.requests.empty()) Problem("requests", "must hold at least one request");
+  if (s.requests.empty() && s.flows.empty()) {
+    Problem("requests", "must hold at least one request");
+  }
   AtMost("requests", static_cast<int64_t>(s.requests.size()),
          limits_.max_requests, "requests", "scenario");
   std::map<std::string, size_t> first_use;
@@ -385,7 +338,11 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
                            "' (first used by requests[", it->second, "])"));
     }
     CheckRequest(r, path);
+    CheckTemplates(s, r, path, /*captured=*/nullptr);
   }
+  CheckData(s);
+  if (s.network.has_value()) CheckNetwork(*s.network, "network");
+  CheckFlows(s);
 
   if (s.stages.empty()) Problem("stages", "must hold at least one stage");
   AtMost("stages", static_cast<int64_t>(s.stages.size()), limits_.max_stages,
@@ -396,19 +353,25 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
 
   AtMost("thresholds", static_cast<int64_t>(s.thresholds.size()),
          limits_.max_thresholds, "thresholds", "scenario");
-  std::set<std::string> names;
+  std::set<std::string> names;  // requests and flow steps ("FLOW.STEP")
+  std::set<std::string> flows;
   for (const RequestSpec& r : s.requests) names.insert(r.name);
+  for (const FlowSpec& f : s.flows) {
+    flows.insert(f.name);
+    for (const FlowStep& st : f.steps) names.insert(st.request.name);
+  }
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
-    CheckThreshold(s.thresholds[i], absl::StrCat("thresholds[", i, "]"), names);
+    CheckThreshold(s.thresholds[i], absl::StrCat("thresholds[", i, "]"), names,
+                   flows);
   }
   return std::move(problems_);
 }
 
-}  // namespace
+}  // namespace scenario_internal
 
 std::vector<ScenarioProblem> FindScenarioProblems(
     const Scenario& scenario, const ScenarioLimits& limits) {
-  return Checker(limits).Check(scenario);
+  return scenario_internal::Checker(limits).Check(scenario);
 }
 
 absl::Status ValidateScenario(const Scenario& scenario,

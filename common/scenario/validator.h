@@ -75,6 +75,15 @@ struct ScenarioLimits {
   // concurrent streams per connection, 1..this.
   int max_h2_connections = 1'000;
   int max_h2_streams = 10'000;
+  // Flows per scenario, steps per flow, captures and checks per step, and
+  // data sources per scenario (each source travels to every agent).
+  int max_flows = 64;
+  int max_steps_per_flow = 64;
+  int max_captures_per_step = 32;
+  int max_checks_per_step = 32;
+  int max_data_sources = 16;
+  // A network profile's latency and jitter.
+  absl::Duration max_network_latency = absl::Seconds(60);
 };
 
 // One broken rule: "stages[2].duration" and "must be longer than zero".

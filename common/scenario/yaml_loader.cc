@@ -27,6 +27,7 @@
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
 #include "common/scenario/validator.h"
+#include "common/scenario/yaml_loader_internal.h"
 #include "common/util/files.h"
 #include "yaml-cpp/yaml.h"
 
@@ -35,116 +36,10 @@ namespace {
 
 constexpr int kMaxErrors = 25;
 constexpr size_t kMaxScenarioFileBytes = size_t{4} << 20;
-constexpr int64_t kIntMin = std::numeric_limits<int>::min();
-constexpr int64_t kIntMax = std::numeric_limits<int>::max();
-constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
-constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
-struct Problem {
-  int line;
-  int column;
-  std::string text;
-};
+}  // namespace
 
-// Where a field path's value is written, and the path to show for it: a
-// request's inherited timeout is shown as "defaults.timeout".
-struct Mark {
-  SourceLocation at;
-  std::string shown_path;
-};
-
-SourceLocation LocationOf(const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return {mark.line + 1, mark.column + 1};
-}
-
-class Loader {
- public:
-  explicit Loader(absl::string_view filename) : filename_(filename) {}
-
-  // Syntax, keys and types; the Scenario as written (the rules unchecked).
-  absl::StatusOr<Scenario> Parse(absl::string_view text);
-  // Parse, then the validator's rules reported at their fields' positions.
-  absl::StatusOr<Scenario> Load(absl::string_view text,
-                                const ScenarioLimits& limits);
-
- private:
-  // --- reporting ---
-  void Error(SourceLocation at, const std::string& path,
-             const std::string& message) {
-    problems_.push_back(
-        {at.line, at.column, absl::StrCat(path, ": ", message)});
-    unreadable_.push_back(path);
-  }
-  void Error(const YAML::Node& at, const std::string& path,
-             const std::string& message) {
-    Error(LocationOf(at), path, message);
-  }
-  // `path` was not read (its problem is reported elsewhere): the validator's
-  // findings within it are dropped.
-  void Unreadable(const std::string& path) { unreadable_.push_back(path); }
-  // Remembers where `path` is written.
-  void Note(const std::string& path, const YAML::Node& at) {
-    marks_[path] = {LocationOf(at), path};
-  }
-  // `path` took its value from `from` (a default).
-  void Inherit(const std::string& path, const std::string& from) {
-    if (auto it = marks_.find(from); it != marks_.end()) marks_[path] = it->second;
-  }
-  // The mark of `path`, or of the nearest enclosing field that has one.
-  Mark MarkOf(const std::string& path) const;
-
-  // --- structure ---
-  // Checks that `node` is a mapping whose keys are all in `allowed` and
-  // unique; returns false (having reported why) when it is not a mapping.
-  bool CheckMap(const YAML::Node& node, const std::string& path,
-                const std::vector<absl::string_view>& allowed);
-  void Required(const YAML::Node& map, const std::string& path,
-                const char* key);
-  static std::string Join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : absl::StrCat(path, ".", key);
-  }
-
-  // --- scalars; nullopt after reporting a problem ---
-  std::optional<std::string> Str(const YAML::Node& n, const std::string& path);
-  std::optional<absl::Duration> Dur(const YAML::Node& n,
-                                    const std::string& path);
-  std::optional<Rational> Rate(const YAML::Node& n, const std::string& path);
-  std::optional<int64_t> Int(const YAML::Node& n, const std::string& path,
-                             int64_t min, int64_t max);
-  std::optional<bool> Bool(const YAML::Node& n, const std::string& path);
-  std::optional<HeaderList> Headers(const YAML::Node& n,
-                                    const std::string& path);
-
-  // --- sections ---
-  void LoadAgents(const YAML::Node& n, AgentsPolicy& out);
-  void LoadHttp(const YAML::Node& n, Scenario& out);
-  void LoadSelect(const YAML::Node& n, AgentsPolicy& out);
-  void LoadTls(const YAML::Node& n, TlsPolicy& out);
-  void LoadDefaults(const YAML::Node& n, Scenario& out);
-  void LoadRequests(const YAML::Node& n, Scenario& out);
-  void LoadRequest(const YAML::Node& n, const std::string& path,
-                   const Scenario& scenario, RequestSpec& out);
-  void LoadExpect(const YAML::Node& n, const std::string& path,
-                  RequestSpec& out);
-  void LoadStages(const YAML::Node& n, Scenario& out);
-  void LoadStage(const YAML::Node& n, const std::string& path, Stage& out);
-  void LoadThresholds(const YAML::Node& n, Scenario& out);
-  void LoadThreshold(const YAML::Node& n, const std::string& path,
-                     Threshold& out);
-  void LoadThresholdLimit(const YAML::Node& n, const std::string& path,
-                          Threshold& out);
-
-  // Fills scenario_ from the document; false when there is nothing to fill.
-  bool Walk(absl::string_view text);
-  absl::Status Result() const;
-
-  std::string filename_;
-  Scenario scenario_;
-  std::vector<Problem> problems_;
-  std::vector<std::string> unreadable_;
-  std::map<std::string, Mark> marks_;
-};
+namespace scenario_internal {
 
 Mark Loader::MarkOf(const std::string& path) const {
   std::string p = path;
@@ -443,7 +338,8 @@ void Loader::LoadRequests(const YAML::Node& n, Scenario& out) {
 }
 
 void Loader::LoadRequest(const YAML::Node& n, const std::string& path,
-                         const Scenario& scenario, RequestSpec& out) {
+                         const Scenario& scenario, RequestSpec& out,
+                         bool is_step) {
   Note(path, n);
   out.location = LocationOf(n);
   out.method = "GET";
@@ -456,8 +352,13 @@ void Loader::LoadRequest(const YAML::Node& n, const std::string& path,
             absl::StrCat("defaults.headers.", name));
   }
   if (!CheckMap(n, path,
-                {"name", "method", "path", "weight", "headers", "body",
-                 "timeout", "expect"})) {
+                is_step ? std::vector<absl::string_view>{"name", "method", "path",
+                                                         "headers", "body", "timeout",
+                                                         "expect", "think", "capture",
+                                                         "check"}
+                        : std::vector<absl::string_view>{"name", "method", "path",
+                                                         "weight", "headers", "body",
+                                                         "timeout", "expect"})) {
     return;
   }
   Required(n, path, "name");
@@ -612,8 +513,8 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   Note(path, n);
   out.location = LocationOf(n);
   if (!CheckMap(n, path,
-                {"metric", "below", "above", "request", "window", "abort",
-                 "min_requests", "delay"})) {
+                {"metric", "below", "above", "request", "flow", "window",
+                 "abort", "min_requests", "delay"})) {
     return;
   }
   Required(n, path, "metric");
@@ -645,6 +546,9 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   }
   if (n["request"]) {
     if (auto s = Str(n["request"], path + ".request")) out.request = *s;
+  }
+  if (n["flow"]) {
+    if (auto s = Str(n["flow"], path + ".flow")) out.flow = *s;
   }
   if (n["window"]) {
     if (auto s = Str(n["window"], path + ".window")) {
@@ -758,12 +662,15 @@ bool Loader::Walk(absl::string_view text) {
   Scenario& scenario = scenario_;
   if (!CheckMap(root, "",
                 {"name", "description", "target", "agents", "defaults",
-                 "requests", "stages", "thresholds"})) {
+                 "data", "network", "flows", "requests", "stages",
+                 "thresholds"})) {
     return false;
   }
-  for (const char* key : {"name", "target", "requests", "stages"}) {
+  for (const char* key : {"name", "target", "stages"}) {
     Required(root, "", key);
   }
+  // A scenario of flows alone needs no requests.
+  if (!root["flows"]) Required(root, "", "requests");
   if (root["name"] && !root["name"].IsNull()) {
     if (auto s = Str(root["name"], "name")) scenario.name = *s;
   }
@@ -785,6 +692,13 @@ bool Loader::Walk(absl::string_view text) {
   if (root["agents"]) LoadAgents(root["agents"], scenario.agents);
   // Defaults first: requests inherit them.
   if (root["defaults"]) LoadDefaults(root["defaults"], scenario);
+  if (root["data"] && !root["data"].IsNull()) LoadData(root["data"], scenario);
+  if (root["network"] && !root["network"].IsNull()) {
+    scenario.network = LoadNetwork(root["network"], "network");
+  }
+  if (root["flows"] && !root["flows"].IsNull()) {
+    LoadFlows(root["flows"], scenario);
+  }
   if (root["requests"] && !root["requests"].IsNull()) {
     LoadRequests(root["requests"], scenario);
   }
@@ -822,7 +736,9 @@ absl::StatusOr<Scenario> Loader::Load(absl::string_view text,
   return std::move(scenario_);
 }
 
-}  // namespace
+}  // namespace scenario_internal
+
+using scenario_internal::Loader;
 
 absl::StatusOr<Scenario> LoadScenarioYaml(absl::string_view text,
                                           absl::string_view filename,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/scenario/traffic_fields.h"
 
 namespace barrage {
 namespace {
@@ -69,6 +70,88 @@ std::string Percent(double fraction) {
   return absl::StrFormat("%.1f%%", fraction * 100.0);
 }
 
+// "latency 50ms +- 10ms, bandwidth 2Mbit/s"; "none" when it emulates nothing.
+std::string DescribeNetwork(const NetworkProfile& n) {
+  std::vector<std::string> parts;
+  if (n.latency > absl::ZeroDuration() || n.jitter > absl::ZeroDuration()) {
+    std::string latency = absl::StrCat("latency ", HumanDuration(n.latency));
+    if (n.jitter > absl::ZeroDuration()) {
+      absl::StrAppend(&latency, " +- ", HumanDuration(n.jitter));
+    }
+    parts.push_back(std::move(latency));
+  }
+  if (n.bandwidth_bps > 0) {
+    parts.push_back(absl::StrCat("bandwidth ", FormatBandwidth(n.bandwidth_bps)));
+  }
+  return parts.empty() ? "none" : absl::StrJoin(parts, ", ");
+}
+
+std::string DescribeCaptures(const FlowStep& st) {
+  if (st.captures.empty()) return "-";
+  std::vector<std::string> parts;
+  for (const Capture& c : st.captures) {
+    parts.push_back(c.kind == Capture::Kind::kStatus
+                        ? absl::StrCat(c.var, "=status")
+                        : absl::StrCat(c.var, "=", CaptureKindName(c.kind), " ", c.expr));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
+std::string DescribeChecks(const FlowStep& st) {
+  if (st.checks.empty()) return "-";
+  std::vector<std::string> parts;
+  for (const Check& c : st.checks) {
+    if (c.kind == Check::Kind::kStatus) {
+      parts.push_back(absl::StrCat("status ", absl::StrJoin(c.statuses, ",")));
+    } else if (c.kind == Check::Kind::kMaxDuration) {
+      parts.push_back(absl::StrCat("max_duration ", HumanDuration(c.max_duration)));
+    } else {
+      parts.push_back(c.name);
+    }
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
+std::string RenderFlows(const Scenario& s) {
+  std::string out = "\nflows\n";
+  const double total_weight = static_cast<double>(s.TotalWeight());
+  for (const FlowSpec& f : s.flows) {
+    absl::StrAppend(&out, "  ", f.name, "  weight ", f.weight, " (",
+                    Percent(static_cast<double>(f.weight) / total_weight), "), ",
+                    f.steps.size(), f.steps.size() == 1 ? " step" : " steps",
+                    f.cookies ? ", cookies" : "");
+    if (f.network.has_value()) {
+      absl::StrAppend(&out, ", network ", DescribeNetwork(*f.network));
+    }
+    absl::StrAppend(&out, "\n");
+    Table steps;
+    steps.Row({"#", "step", "method", "path", "timeout", "expect", "think", "capture",
+               "check"});
+    for (size_t j = 0; j < f.steps.size(); ++j) {
+      const FlowStep& st = f.steps[j];
+      steps.Row({absl::StrCat(j), st.step, st.request.method, st.request.path,
+                 HumanDuration(st.request.timeout), DescribeExpect(st.request),
+                 st.think.kind == ThinkTime::Kind::kNone ? "-" : FormatThink(st.think),
+                 DescribeCaptures(st), DescribeChecks(st)});
+    }
+    absl::StrAppend(&out, steps.Render("    "));
+  }
+  return out;
+}
+
+std::string RenderData(const Scenario& s) {
+  std::string out = "\ndata\n";
+  Table data;
+  data.Row({"name", "file", "format", "mode", "on_end", "rows"});
+  for (const DataSource& d : s.data) {
+    data.Row({d.name, d.file, DataFormatName(d.format), DataModeName(d.mode),
+              DataOnEndName(d.on_end),
+              d.rows > 0 || !d.columns.empty() ? absl::StrCat(d.rows) : "not read"});
+  }
+  absl::StrAppend(&out, data.Render("  "));
+  return out;
+}
+
 }  // namespace
 
 std::string DescribeRate(Rational per_second) {
@@ -101,6 +184,9 @@ std::string RenderPlan(const Scenario& s) {
                     " streams per worker");
   }
   absl::StrAppend(&out, ")\n");
+  if (s.network.has_value()) {
+    absl::StrAppend(&out, "network    ", DescribeNetwork(*s.network), "\n");
+  }
   absl::StrAppend(&out, "agents     at least ", s.agents.min, ", wait up to ",
                   HumanDuration(s.agents.wait), ", on loss ",
                   OnLossName(s.agents.on_loss), "\n");
@@ -116,7 +202,9 @@ std::string RenderPlan(const Scenario& s) {
   }
   absl::StrAppend(&out, absl::StrJoin(load, "; "), "\n");
 
-  absl::StrAppend(&out, "\nrequests\n");
+  if (!s.data.empty()) absl::StrAppend(&out, RenderData(s));
+  if (!s.flows.empty()) absl::StrAppend(&out, RenderFlows(s));
+  if (!s.requests.empty() || s.flows.empty()) absl::StrAppend(&out, "\nrequests\n");
   Table requests;
   requests.Row({"name", "method", "path", "weight", "share", "timeout",
                 "expect", "body"});
@@ -127,7 +215,7 @@ std::string RenderPlan(const Scenario& s) {
                   HumanDuration(r.timeout), DescribeExpect(r),
                   r.body.empty() ? "-" : absl::StrCat(r.body.size(), " B")});
   }
-  absl::StrAppend(&out, requests.Render("  "));
+  if (!s.requests.empty() || s.flows.empty()) absl::StrAppend(&out, requests.Render("  "));
 
   absl::StrAppend(&out, "\nstages\n");
   Table stages;

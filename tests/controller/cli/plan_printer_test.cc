@@ -44,6 +44,18 @@ TEST_CASE("validate prints the normalized plan") {
   CheckGolden("full.plan.txt", RenderPlan(Full()));
 }
 
+TEST_CASE("the plan shows flows with their steps, data sources and the network") {
+  absl::StatusOr<Scenario> s = LoadScenarioFile(
+      std::string(BARRAGE_TESTDATA_DIR) + "/scenarios/valid/flows.yaml");
+  REQUIRE(s.ok());
+  CheckGolden("flows.plan.txt", RenderPlan(*s));
+  // Once the CLI has read a data file, its rows are shown.
+  s->data[0].columns = {"id", "email"};
+  s->data[0].rows = 2;
+  CHECK(RenderPlan(*s).find("  users  users.csv  csv     unique  stop    2\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("plan prints the per-agent split table") {
   const Scenario s = Full();
   absl::StatusOr<SplitPlan> plan =
