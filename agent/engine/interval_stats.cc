@@ -12,8 +12,31 @@
 
 namespace barrage {
 
-IntervalStats::IntervalStats(size_t templates)
-    : series_(templates * kOutcomeCount), counts_(templates * kSlots, 0) {}
+IntervalStats::IntervalStats(size_t templates, std::shared_ptr<const StatsLayout> layout)
+    : series_(templates * kOutcomeCount), counts_(templates * kSlots, 0) {
+  Adopt(layout);
+}
+
+void IntervalStats::Adopt(const std::shared_ptr<const StatsLayout>& layout) {
+  if (layout == nullptr) return;
+  layout_ = layout;
+  const size_t templates = std::max(this->templates(), layout->templates);
+  series_.resize(templates * kOutcomeCount);
+  counts_.resize(templates * kSlots, 0);
+  check_offsets_.assign(templates, 0);
+  size_t total = 0;
+  for (size_t t = 0; t < templates; ++t) {
+    check_offsets_[t] = total;
+    if (t < layout->reasons.size()) total += layout->reasons[t].size();
+  }
+  checks_.assign(total, 0);
+  step_failures_.assign(templates, 0);
+  flows_.resize(layout->flows.size());
+}
+
+uint64_t IntervalStats::CheckFailures(size_t tpl, size_t index) const {
+  return checks_[check_offsets_[tpl] + index];
+}
 
 uint64_t IntervalStats::StatusCount(size_t tpl, int status) const {
   if (status < kFirstStatus || status >= kFirstStatus + static_cast<int>(kStatusSlots)) return 0;
@@ -25,6 +48,7 @@ uint64_t IntervalStats::ErrorCount(size_t tpl, ErrorReason reason) const {
 }
 
 void IntervalStats::Merge(const IntervalStats& other) {
+  if (layout_ == nullptr && other.layout_ != nullptr) Adopt(other.layout_);
   if (series_.size() < other.series_.size()) series_.resize(other.series_.size());
   for (size_t i = 0; i < other.series_.size(); ++i) {
     const SeriesStats* theirs = other.series_[i].get();
@@ -34,6 +58,23 @@ void IntervalStats::Merge(const IntervalStats& other) {
   }
   if (counts_.size() < other.counts_.size()) counts_.resize(other.counts_.size(), 0);
   for (size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  for (size_t i = 0; i < std::min(checks_.size(), other.checks_.size()); ++i) {
+    checks_[i] += other.checks_[i];
+  }
+  for (size_t i = 0; i < std::min(step_failures_.size(), other.step_failures_.size()); ++i) {
+    step_failures_[i] += other.step_failures_[i];
+  }
+  for (size_t f = 0; f < std::min(flows_.size(), other.flows_.size()); ++f) {
+    FlowStats& mine = flows_[f];
+    const FlowStats& theirs = other.flows_[f];
+    mine.started += theirs.started;
+    mine.succeeded += theirs.succeeded;
+    mine.failed += theirs.failed;
+    mine.aborted += theirs.aborted;
+    (void)mine.duration.Merge(theirs.duration);
+    (void)mine.duration_with_think.Merge(theirs.duration_with_think);
+  }
+  data_exhausted += other.data_exhausted;
   (void)schedule_lag.Merge(other.schedule_lag);
   started += other.started;
   completed += other.completed;
@@ -52,6 +93,14 @@ void IntervalStats::Reset() {
     if (s) s->Reset();
   }
   std::fill(counts_.begin(), counts_.end(), 0);
+  std::fill(checks_.begin(), checks_.end(), 0);
+  std::fill(step_failures_.begin(), step_failures_.end(), 0);
+  for (FlowStats& f : flows_) {
+    f.started = f.succeeded = f.failed = f.aborted = 0;
+    f.duration.Reset();
+    f.duration_with_think.Reset();
+  }
+  data_exhausted = 0;
   schedule_lag.Reset();
   started = completed = dropped = late = connections_opened = h2_retries = 0;
   in_flight = active_vus = 0;
@@ -103,6 +152,13 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
         reasons.emplace_back(counts[r], ErrorReasonName(static_cast<ErrorReason>(r)));
       }
     }
+    if (layout_ != nullptr && tpl < layout_->reasons.size()) {
+      const std::vector<std::string>& names = layout_->reasons[tpl];
+      for (size_t k = 0; k < names.size(); ++k) {
+        const uint64_t n = checks_[check_offsets_[tpl] + k];
+        if (n > 0) reasons.emplace_back(n, names[k]);
+      }
+    }
     for (size_t k = 0; k < kStatusSlots; ++k) {
       const uint64_t n = counts[kErrorReasonCount + k];
       if (n == 0) continue;
@@ -140,7 +196,28 @@ void IntervalStats::ToReport(const std::vector<HttpRequestTemplate>& templates,
       e->set_count(other);
     }
   }
+  for (size_t f = 0; f < flows_.size(); ++f) {
+    const FlowStats& fs = flows_[f];
+    if (fs.started + fs.succeeded + fs.failed + fs.aborted == 0) continue;
+    v1::FlowDelta* d = report->add_flows();
+    d->set_flow(layout_->flows[f]);
+    d->set_started(fs.started);
+    d->set_succeeded(fs.succeeded);
+    d->set_failed(fs.failed);
+    d->set_aborted(fs.aborted);
+    EncodeHistogram(fs.duration, d->mutable_duration());
+    EncodeHistogram(fs.duration_with_think, d->mutable_duration_with_think());
+    for (uint32_t tpl : layout_->flow_steps[f]) {
+      if (tpl >= step_failures_.size() || tpl >= templates.size() || step_failures_[tpl] == 0) {
+        continue;
+      }
+      v1::FlowFailure* failure = d->add_failures();
+      failure->set_step(templates[tpl].name);
+      failure->set_count(step_failures_[tpl]);
+    }
+  }
   v1::AgentCounters* c = report->mutable_counters();
+  c->set_data_exhausted(data_exhausted);
   c->set_dropped(dropped);
   c->set_late(late);
   c->set_in_flight(static_cast<uint64_t>(in_flight));

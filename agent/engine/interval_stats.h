@@ -6,8 +6,11 @@
 // (common/stats/series_stats.h). A series is allocated the
 // first time it is used and kept (Reset() keeps allocations), so steady
 // recording allocates nothing. Beside them, counters allocated at
-// construction: failures per (template, reason) and responses per
-// (template, HTTP status 100..599).
+// construction: failures per (template, reason), responses per
+// (template, HTTP status 100..599), flow steps' capture and check failures
+// per (template, capture/check index), and per flow its iterations
+// (started, succeeded, failed, aborted; durations) as named by a
+// StatsLayout (flow_program.h makes it).
 //
 // Thread safety: none; a worker owns its IntervalStats and hands intervals
 // over under its own lock (see Worker).
@@ -17,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -29,9 +33,35 @@
 
 namespace barrage {
 
+// What a run's flow counters are called: fixed per run, shared by every
+// IntervalStats of the run.
+struct StatsLayout {
+  size_t templates = 0;  // requests, then every flow's steps
+  // Per template: its capture and check failure reasons in index order
+  // ("capture VAR", then "check NAME"); empty for plain requests.
+  std::vector<std::vector<std::string>> reasons;
+  std::vector<std::string> flows;                 // names
+  std::vector<std::vector<uint32_t>> flow_steps;  // per flow: its steps' templates
+};
+
+// One flow's iterations in an interval (StatsReport.FlowDelta).
+struct FlowStats {
+  uint64_t started = 0;
+  uint64_t succeeded = 0;
+  uint64_t failed = 0;   // ended at a failed step
+  uint64_t aborted = 0;  // cut by the run's end or a stop
+  // Succeeded iterations, us, from the first step's intended send to the
+  // last response: think time excluded, and included.
+  Histogram duration;
+  Histogram duration_with_think;
+};
+
 class IntervalStats {
  public:
-  explicit IntervalStats(size_t templates = 0);
+  // `layout` (may be null: no flows, no checks) sizes the flow and check
+  // counters; templates are at least layout->templates.
+  explicit IntervalStats(size_t templates = 0,
+                         std::shared_ptr<const StatsLayout> layout = nullptr);
 
   IntervalStats(const IntervalStats&) = delete;
   IntervalStats& operator=(const IntervalStats&) = delete;
@@ -66,6 +96,17 @@ class IntervalStats {
   uint64_t StatusCount(size_t tpl, int status) const;
   uint64_t ErrorCount(size_t tpl, ErrorReason reason) const;
 
+  // A flow step's capture or check `index` (captures first, then checks,
+  // as in StatsLayout::reasons) failed. Allocates nothing.
+  void RecordCheckFailure(size_t tpl, size_t index) { ++checks_[check_offsets_[tpl] + index]; }
+  uint64_t CheckFailures(size_t tpl, size_t index) const;
+  // Flow `flow`'s counters; a flow's failed iterations by step (template).
+  FlowStats& Flow(size_t flow) { return flows_[flow]; }
+  const FlowStats& Flow(size_t flow) const { return flows_[flow]; }
+  size_t flows() const { return flows_.size(); }
+  void RecordStepFailure(size_t tpl) { ++step_failures_[tpl]; }
+  uint64_t StepFailures(size_t tpl) const { return step_failures_[tpl]; }
+
   Histogram schedule_lag;       // us: actual send - intended send
   uint64_t started = 0;         // requests sent
   uint64_t completed = 0;       // results recorded
@@ -73,6 +114,8 @@ class IntervalStats {
   uint64_t late = 0;            // sent later than the late threshold
   uint64_t connections_opened = 0;
   uint64_t h2_retries = 0;      // requests retried after an HTTP/2 GOAWAY
+  // Iterations (or requests) not started: a data source had no row.
+  uint64_t data_exhausted = 0;
   int64_t in_flight = 0;        // gauge at interval end
   int64_t active_vus = 0;       // gauge at interval end
   // The in-flight cap was full while work was due (stats.proto); ready VUs
@@ -93,8 +136,9 @@ class IntervalStats {
   static constexpr size_t kMaxReasonsPerRequest = 16;
 
   // The report's series, counters, errors by reason (timeouts, connect
-  // failures, ..., and HTTP errors as "http: <status>" by the template's
-  // expect) and statuses (not its identity fields).
+  // failures, ..., HTTP errors as "http: <status>" by the template's
+  // expect, flow steps' "capture VAR" and "check NAME"), statuses and flows
+  // (not its identity fields).
   void ToReport(const std::vector<HttpRequestTemplate>& templates,
                 v1::StatsReport* report) const;
 
@@ -107,6 +151,13 @@ class IntervalStats {
   // Per template: kErrorReasonCount failure counts, then kStatusSlots
   // response counts.
   std::vector<uint64_t> counts_;
+  std::shared_ptr<const StatsLayout> layout_;
+  std::vector<size_t> check_offsets_;  // per template, into checks_
+  std::vector<uint64_t> checks_;
+  std::vector<uint64_t> step_failures_;  // per template
+  std::vector<FlowStats> flows_;
+
+  void Adopt(const std::shared_ptr<const StatsLayout>& layout);
 };
 
 }  // namespace barrage

@@ -27,7 +27,8 @@ std::vector<HttpRequestTemplate> BuildTemplates(const Scenario& scenario) {
       default_port ? absl::StrCat(t.scheme, "://", host, t.base_path)
                    : absl::StrCat(t.scheme, "://", host, ":", t.port,
                                   t.base_path);
-  for (const RequestSpec& r : scenario.requests) {
+  const NetworkProfile none;
+  auto add = [&](const RequestSpec& r, const NetworkProfile& network, bool keep) {
     HttpRequestTemplate tpl;
     tpl.name = r.name;
     tpl.method = r.method;
@@ -36,7 +37,21 @@ std::vector<HttpRequestTemplate> BuildTemplates(const Scenario& scenario) {
     tpl.body = r.body;
     tpl.timeout = r.timeout;
     tpl.expect_status = r.expect_status;
+    tpl.keep_response = keep;
+    tpl.network = network;
     out.push_back(std::move(tpl));
+  };
+  const NetworkProfile& scenario_network = scenario.network ? *scenario.network : none;
+  for (const RequestSpec& r : scenario.requests) add(r, scenario_network, false);
+  for (const FlowSpec& flow : scenario.flows) {
+    const NetworkProfile& network = flow.network ? *flow.network : scenario_network;
+    for (const FlowStep& step : flow.steps) {
+      const bool checks_beyond_status =
+          std::any_of(step.checks.begin(), step.checks.end(),
+                      [](const Check& c) { return c.kind != Check::Kind::kStatus; });
+      add(step.request, network,
+          !step.captures.empty() || checks_beyond_status || flow.cookies);
+    }
   }
   return out;
 }

@@ -17,7 +17,12 @@
 namespace barrage {
 
 // Absolute URLs, merged headers and bodies for every request of `scenario`,
-// in scenario order.
+// in scenario order, then one per flow step (flow, then step order) named
+// "FLOW.STEP". A step keeps its response (keep_response) when it has
+// captures, checks beyond status, or its flow keeps cookies. `network` is
+// the flow's profile, else the scenario's (plain requests: the scenario's).
+// Paths, headers and bodies are as written: a template's ${...} references
+// are rendered per send (flow_program.h) and sent with StartWith().
 std::vector<HttpRequestTemplate> BuildTemplates(const Scenario& scenario);
 
 // SplitMix64: tiny, fast, statistically fine for load mixes and jitter.
@@ -45,6 +50,7 @@ class SplitMix64 {
   uint64_t state_;
 };
 
+// Picks among a run's items (requests, then flows: FlowProgram::weights).
 class RequestPicker {
  public:
   RequestPicker(const std::vector<int64_t>& weights, uint64_t seed);

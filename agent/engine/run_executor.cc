@@ -10,6 +10,7 @@
 #include "agent/http/curl_multi_driver.h"
 #include "agent/http/http1_driver.h"
 #include "agent/http/http2_driver.h"
+#include "agent/engine/flow_program.h"
 #include "agent/engine/request_picker.h"
 #include "common/metrics/process_stats.h"
 
@@ -76,6 +77,12 @@ RunExecutor::RunExecutor(AgentRunConfig config, Clock& clock)
 
 absl::StatusOr<std::unique_ptr<RunExecutor>> RunExecutor::Create(
     AgentRunConfig config, Clock& clock, ClientFactory clients) {
+  // Templates, captures and checks compile in every worker; a scenario
+  // whose do not is refused here, before any load.
+  if (absl::StatusOr<FlowProgram> program = FlowProgram::Compile(config.scenario);
+      !program.ok()) {
+    return program.status();
+  }
   std::unique_ptr<RunExecutor> ex(new RunExecutor(std::move(config), clock));
   const int workers = std::max(ex->config_.workers, 1);
   const size_t per_worker = std::max<size_t>(
@@ -97,7 +104,9 @@ absl::StatusOr<std::unique_ptr<RunExecutor>> RunExecutor::Create(
     wc.late_ns = ex->config_.late_ns;
     wc.interval_ns = ex->config_.interval_ns;
     wc.from_ns = ex->config_.from_ns;
-    ex->workers_.push_back(std::make_unique<Worker>(std::move(wc), **client));
+    auto worker = std::make_unique<Worker>(std::move(wc), **client);
+    if (!worker->status().ok()) return worker->status();
+    ex->workers_.push_back(std::move(worker));
     ex->clients_.push_back(std::move(*client));
   }
   return ex;
@@ -194,7 +203,7 @@ v1::StatsReport RunExecutor::BuildReport(const IntervalStats& stats,
 }
 
 void RunExecutor::ReportLoop(ReportSink sink) {
-  IntervalStats merged(config_.scenario.requests.size());
+  IntervalStats merged(0, MakeStatsLayout(config_.scenario));
   for (int64_t k = config_.from_ns / config_.interval_ns;; ++k) {
     // Interval k closes at its end; give workers a moment past it.
     const int64_t deadline_ns = run_start_ns_ + (k + 1) * config_.interval_ns + 250'000'000;

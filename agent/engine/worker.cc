@@ -3,8 +3,10 @@
 #include "agent/engine/worker.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
+#include "absl/strings/str_cat.h"
 #include "common/scenario/schedule.h"
 
 namespace barrage {
@@ -13,8 +15,12 @@ namespace {
 std::vector<int64_t> Weights(const Scenario& s) {
   std::vector<int64_t> w;
   for (const RequestSpec& r : s.requests) w.push_back(r.weight);
+  for (const FlowSpec& f : s.flows) w.push_back(f.weight);
   return w;
 }
+
+// A VU whose iteration found no data row tries again this much later.
+constexpr int64_t kDataRetryNs = 10'000'000;
 
 // VUs of this worker when its agent has `agent_vus`: the agent's VU
 // ordinals m = worker, worker + W, ... below agent_vus.
@@ -35,8 +41,27 @@ Worker::Worker(WorkerConfig config, HttpClient& client)
               SplitMix64::Mix(config_.seed ^
                               SplitMix64::Mix(0x100 + static_cast<uint64_t>(
                                                           config_.worker)))),
-      current_(config_.scenario.requests.size()),
-      published_(config_.scenario.requests.size()) {
+      renderer_(0),
+      think_rng_(SplitMix64::Mix(config_.seed ^ SplitMix64::Mix(0x200 + static_cast<uint64_t>(
+                                                                  config_.worker)))),
+      current_(config_.scenario.requests.size(), MakeStatsLayout(config_.scenario)),
+      published_(config_.scenario.requests.size(), MakeStatsLayout(config_.scenario)) {
+  absl::StatusOr<FlowProgram> program = FlowProgram::Compile(config_.scenario);
+  if (program.ok()) {
+    program_ = std::move(*program);
+    for (size_t t = 0; t < program_.templates(); ++t) {
+      for (uint32_t d : program_.tpl(t).data) {
+        if (d >= config_.data.size() || config_.data[d] == nullptr) {
+          status_ = absl::FailedPreconditionError(absl::StrCat(
+              "data source '", config_.scenario.data[d].name, "' has no rows on this worker"));
+        }
+      }
+    }
+  } else {
+    status_ = program.status();
+  }
+  if (!status_.ok()) stopped_ = true;
+  renderer_ = Renderer(program_.max_headers());
   owned_slots_ = config_.slots;
   period_ = config_.period;
   if (config_.from_ns > 0) scheduler_.SkipBefore(config_.from_ns);
@@ -62,6 +87,25 @@ Worker::Worker(WorkerConfig config, HttpClient& client)
   vu_state_.assign(static_cast<size_t>(mine), VuState::kOff);
   vu_heap_.reserve(static_cast<size_t>(mine));
   peak_vus_ = peak_vus;
+  // Iterations: for flows, and for requests that take data rows. Thinking
+  // iterations hold no in-flight slot, so flows with think get room for
+  // more of them than the cap.
+  bool needs_iterations = program_.has_flows();
+  for (size_t i = 0; i < program_.items(); ++i) {
+    needs_iterations = needs_iterations || !program_.item_data(i).empty();
+  }
+  if (needs_iterations) {
+    const size_t n = cap * (program_.has_think() ? 4 : 1);
+    iterations_.resize(n);
+    free_iterations_.reserve(n);
+    due_steps_.reserve(n);
+    for (size_t i = n; i > 0; --i) {
+      FlowIteration& it = iterations_[i - 1];
+      it.rows.assign(program_.data_sources(), RowSource::kNoRow);
+      it.vars.resize(program_.max_vars());
+      free_iterations_.push_back(static_cast<uint32_t>(i - 1));
+    }
+  }
 }
 
 void Worker::Reassign(std::vector<int64_t> slots, int64_t from_ns, int64_t period) {
@@ -143,16 +187,105 @@ int64_t Worker::WorkerVusAt(int64_t now) const {
                      config_.worker, config_.workers);
 }
 
-void Worker::StartRequest(int64_t intended, int64_t now, int32_t vu) {
+bool Worker::StartItem(int64_t intended, int64_t now, int32_t vu) {
+  const size_t item = picker_.Pick();
+  const std::vector<uint32_t>& data = program_.item_data(item);
+  if (item < program_.requests() && data.empty()) {
+    Send(static_cast<uint32_t>(item), -1, intended, now, vu);
+    return true;
+  }
+  const uint32_t index = free_iterations_.back();
+  FlowIteration& it = iterations_[index];
+  for (uint32_t d : data) {
+    const int64_t row = config_.data[d]->NextRow();
+    if (row == RowSource::kNoRow) {
+      ++current_.data_exhausted;
+      NoteDataExhausted();
+      return false;
+    }
+    it.rows[d] = row;
+  }
+  free_iterations_.pop_back();
+  it.item = static_cast<uint32_t>(item);
+  it.vu = vu;
+  it.step = 0;
+  it.first_due_ns = intended;
+  it.active_ns = 0;
+  if (item < program_.requests()) {
+    it.flow = -1;
+    Send(static_cast<uint32_t>(item), static_cast<int32_t>(index), intended, now, vu);
+    return true;
+  }
+  it.flow = static_cast<int32_t>(item - program_.requests());
+  const CompiledFlow& flow = program_.flow(static_cast<size_t>(it.flow));
+  for (uint32_t v = 0; v < flow.vars; ++v) it.vars[v].clear();
+  it.jar.Clear();
+  ++current_.Flow(static_cast<size_t>(it.flow)).started;
+  Send(flow.steps[0].tpl, static_cast<int32_t>(index), intended, now, vu);
+  return true;
+}
+
+void Worker::Send(uint32_t tpl, int32_t iter, int64_t intended, int64_t now, int32_t vu) {
   const uint32_t slot = free_slots_.back();
   free_slots_.pop_back();
-  const uint32_t tpl = static_cast<uint32_t>(picker_.Pick());
-  slots_[slot] = Slot{intended, now, tpl, vu};
+  slots_[slot] = Slot{intended, now, tpl, vu, iter};
   const int64_t lag = now - intended;
   current_.schedule_lag.Record(static_cast<uint64_t>(std::max<int64_t>(lag, 0)) / 1000);
   if (lag > config_.late_ns) ++current_.late;
   ++current_.started;
-  client_.Start(tpl, slot);
+  const CompiledTemplate& t = program_.tpl(tpl);
+  if (!t.rendered) {
+    client_.Start(tpl, slot);
+    return;
+  }
+  const FlowIteration& it = iterations_[static_cast<size_t>(iter)];
+  const bool cookies = it.flow >= 0 && program_.flow(static_cast<size_t>(it.flow)).cookies;
+  client_.StartWith(tpl, renderer_.Render(t, it, cookies, config_.data), slot);
+}
+
+void Worker::ReleaseIteration(uint32_t iter) { free_iterations_.push_back(iter); }
+
+void Worker::NoteDataExhausted() {
+  // Stop once every item needs a source that will give no more rows.
+  for (size_t i = 0; i < program_.items(); ++i) {
+    bool blocked = false;
+    for (uint32_t d : program_.item_data(i)) blocked = blocked || config_.data[d]->Exhausted();
+    if (!blocked) return;
+  }
+  data_stopped_ = true;
+}
+
+int64_t Worker::Think(const CompiledStep& step) {
+  switch (step.think) {
+    case ThinkTime::Kind::kNone:
+      return 0;
+    case ThinkTime::Kind::kFixed:
+      return step.think_a_ns;
+    case ThinkTime::Kind::kUniform:
+      return step.think_a_ns + static_cast<int64_t>(
+                                   static_cast<double>(step.think_b_ns - step.think_a_ns) *
+                                   think_rng_.NextDouble());
+    case ThinkTime::Kind::kExponential:
+      return static_cast<int64_t>(-static_cast<double>(step.think_a_ns) *
+                                  std::log1p(-think_rng_.NextDouble()));
+  }
+  return 0;
+}
+
+int64_t Worker::StepDueSteps(int64_t now) {
+  while (!due_steps_.empty() && !free_slots_.empty()) {
+    const DueStep top = due_steps_.front();
+    if (top.due_ns > now) return top.due_ns;
+    std::pop_heap(due_steps_.begin(), due_steps_.end(), DueLater);
+    due_steps_.pop_back();
+    const FlowIteration& it = iterations_[top.iter];
+    const CompiledFlow& flow = program_.flow(static_cast<size_t>(it.flow));
+    Send(flow.steps[it.step].tpl, static_cast<int32_t>(top.iter), top.due_ns, now, it.vu);
+  }
+  if (!due_steps_.empty() && due_steps_.front().due_ns <= now) {
+    current_.in_flight_capped = true;  // a due step waits for the cap
+  }
+  return kNever;
 }
 
 void Worker::PushVu(uint32_t vu, int64_t ready_ns) {
@@ -162,7 +295,7 @@ void Worker::PushVu(uint32_t vu, int64_t ready_ns) {
 }
 
 int64_t Worker::StepOpen(int64_t now) {
-  while (!free_slots_.empty()) {
+  while (CanStart() && !data_stopped_) {
     ArrivalScheduler* s = taken_over_.empty() ? &scheduler_ : Earliest();
     const int64_t due = s->PeekNs();
     if (due > now) return due;
@@ -171,8 +304,9 @@ int64_t Worker::StepOpen(int64_t now) {
       ++current_.dropped;
       continue;
     }
-    StartRequest(due, now, -1);
+    StartItem(due, now, -1);
   }
+  if (data_stopped_) return kNever;
   // At the cap: the next due arrival waits for a completion.
   ArrivalScheduler* s = taken_over_.empty() ? &scheduler_ : Earliest();
   if (s->PeekNs() <= now) current_.in_flight_capped = true;
@@ -187,7 +321,7 @@ int64_t Worker::StepClosed(int64_t now) {
     }
   }
   vu_target_ = target;
-  while (!vu_heap_.empty() && !free_slots_.empty()) {
+  while (!vu_heap_.empty() && CanStart() && !data_stopped_) {
     const VuEntry top = vu_heap_.front();
     if (top.vu >= vu_target_) {  // ramped down while thinking
       std::pop_heap(vu_heap_.begin(), vu_heap_.end(), ReadyLater);
@@ -199,7 +333,13 @@ int64_t Worker::StepClosed(int64_t now) {
     std::pop_heap(vu_heap_.begin(), vu_heap_.end(), ReadyLater);
     vu_heap_.pop_back();
     vu_state_[top.vu] = VuState::kBusy;
-    StartRequest(top.ready_ns, now, static_cast<int32_t>(top.vu));
+    if (!StartItem(top.ready_ns, now, static_cast<int32_t>(top.vu))) {
+      if (data_stopped_) {
+        vu_state_[top.vu] = VuState::kOff;
+      } else {
+        PushVu(top.vu, now + kDataRetryNs);
+      }
+    }
   }
   if (free_slots_.empty() && !vu_heap_.empty() && vu_heap_.front().ready_ns <= now &&
       vu_heap_.front().vu < vu_target_) {
@@ -207,7 +347,7 @@ int64_t Worker::StepClosed(int64_t now) {
     current_.in_flight_capped = current_.vus_capped = true;
   }
   int64_t next = kNever;
-  if (!vu_heap_.empty() && !free_slots_.empty()) next = vu_heap_.front().ready_ns;
+  if (!vu_heap_.empty() && CanStart() && !data_stopped_) next = vu_heap_.front().ready_ns;
   // A VU ramp changes the target continuously: look again in 10 ms.
   const int stage = StageAt(config_.scenario, absl::Nanoseconds(now));
   if (stage >= 0 && vu_ramp_[static_cast<size_t>(stage)]) {
@@ -241,6 +381,7 @@ int64_t Worker::Step(int64_t now) {
     vu_target_ = 0;
     return client_.in_flight() > 0 ? next : kNever;
   }
+  if (!due_steps_.empty()) next = std::min(next, StepDueSteps(now));
   next = std::min(next, StepOpen(now));
   if (!vu_state_.empty()) next = std::min(next, StepClosed(now));
   // Wake at stage changes, so a closed stage starts on time.
@@ -253,23 +394,75 @@ int64_t Worker::Step(int64_t now) {
   return next;
 }
 
-void Worker::OnResult(const HttpResult& result, int64_t now) {
-  const uint32_t index = static_cast<uint32_t>(result.token);
-  const Slot slot = slots_[index];
-  free_slots_.push_back(index);
+Outcome Worker::Record(const Slot& slot, const HttpResult& result, int64_t now) {
+  Outcome outcome = result.outcome;
+  int failed = -1;
+  if (slot.iter >= 0 && outcome == Outcome::kOk) {
+    FlowIteration& it = iterations_[static_cast<size_t>(slot.iter)];
+    if (it.flow >= 0) {
+      const CompiledFlow& flow = program_.flow(static_cast<size_t>(it.flow));
+      if (flow.cookies) it.jar.TakeFrom(result.response_headers);
+      failed = EvaluateStep(flow.steps[it.step], result, now - slot.intended_ns, it, scratch_);
+      if (failed >= 0) outcome = Outcome::kCheckFailed;
+    }
+  }
   const uint64_t response_us =
       static_cast<uint64_t>(std::max<int64_t>(now - slot.intended_ns, 0)) / 1000;
   const uint64_t service_us =
       static_cast<uint64_t>(std::max<int64_t>(now - slot.sent_ns, 0)) / 1000;
-  SeriesStats& series = current_.Series(slot.tpl, result.outcome);
+  SeriesStats& series = current_.Series(slot.tpl, outcome);
   series.Record(response_us, service_us, result.bytes_sent, result.bytes_received);
   series.RecordPhases(result.connect_ns, result.tls_ns, result.ttfb_ns);
-  if (result.outcome == Outcome::kOk || result.outcome == Outcome::kHttpError) {
+  if (outcome == Outcome::kOk || outcome == Outcome::kHttpError ||
+      outcome == Outcome::kCheckFailed) {
     current_.RecordStatus(slot.tpl, result.status);
-  } else if (IsError(result.outcome)) {
+  } else if (IsError(outcome)) {
     current_.RecordError(slot.tpl, result.reason);
   }
+  if (failed >= 0) current_.RecordCheckFailure(slot.tpl, static_cast<size_t>(failed));
   ++current_.completed;
+  return outcome;
+}
+
+bool Worker::Advance(const Slot& slot, Outcome outcome, int64_t now) {
+  const uint32_t index = static_cast<uint32_t>(slot.iter);
+  FlowIteration& it = iterations_[index];
+  if (it.flow < 0) return true;
+  const CompiledFlow& flow = program_.flow(static_cast<size_t>(it.flow));
+  FlowStats& stats = current_.Flow(static_cast<size_t>(it.flow));
+  it.active_ns += std::max<int64_t>(now - slot.intended_ns, 0);
+  if (outcome == Outcome::kAborted) {
+    ++stats.aborted;
+    return true;
+  }
+  if (outcome != Outcome::kOk) {
+    ++stats.failed;
+    current_.RecordStepFailure(slot.tpl);
+    return true;
+  }
+  if (it.step + 1 >= flow.steps.size()) {
+    ++stats.succeeded;
+    stats.duration.Record(static_cast<uint64_t>(it.active_ns) / 1000);
+    stats.duration_with_think.Record(
+        static_cast<uint64_t>(std::max<int64_t>(now - it.first_due_ns, 0)) / 1000);
+    return true;
+  }
+  const int64_t think = Think(flow.steps[it.step]);
+  ++it.step;
+  due_steps_.push_back({now + think, index});
+  std::push_heap(due_steps_.begin(), due_steps_.end(), DueLater);
+  return false;
+}
+
+void Worker::OnResult(const HttpResult& result, int64_t now) {
+  const uint32_t index = static_cast<uint32_t>(result.token);
+  const Slot slot = slots_[index];
+  free_slots_.push_back(index);
+  const Outcome outcome = Record(slot, result, now);
+  if (slot.iter >= 0) {
+    if (!Advance(slot, outcome, now)) return;  // the iteration goes on
+    ReleaseIteration(static_cast<uint32_t>(slot.iter));
+  }
   if (slot.vu >= 0) {
     const uint32_t vu = static_cast<uint32_t>(slot.vu);
     if (!stopped_ && vu < vu_target_ && now < run_end_ns_) {
@@ -283,7 +476,9 @@ void Worker::OnResult(const HttpResult& result, int64_t now) {
 }
 
 bool Worker::Finished(int64_t now) const {
-  return client_.in_flight() == 0 && (stopped_ || now >= run_end_ns_);
+  return client_.in_flight() == 0 &&
+         (stopped_ || now >= run_end_ns_ ||
+          (data_stopped_ && free_iterations_.size() == iterations_.size()));
 }
 
 void Worker::Publish(int64_t through) {
@@ -304,6 +499,13 @@ void Worker::Publish(int64_t through) {
 }
 
 void Worker::CloseFinal(int64_t now) {
+  // Iterations waiting for their next step will not get it.
+  for (const DueStep& d : due_steps_) {
+    const FlowIteration& it = iterations_[d.iter];
+    if (it.flow >= 0) ++current_.Flow(static_cast<size_t>(it.flow)).aborted;
+    ReleaseIteration(d.iter);
+  }
+  due_steps_.clear();
   Publish(now / config_.interval_ns);
   absl::MutexLock lock(&mu_);
   final_ = true;

@@ -18,6 +18,21 @@
 // the interval in_flight_capped (a VU's also vus_capped): the controller
 // tells the run it did not hold its planned concurrency.
 //
+// Flows (FlowProgram): an arrival, or a VU's next loop, picks a request or
+// a flow by weight. A flow iteration runs its steps in order, one request
+// in flight at a time: the next step is due at the response time plus the
+// step's think (drawn per iteration: fixed, uniform or exponential), and
+// waits for the in-flight cap like an arrival does (the wait counts in its
+// response time). Captures fill the iteration's variables, checks judge the
+// response (outcome check_failed), cookies live in a per-iteration jar; the
+// first failed step ends the iteration failed. A VU thinks the stage's
+// think after its whole iteration. Templated requests render into reused
+// buffers and go out with StartWith(); static ones with Start(), as plain
+// runs always did. An iteration (or a plain request) that uses data
+// sources takes one row of each at its start; with no row it is not
+// started and counted (data_exhausted), and once every item needs an
+// exhausted source the worker stops starting iterations.
+//
 // Thread safety: Step, OnResult and Run belong to the worker thread.
 // WaitClosed/TakeIntervals may be called from one reporter thread; the
 // worker takes its lock once per interval to publish, never per request.
@@ -32,7 +47,10 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/status/status.h"
 #include "agent/engine/arrival_scheduler.h"
+#include "agent/engine/flow_program.h"
+#include "agent/engine/flow_state.h"
 #include "agent/http/http_client.h"
 #include "agent/engine/interval_stats.h"
 #include "agent/engine/request_picker.h"
@@ -92,8 +110,13 @@ class Worker {
   void StopIssuing() { stopped_ = true; }
   // Stopped or past the run's end, with nothing in flight.
   bool Finished(int64_t now) const;
-  // Closes the current (partial) interval; call once when finished.
+  // Closes the current (partial) interval; call once when finished. Flow
+  // iterations still waiting for a step are counted aborted.
   void CloseFinal(int64_t now);
+  // Not OK when the scenario's templates, captures or checks do not compile
+  // or a data source it references is missing from the config: the worker
+  // then sends nothing (RunExecutor::Create checks this first).
+  const absl::Status& status() const { return status_; }
 
   // The real loop: Step, then Poll until the next due time, until finished,
   // `stop` (graceful) or `abandon` (in-flight requests end as aborted and
@@ -119,8 +142,14 @@ class Worker {
     int64_t intended_ns;
     int64_t sent_ns;
     uint32_t tpl;
-    int32_t vu;  // -1 for open-model arrivals
+    int32_t vu;    // -1 for open-model arrivals
+    int32_t iter;  // the flow iteration (or rows of a plain request); -1 none
   };
+  struct DueStep {
+    int64_t due_ns;
+    uint32_t iter;
+  };
+  static bool DueLater(const DueStep& a, const DueStep& b) { return a.due_ns > b.due_ns; }
   enum class VuState : uint8_t { kOff, kQueued, kBusy };
   struct VuEntry {
     int64_t ready_ns;
@@ -131,7 +160,22 @@ class Worker {
     return a.ready_ns > b.ready_ns;
   }
 
-  void StartRequest(int64_t intended, int64_t now, int32_t vu);
+  // Picks an item and starts it (a request, or a flow's first step); false
+  // when a data source had no row (counted; nothing sent).
+  bool StartItem(int64_t intended, int64_t now, int32_t vu);
+  void Send(uint32_t tpl, int32_t iter, int64_t intended, int64_t now, int32_t vu);
+  int64_t StepDueSteps(int64_t now);
+  bool CanStart() const {
+    return !free_slots_.empty() && (iterations_.empty() || !free_iterations_.empty());
+  }
+  int64_t Think(const CompiledStep& step);
+  void ReleaseIteration(uint32_t iter);
+  void NoteDataExhausted();
+  // Records the result in the series and counters; returns the outcome
+  // after the step's captures and checks.
+  Outcome Record(const Slot& slot, const HttpResult& result, int64_t now);
+  // A flow step's result moves its iteration on; true when it ended.
+  bool Advance(const Slot& slot, Outcome outcome, int64_t now);
   void TakeReassignment();
   void Publish(int64_t through);
   int64_t StepOpen(int64_t now);
@@ -151,7 +195,18 @@ class Worker {
   std::atomic<bool> reassign_pending_{false};
   ArrivalScheduler* Earliest();
   int64_t peak_vus_ = 0;  // the plan's
-  RequestPicker picker_;
+  RequestPicker picker_;  // over the program's items
+  absl::Status status_;
+  FlowProgram program_;
+  Renderer renderer_;
+  SplitMix64 think_rng_;
+  std::string scratch_;  // JSON unescaping for captures and checks
+  // Flow iterations (and plain requests holding data rows), preallocated;
+  // those waiting for their next step are in the min-heap due_steps_.
+  std::vector<FlowIteration> iterations_;
+  std::vector<uint32_t> free_iterations_;
+  std::vector<DueStep> due_steps_;
+  bool data_stopped_ = false;  // every item needs an exhausted source
 
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;

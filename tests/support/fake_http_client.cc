@@ -9,7 +9,7 @@ namespace barrage::testing {
 void FakeHttpClient::Start(size_t tpl, uint64_t token) {
   const int64_t now = clock_.NowNs();
   sent_.push_back({tpl, now});
-  const FakeResponse r = respond_(tpl, now);
+  FakeResponse r = respond_(tpl, now);
   HttpResult result;
   result.token = token;
   result.outcome = r.outcome;
@@ -20,7 +20,27 @@ void FakeHttpClient::Start(size_t tpl, uint64_t token) {
   result.ttfb_ns = r.ttfb_ns;
   result.bytes_sent = 100;
   result.bytes_received = 200;
-  pending_.push_back({now + r.latency_ns, result});
+  const int64_t done = now + r.latency_ns;
+  pending_.push_back({done, result, std::move(r)});
+}
+
+void FakeHttpClient::StartWith(size_t tpl, const RequestParts& parts, uint64_t token) {
+  Start(tpl, token);
+  Sent& sent = sent_.back();
+  sent.rendered = true;
+  sent.path = std::string(parts.path);
+  for (const HeaderView& h : parts.headers) {
+    sent.headers.emplace_back(std::string(h.name), std::string(h.value));
+  }
+  sent.body = std::string(parts.body);
+}
+
+void FakeHttpClient::Deliver(Pending& p, absl::FunctionRef<void(const HttpResult&)> on_done) {
+  std::vector<HeaderView> views;
+  for (const auto& [name, value] : p.response.headers) views.push_back({name, value});
+  p.result.response_headers = views;
+  p.result.response_body = p.response.body;
+  on_done(p.result);
 }
 
 void FakeHttpClient::Poll(int64_t,
@@ -33,7 +53,7 @@ void FakeHttpClient::Poll(int64_t,
   while (done < pending_.size() && pending_[done].done_ns <= now) ++done;
   std::vector<Pending> finished(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(done));
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(done));
-  for (const Pending& p : finished) on_done(p.result);
+  for (Pending& p : finished) Deliver(p, on_done);
 }
 
 int64_t FakeHttpClient::NextCompletion() const {

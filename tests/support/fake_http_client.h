@@ -1,13 +1,16 @@
 // Copyright 2026 The Barrage Authors.
 //
 // FakeHttpClient: completes requests after a scripted latency on a fake
-// clock, with a scripted outcome. Records every start (template, time) so
-// tests can check what was sent when. Plus Drive(), the loop that runs a
+// clock, with a scripted outcome, status, response headers and body (shown
+// in every HttpResult, as a keep_response template's are). Records every
+// start (template, time, and StartWith's rendered parts) so tests can check
+// what was sent when. Plus Drive(), the loop that runs a
 // Worker against it in simulated time.
 #ifndef BARRAGE_TESTS_SUPPORT_FAKE_HTTP_CLIENT_H_
 #define BARRAGE_TESTS_SUPPORT_FAKE_HTTP_CLIENT_H_
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "agent/http/http_client.h"
@@ -24,6 +27,8 @@ struct FakeResponse {
   int64_t connect_ns = -1;  // phases, as HttpResult has them
   int64_t tls_ns = -1;
   int64_t ttfb_ns = -1;
+  HeaderList headers = {};  // the response's
+  std::string body = {};
 };
 
 class FakeHttpClient final : public HttpClient {
@@ -34,10 +39,7 @@ class FakeHttpClient final : public HttpClient {
       : clock_(clock), respond_(std::move(respond)) {}
 
   void Start(size_t tpl, uint64_t token) override;
-  void StartWith(size_t tpl, const RequestParts& parts, uint64_t token) override {
-    (void)parts;
-    Start(tpl, token);
-  }
+  void StartWith(size_t tpl, const RequestParts& parts, uint64_t token) override;
   void Poll(int64_t timeout_ns,
             absl::FunctionRef<void(const HttpResult&)> on_done) override;
   // Delivers every pending request as aborted.
@@ -65,6 +67,10 @@ class FakeHttpClient final : public HttpClient {
   struct Sent {
     size_t tpl;
     int64_t at_ns;
+    bool rendered = false;  // by StartWith: then its parts
+    std::string path = {};
+    HeaderList headers = {};
+    std::string body = {};
   };
   const std::vector<Sent>& sent() const { return sent_; }
 
@@ -72,7 +78,9 @@ class FakeHttpClient final : public HttpClient {
   struct Pending {
     int64_t done_ns;
     HttpResult result;
+    FakeResponse response;  // owns what result's views show
   };
+  static void Deliver(Pending& p, absl::FunctionRef<void(const HttpResult&)> on_done);
   FakeClock& clock_;
   Responder respond_;
   uint64_t h2_retries_ = 0;

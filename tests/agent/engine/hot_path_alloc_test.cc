@@ -8,8 +8,11 @@
 // new high (a scheduling hiccup on a busy machine), the driver makes one
 // more connection (or easy handle) and the target accepts one more
 // connection. (libcurl's, nghttp2's and OpenSSL's own mallocs are theirs
-// and are not counted.) This binary replaces the global operator new, so it
-// holds this test only.
+// and are not counted.) And a flow (a captured token, checks, cookies, a
+// templated header and body) runs in simulated time against a scripted
+// client that allocates nothing itself: once warm, the worker's flow path
+// allocates nothing at all. This binary replaces the global operator new,
+// so it holds these tests only.
 
 #include <atomic>
 #include <cstdlib>
@@ -26,6 +29,7 @@
 #include "common/util/clock.h"
 #include "common/scenario/yaml_loader.h"
 #include "tools/target/target_server.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/nginx_fixture.h"
 #include "tests/support/test_certs.h"
 
@@ -171,6 +175,191 @@ TEST_CASE("a worker's steady h2-over-TLS request path allocates nothing") {
     return static_cast<uint64_t>(nginx.AccessLogLines("HTTP/2.0"));
   });
   CHECK((*client)->connections_opened() == 2);
+}
+
+// Completes every request 2 ms after its start with a scripted response
+// per template, from preallocated storage; copies StartWith's parts into
+// reused buffers, as real clients do.
+class ScriptedClient final : public HttpClient {
+ public:
+  explicit ScriptedClient(testing::FakeClock& clock) : clock_(clock) {
+    pending_.reserve(1024);
+    done_.reserve(1024);
+    path_.reserve(256);
+    headers_.reserve(1024);
+    body_.reserve(256);
+  }
+  void Start(size_t tpl, uint64_t token) override {
+    pending_.push_back({clock_.NowNs() + 2'000'000, tpl, token});
+  }
+  void StartWith(size_t tpl, const RequestParts& parts, uint64_t token) override {
+    ++rendered_;
+    if (tpl != 1) {  // keep the cart step's parts
+      Start(tpl, token);
+      return;
+    }
+    path_.assign(parts.path.data(), parts.path.size());
+    headers_.clear();
+    for (const HeaderView& h : parts.headers) {
+      headers_.append(h.name.data(), h.name.size());
+      headers_.append(": ");
+      headers_.append(h.value.data(), h.value.size());
+      headers_.append("\n");
+    }
+    body_.assign(parts.body.data(), parts.body.size());
+    Start(tpl, token);
+  }
+  void Poll(int64_t, absl::FunctionRef<void(const HttpResult&)> on_done) override {
+    const int64_t now = clock_.NowNs();
+    done_.clear();
+    size_t kept = 0;
+    for (const Pending& p : pending_) {
+      if (p.done_ns <= now) {
+        done_.push_back(p);
+      } else {
+        pending_[kept++] = p;
+      }
+    }
+    pending_.resize(kept);
+    for (const Pending& p : done_) {
+      HttpResult r;
+      r.token = p.token;
+      r.outcome = Outcome::kOk;
+      r.status = 200;
+      r.bytes_sent = 100;
+      r.bytes_received = 200;
+      if (p.tpl == 0) {
+        r.response_headers = absl::MakeConstSpan(kLoginHeaders);
+        r.response_body = R"({"token": "tok-\u0041bc", "user": {"id": 42, "tags": ["a"]}})";
+      } else {
+        r.response_headers = absl::MakeConstSpan(kCartHeaders);
+        r.response_body = R"({"items": [{"id": 1}], "ok": true})";
+      }
+      on_done(r);
+    }
+  }
+  void CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) override { Poll(0, on_done); }
+  void Wakeup() override {}
+  const char* name() const override { return "scripted"; }
+  size_t in_flight() const override { return pending_.size(); }
+  uint64_t connections_opened() const override { return 1; }
+  int64_t NextCompletion() const {
+    int64_t next = Worker::kNever;
+    for (const Pending& p : pending_) next = std::min(next, p.done_ns);
+    return next;
+  }
+
+  std::string path_;
+  std::string headers_;
+  std::string body_;
+  uint64_t rendered_ = 0;
+
+ private:
+  struct Pending {
+    int64_t done_ns;
+    size_t tpl;
+    uint64_t token;
+  };
+  static constexpr HeaderView kLoginHeaders[] = {
+      {"Content-Type", "application/json"}, {"Set-Cookie", "sid=s1; Path=/; HttpOnly"}};
+  static constexpr HeaderView kCartHeaders[] = {{"set-cookie", "sid=s2"},
+                                                {"X-Cart", "yes"}};
+  testing::FakeClock& clock_;
+  std::vector<Pending> pending_;
+  std::vector<Pending> done_;
+};
+
+Scenario FlowScenario() {
+  Scenario s;
+  s.name = "alloc-flow";
+  s.target.url = "http://127.0.0.1:1";
+  s.target.scheme = "http";
+  s.target.host = "127.0.0.1";
+  s.target.port = 1;
+  FlowSpec f;
+  f.name = "shop";
+  f.cookies = true;
+  FlowStep login;
+  login.step = "login";
+  login.request.name = "shop.login";
+  login.request.method = "POST";
+  login.request.path = "/login";
+  login.request.body = R"({"user": "u"})";
+  login.request.timeout = absl::Seconds(5);
+  Capture token;
+  token.var = "token";
+  token.kind = Capture::Kind::kJson;
+  token.expr = "$.token";
+  Capture id;
+  id.var = "id";
+  id.kind = Capture::Kind::kJson;
+  id.expr = "$.user.id";
+  login.captures = {token, id};
+  FlowStep cart;
+  cart.step = "cart";
+  cart.request = login.request;
+  cart.request.name = "shop.cart";
+  cart.request.path = "/cart/${id}";
+  cart.request.headers = {{"Authorization", "Bearer ${token}"}, {"Accept", "*/*"}};
+  cart.request.body = R"({"token": "${token}", "qty": 1})";
+  Check items;
+  items.kind = Check::Kind::kJsonExists;
+  items.name = "json $.items exists";
+  items.path = "$.items";
+  Check header;
+  header.kind = Check::Kind::kHeader;
+  header.name = "header X-Cart";
+  header.path = "x-cart";
+  header.value = "yes";
+  cart.checks = {items, header};
+  f.steps = {login, cart};
+  s.flows.push_back(f);
+  Stage st;
+  st.kind = Stage::Kind::kRate;
+  st.rate_from = st.rate_to = Rational::FromInt(2000);
+  st.duration = absl::Seconds(3);
+  s.stages.push_back(st);
+  return s;
+}
+
+TEST_CASE("a worker's steady flow path allocates nothing") {
+  testing::FakeClock clock;
+  ScriptedClient client(clock);
+  WorkerConfig config;
+  config.scenario = FlowScenario();
+  config.max_in_flight = 200;
+  Worker worker(config, client);
+  REQUIRE(worker.status().ok());
+  auto on_done = [&](const HttpResult& r) { worker.OnResult(r, clock.NowNs()); };
+  uint64_t before = 0;
+  uint64_t rendered_before = 0;
+  bool measured = false;
+  while (true) {
+    const int64_t t = clock.NowNs();
+    if (before == 0 && t >= 1'200'000'000) {
+      before = allocations.load();
+      rendered_before = client.rendered_;
+    }
+    if (before != 0 && t >= 2'800'000'000) {
+      const uint64_t allocated = allocations.load() - before;
+      const uint64_t rendered = client.rendered_ - rendered_before;
+      INFO(allocated << " allocations while " << rendered << " flow steps were rendered");
+      CHECK(rendered >= 3000);
+      CHECK(allocated == 0);
+      measured = true;
+      break;
+    }
+    const int64_t next = std::min(worker.Step(t), client.NextCompletion());
+    if (next == Worker::kNever) break;
+    clock.Set(next);
+    client.Poll(0, on_done);
+  }
+  CHECK(measured);
+  CHECK(client.path_ == "/cart/42");
+  CHECK(client.headers_ == "Authorization: Bearer tok-Abc\nAccept: */*\nCookie: sid=s1\n");
+  CHECK(client.body_ == R"({"token": "tok-Abc", "qty": 1})");
+  const IntervalStats& current = worker.current();
+  CHECK(current.Find(1, Outcome::kCheckFailed) == nullptr);
 }
 
 }  // namespace
