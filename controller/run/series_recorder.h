@@ -25,6 +25,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/stats/outcome.h"
@@ -45,6 +46,11 @@ class SeriesRecorder {
   // The length of every interval (the merger's; 1 s unless reports say
   // otherwise). Call before anything is added.
   void set_interval_ns(int64_t interval_ns);
+  // The run times [from_ns, to_ns) of the warm-up stages: an interval
+  // starting in one is closed with SeriesInterval::warmup set.
+  void set_warmup(std::vector<std::pair<int64_t, int64_t>> ranges_ns) {
+    warmup_ns_ = std::move(ranges_ns);
+  }
 
   // `count` results of `request` (an index into the requests) with
   // `outcome` in interval `index`; `ok` their response times when the
@@ -91,6 +97,7 @@ class SeriesRecorder {
 
   RunSeries series_;
   SeriesFitter fitter_;
+  std::vector<std::pair<int64_t, int64_t>> warmup_ns_;
   double interval_s_ = 1;
   std::map<int64_t, Open> open_;  // bounded by the merger's open intervals
   int64_t next_ = 0;              // the next index to close
