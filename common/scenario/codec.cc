@@ -253,6 +253,7 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
     sp->set_vus_from(st.vus_from);
     sp->set_vus_to(st.vus_to);
     sp->set_think_ms(absl::ToInt64Milliseconds(st.think));
+    sp->set_warmup(st.warmup);
   }
   for (const Threshold& t : s.thresholds) {
     v1::ThresholdSpec* tp = p.add_thresholds();
@@ -337,6 +338,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
     st.vus_from = sp.vus_from();
     st.vus_to = sp.vus_to();
     st.think = absl::Milliseconds(sp.think_ms());
+    st.warmup = sp.warmup();
     s.stages.push_back(st);
   }
   for (int i = 0; i < p.thresholds_size(); ++i) {

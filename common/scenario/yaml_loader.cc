@@ -439,7 +439,7 @@ void Loader::LoadStage(const YAML::Node& n, const std::string& path,
                        Stage& out) {
   Note(path, n);
   out.location = LocationOf(n);
-  if (!CheckMap(n, path, {"duration", "rate", "to", "vus", "think"})) return;
+  if (!CheckMap(n, path, {"duration", "rate", "to", "vus", "think", "warmup"})) return;
   Required(n, path, "duration");
   if (n["duration"] && !n["duration"].IsNull()) {
     if (auto d = Dur(n["duration"], path + ".duration")) out.duration = *d;
@@ -460,6 +460,9 @@ void Loader::LoadStage(const YAML::Node& n, const std::string& path,
   }
   if (n["think"]) {
     if (auto d = Dur(n["think"], path + ".think")) out.think = *d;
+  }
+  if (n["warmup"]) {
+    if (auto b = Bool(n["warmup"], path + ".warmup")) out.warmup = *b;
   }
   const YAML::Node& from_node = has_rate ? n["rate"] : n["vus"];
   const std::string from_path = path + (has_rate ? ".rate" : ".vus");

@@ -45,7 +45,7 @@ void MovingBlockWeights(size_t n, size_t block, std::mt19937_64& rng,
 SeriesResampler::SeriesResampler(const RunSeries& series, double skip_s, double end_s) {
   std::vector<const SeriesInterval*> kept;
   for (const SeriesInterval& in : series.intervals) {
-    if (in.start_s >= skip_s && in.start_s < end_s) kept.push_back(&in);
+    if (!in.warmup && in.start_s >= skip_s && in.start_s < end_s) kept.push_back(&in);
   }
   const size_t nreq = series.requests.size();
   // The coarsest precision present: every histogram is read at it.

@@ -64,7 +64,8 @@ void MovingBlockWeights(size_t n, size_t block, std::mt19937_64& rng,
 class SeriesResampler {
  public:
   // The intervals of `series` that start at or after `skip_s` and before
-  // `end_s` (copied and flattened; `series` is not kept). Histograms of
+  // `end_s`, warm-up intervals left out as --skip leaves out the first
+  // seconds (copied and flattened; `series` is not kept). Histograms of
   // mixed precision are all read at the coarser one (a coarsened run is
   // compared at 2 digits).
   SeriesResampler(const RunSeries& series, double skip_s,

@@ -61,6 +61,7 @@ svg.chart{width:100%;height:auto;display:block;font-size:11px}
 svg.chart text{fill:var(--mute)}svg.chart .grid{stroke:#eaeef2}
 svg.chart .axis line{stroke:#8c959f}svg.chart polyline{fill:none;stroke-width:1.6}
 svg.chart .band-0{fill:#f6f8fa}svg.chart .band-1{fill:#eef3fb}
+svg.chart .band-warmup{fill:#fbeccb}.key i.swatch-warmup{height:10px;background:#fbeccb}
 svg.chart .marker line{stroke:var(--bad);stroke-dasharray:3 3;stroke-width:1.2}
 svg.chart .marker-change-point line{stroke:#8250df;stroke-dasharray:none;stroke-width:2}
 .tip{position:absolute;pointer-events:none;background:#fff;border:1px solid var(--rule);
@@ -156,10 +157,13 @@ TimeAxis TimeAxisOf(const Struct& r, double series_end_s) {
   for (const Struct* st : List(r, "stages")) {
     const double ran = Field(*st, "reached").bool_value() ? Num(*st, "ran_s") : 0;
     const bool open = Field(*st, "target_rps").kind_case() == google::protobuf::Value::kNumberValue;
+    const bool warmup = Field(*st, "warmup").bool_value();
     axis.bands.push_back({start, start + (ran > 0 ? ran : Num(*st, "duration_s")),
-                          absl::StrFormat("stage %d: %s", static_cast<int>(Num(*st, "index")),
+                          absl::StrFormat("stage %d: %s%s", static_cast<int>(Num(*st, "index")),
                                           open ? absl::StrFormat("%g/s", Num(*st, "target_rps"))
-                                               : absl::StrFormat("%g VUs", Num(*st, "vus")))});
+                                               : absl::StrFormat("%g VUs", Num(*st, "vus")),
+                                          warmup ? " (warm-up)" : ""),
+                          warmup});
     start += Num(*st, "duration_s");
   }
   for (const Struct* e : List(r, "events")) {

@@ -203,7 +203,11 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   j.Key("requests").Uint(requests);
   j.Key("errors").Uint(errors);
   j.Key("error_rate").Double(requests == 0 ? 0 : static_cast<double>(errors) / static_cast<double>(requests), 6);
-  j.Key("rps").Double(report.duration_s > 0 ? static_cast<double>(requests) / report.duration_s : 0, 3);
+  // Warm-up stages are out of the totals: their time too.
+  const double warmup_s = m.WarmupSeconds(report.duration_s);
+  const double measured_s = report.duration_s - warmup_s;
+  j.Key("rps").Double(measured_s > 0 ? static_cast<double>(requests) / measured_s : 0, 3);
+  if (warmup_s > 0) j.Key("warmup_s").Double(warmup_s, 3);
   j.Key("dropped").Uint(m.Dropped());
   j.Key("bytes_received").Uint(m.BytesReceived());
   j.Key("bytes_sent").Uint(m.BytesSent());
@@ -249,6 +253,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
       j.Key("target_rps").Null();
       j.Key("vus").Int(std::max(st.vus_from, st.vus_to));
     }
+    if (st.warmup) j.Key("warmup").Bool(true);
     j.Key("reached").Bool(ran[i].reached);
     j.Key("ran_s").Double(ran[i].ran_s, 3);
     j.Key("achieved_rps");

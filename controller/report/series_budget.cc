@@ -79,6 +79,7 @@ SeriesInterval MergeIntervals(const SeriesInterval* first, size_t n) {
   SeriesInterval out;
   out.start_s = first[0].start_s;
   out.length_s = 0;
+  out.warmup = n > 0;
   double offered = 0;
   size_t requests = 0;
   for (size_t i = 0; i < n; ++i) requests = std::max(requests, first[i].requests.size());
@@ -91,6 +92,7 @@ SeriesInterval MergeIntervals(const SeriesInterval* first, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const SeriesInterval& in = first[i];
     out.length_s += in.length_s;
+    out.warmup = out.warmup && in.warmup;
     offered += in.offered_rps * in.length_s;
     out.agents = std::max(out.agents, in.agents);
     out.vus = std::max(out.vus, in.vus);

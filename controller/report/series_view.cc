@@ -103,9 +103,9 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
       if (merged.empty()) continue;
       p99 = std::max(p99, Ms(merged.Quantile(0.99)));
       bucket.Merge(merged);
+      if (!s.intervals[i].warmup) view.whole_run.Merge(merged);  // as the totals
     }
     if (bucket.empty()) continue;
-    view.whole_run.Merge(bucket);
     const double t = s.intervals[from].start_s;
     const double values[] = {Ms(bucket.Quantile(0.5)), Ms(bucket.Quantile(0.95)), p99,
                              Ms(bucket.max_us())};

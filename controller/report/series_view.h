@@ -41,7 +41,7 @@ struct SeriesView {
   std::vector<ChartLine> errors;
   std::vector<ChartLine> flows;    // per flow of RunSeries::flows: NAME-p50, NAME-p95 (ms)
   std::vector<ChartLine> fleet;    // agents, vus
-  SparseHistogram whole_run;       // every interval's ok response times, merged
+  SparseHistogram whole_run;       // every non-warm-up interval's ok response times, merged
   double end_s = 0;                // end of the last interval
 };
 

@@ -179,6 +179,12 @@ std::string SvgChart(const ChartSpec& spec) {
                     kPalette[i % std::size(kPalette)], "\"></i>",
                     HtmlEscape(spec.lines[i].name), "</span>");
   }
+  for (const ChartBand& b : spec.bands) {
+    if (!b.warmup) continue;
+    absl::StrAppend(&out, " <span class=\"key key-warmup\"><i class=\"swatch-warmup\"></i>"
+                          "warm-up (out of thresholds, totals and compare)</span>");
+    break;
+  }
   if (!spec.note.empty()) absl::StrAppend(&out, " <small>", HtmlEscape(spec.note), "</small>");
   absl::StrAppend(&out, "</figcaption>");
   absl::StrAppend(&out, absl::StrFormat(
@@ -196,9 +202,9 @@ std::string SvgChart(const ChartSpec& spec) {
     const double x1 = f.px(std::min(b.to, spec.x_max));
     if (x1 <= x0) continue;
     absl::StrAppend(&out, absl::StrFormat(
-        "<rect class=\"band band-%d\" data-from=\"%s\" data-to=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+        "<rect class=\"band band-%s\" data-from=\"%s\" data-to=\"%s\" x=\"%.1f\" y=\"%.1f\" "
         "width=\"%.1f\" height=\"%.1f\"><title>%s</title></rect>",
-        static_cast<int>(i % 2), ExactNumber(b.from), ExactNumber(b.to), x0, kTop, x1 - x0,
+        b.warmup ? std::string("warmup") : std::to_string(i % 2), ExactNumber(b.from), ExactNumber(b.to), x0, kTop, x1 - x0,
         kHeight - kBottom - kTop, HtmlEscape(b.label)));
     absl::StrAppend(&out, absl::StrFormat(
         "<text class=\"band-label\" x=\"%.1f\" y=\"%.1f\">%s</text>", x0 + 4, kTop + 12,

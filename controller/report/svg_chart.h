@@ -43,6 +43,8 @@ struct ChartBand {  // a shaded x range (a stage)
   double from = 0;
   double to = 0;
   std::string label;
+  // A warm-up stage: its own shade (class band-warmup) and a legend key.
+  bool warmup = false;
 };
 
 struct ChartMarker {  // a vertical line at x (an event, a change point)

@@ -196,6 +196,7 @@ void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
     json.Key("achieved_rps").Double(in.achieved_rps, 3);
     json.Key("agents").Int(in.agents);
     json.Key("vus").Int(in.vus);
+    if (in.warmup) json.Key("warmup").Bool(true);
     json.Key("r").BeginArray();
     for (const RequestInterval& r : in.requests) {
       json.BeginObject();
@@ -271,6 +272,7 @@ absl::StatusOr<RunSeries> SeriesFromJson(const Struct& series) {
     si.achieved_rps = Num(in, "achieved_rps");
     si.agents = static_cast<int32_t>(Num(in, "agents"));
     si.vus = static_cast<int64_t>(Num(in, "vus"));
+    si.warmup = Field(in, "warmup").bool_value();
     const auto& rs = Field(in, "r").list_value().values();
     if (static_cast<size_t>(rs.size()) > out.requests.size()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".r: ", rs.size(),

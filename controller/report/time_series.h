@@ -18,6 +18,7 @@
 //                             "reason": "..."}],
 //              "intervals": [{"t": 0, "len": 1, "offered_rps": 50,
 //                             "achieved_rps": 49, "agents": 2, "vus": 0,
+//                             ["warmup": true,]
 //                             "r": [{"o": [33, 0, 0, 0, 0, 0, 0],
 //                                    "s": {"200": 33}, "h": "<base64>"},
 //                                   {}]}]}
@@ -85,6 +86,10 @@ struct SeriesInterval {
   double achieved_rps = 0;  // its results / length_s
   int32_t agents = 0;       // agents in the run when it closed
   int64_t vus = 0;          // their active virtual users
+  // It started in a warm-up stage (Stage::warmup): kept in the series,
+  // left out of thresholds, totals and compare. JSON "warmup": true, only
+  // when set. A coarsened interval is warm-up only if all its parts were.
+  bool warmup = false;
   std::vector<RequestInterval> requests;  // parallel to RunSeries::requests
   std::vector<FlowInterval> flows;        // parallel to RunSeries::flows
 

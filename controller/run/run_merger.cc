@@ -37,6 +37,29 @@ RunMerger::RunMerger(std::string run_id, const Scenario& scenario)
   series_.resize(request_names_.size() * kOutcomeCount);
   reasons_.resize(request_names_.size());
   statuses_.resize(request_names_.size());
+  int64_t start_ns = 0;
+  for (const Stage& st : scenario.stages) {
+    const int64_t end_ns = start_ns + absl::ToInt64Nanoseconds(st.duration);
+    if (st.warmup) warmup_ns_.push_back({start_ns, end_ns});
+    start_ns = end_ns;
+  }
+  series_recorder_.set_warmup(warmup_ns_);
+}
+
+bool RunMerger::InWarmup(int64_t at_ns) const {
+  for (const auto& [from, to] : warmup_ns_) {
+    if (at_ns >= from && at_ns < to) return true;
+  }
+  return false;
+}
+
+double RunMerger::WarmupSeconds(double through_s) const {
+  double s = 0;
+  for (const auto& [from, to] : warmup_ns_) {
+    s += std::max(0.0, std::min(static_cast<double>(to) / 1e9, through_s) -
+                           static_cast<double>(from) / 1e9);
+  }
+  return s;
 }
 
 absl::Status RunMerger::Validate(
@@ -184,8 +207,14 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   for (const v1::FlowDelta& f : r.flows()) flows.push_back(FlowIndex(f.flow()));
   seen_.insert({r.agent_id(), r.seq()});
   AgentTotals& agent = agents_[r.agent_id()];
+  const bool warmup = InWarmup(r.interval_start_ns());
   for (int i = 0; i < r.series_size(); ++i) {
     const v1::SeriesDelta& s = r.series(i);
+    agent.requests += s.response().count();
+    if (IsError(keys[static_cast<size_t>(i)].second)) {
+      agent.errors += s.response().count();
+    }
+    if (warmup) continue;  // the series and the agent's totals only
     auto& slot = series_[keys[static_cast<size_t>(i)].first * kOutcomeCount +
                          static_cast<size_t>(keys[static_cast<size_t>(i)].second)];
     if (!slot) slot = std::make_unique<SeriesStats>();
@@ -198,18 +227,16 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     if (s.connect().count() > 0) (void)MergeSnapshot(s.connect(), slot->connect);
     if (s.tls().count() > 0) (void)MergeSnapshot(s.tls(), slot->tls);
     if (s.ttfb().count() > 0) (void)MergeSnapshot(s.ttfb(), slot->ttfb);
-    agent.requests += s.response().count();
-    if (IsError(keys[static_cast<size_t>(i)].second)) {
-      agent.errors += s.response().count();
-    }
   }
   for (const v1::ErrorCount& e : r.errors()) {
+    if (warmup) break;
     std::map<std::string, uint64_t>& reasons = reasons_[RequestIndex(e.request())];
     // A new reason past kMaxReasons - 1 goes to "other" (the last slot).
     const bool known = reasons.count(e.reason()) != 0 || e.reason() == "other";
     reasons[known || reasons.size() < kMaxReasons - 1 ? e.reason() : "other"] += e.count();
   }
   for (const v1::StatusCount& st : r.statuses()) {
+    if (warmup) break;
     statuses_[RequestIndex(st.request())][st.status()] += st.count();
   }
   interval_ns_ = r.interval_length_ns();
@@ -239,7 +266,7 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
   last = std::max(last, k);
   if (k <= closed_through_) {
     ++late_reports_;  // counts in the run, not in closed windows
-  } else {
+  } else if (!warmup) {
     OpenInterval& open = open_[k];
     if (open.responses.empty()) {
       open.responses.resize(request_names_.size());
@@ -360,7 +387,7 @@ MetricView RunMerger::RunView(size_t request, double seconds) const {
   v.responses = Responses(request);
   v.requests = Requests(request);
   v.errors = Errors(request);
-  v.seconds = seconds;
+  v.seconds = std::max(0.0, seconds - WarmupSeconds(seconds));
   return v;
 }
 
@@ -424,6 +451,7 @@ void RunMerger::CloseIntervals(int64_t elapsed_ns,
     if (all ? !any_open_after : !(reported || expired)) return;
     ClosedInterval closed;
     closed.index = k;
+    closed.warmup = InWarmup(k * interval_ns_);
     closed.responses.resize(request_names_.size());
     closed.requests.assign(request_names_.size(), 0);
     closed.errors.assign(request_names_.size(), 0);
@@ -457,8 +485,9 @@ void RunMerger::CloseIntervals(int64_t elapsed_ns,
 MetricView RunMerger::Window(size_t request, int64_t intervals) const {
   MetricView v;
   int64_t taken = 0;
-  for (auto it = closed_.rbegin(); it != closed_.rend() && taken < intervals;
-       ++it, ++taken) {
+  for (auto it = closed_.rbegin(); it != closed_.rend() && taken < intervals; ++it) {
+    if (it->warmup) continue;
+    ++taken;
     for (size_t r = 0; r < request_names_.size(); ++r) {
       if (request != kAllRequests && r != request) continue;
       if (it->responses[r].count() > 0) {

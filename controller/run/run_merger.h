@@ -41,7 +41,14 @@
 //
 // The whole run's time series (series_recorder.h) is recorded beside: every
 // accepted report is added to it, late ones too, so its requests sum to
-// Requests(kAllRequests) exactly.
+// Requests(kAllRequests) exactly, warm-up intervals apart.
+//
+// Warm-up (Stage::warmup): a report whose interval starts in a warm-up
+// stage goes to the time series (marked warmup there), the per-interval
+// counts (requests_by_interval) and its agent's totals, and nowhere else:
+// not the whole-run views, reasons or statuses, nor the windows (a window
+// skips warm-up intervals). So thresholds, the summary's totals and the
+// result's totals describe the measured stages only.
 //
 // Thread safety: none; owned by the run's coordinating thread.
 #ifndef BARRAGE_CONTROLLER_RUN_RUN_MERGER_H_
@@ -135,8 +142,12 @@ class RunMerger {
   // The index of the request named `name`; kAllRequests for "" or unknown.
   size_t RequestIndex(const std::string& name) const;
   // The whole run of one request (or kAllRequests) as a threshold view
-  // lasting `seconds`.
+  // lasting `seconds` of run time less its warm-up (WarmupSeconds).
   MetricView RunView(size_t request, double seconds) const;
+  // Seconds of warm-up stages within run time [0, through_s).
+  double WarmupSeconds(double through_s) const;
+  // Whether run time `at_ns` is in a warm-up stage.
+  bool InWarmup(int64_t at_ns) const;
   uint64_t Errors(size_t request) const;    // results that are errors (IsError)
   uint64_t BytesReceived() const;
   uint64_t BytesSent() const;
@@ -213,6 +224,7 @@ class RunMerger {
   std::vector<std::string> flow_names_;
   std::vector<std::vector<std::string>> flow_steps_;  // per flow
   std::vector<FlowTotals> flows_;                     // per flow
+  std::vector<std::pair<int64_t, int64_t>> warmup_ns_;  // [from, to) run times
   std::vector<std::unique_ptr<SeriesStats>> series_;  // request x outcome
   std::vector<std::map<std::string, uint64_t>> reasons_;  // per request
   std::vector<std::map<uint32_t, uint64_t>> statuses_;    // per request
@@ -232,6 +244,7 @@ class RunMerger {
   };
   struct ClosedInterval {
     int64_t index = 0;
+    bool warmup = false;  // windows skip it
     std::vector<v1::HistogramSnapshot> responses;  // per request, sparse
     std::vector<uint64_t> requests;
     std::vector<uint64_t> errors;

@@ -111,6 +111,10 @@ void SeriesRecorder::Close(int64_t index) {
   for (RequestInterval& r : in.requests) r.ok = SparseHistogram(r.ok);
   for (FlowInterval& f : in.flows) f.duration = SparseHistogram(f.duration);
   in.achieved_rps = static_cast<double>(in.Requests()) / in.length_s;
+  const int64_t start_ns = static_cast<int64_t>(std::llround(in.start_s * 1e9));
+  for (const auto& [from, to] : warmup_ns_) {
+    in.warmup = in.warmup || (start_ns >= from && start_ns < to);
+  }
   series_.intervals.push_back(std::move(in));
   fitter_.Appended(series_);
   ++next_;

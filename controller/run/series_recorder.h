@@ -25,6 +25,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/stats/outcome.h"
@@ -48,6 +49,11 @@ class SeriesRecorder {
   // The run's flows (scenario order), each interval's FlowInterval
   // parallel to them. Call before anything is added; none by default.
   void set_flows(std::vector<std::string> flows);
+  // The run times [from_ns, to_ns) of the warm-up stages: an interval
+  // starting in one is closed with SeriesInterval::warmup set.
+  void set_warmup(std::vector<std::pair<int64_t, int64_t>> ranges_ns) {
+    warmup_ns_ = std::move(ranges_ns);
+  }
 
   // `count` results of `request` (an index into the requests) with
   // `outcome` in interval `index`; `ok` their response times when the
@@ -96,6 +102,7 @@ class SeriesRecorder {
 
   RunSeries series_;
   SeriesFitter fitter_;
+  std::vector<std::pair<int64_t, int64_t>> warmup_ns_;
   double interval_s_ = 1;
   std::map<int64_t, Open> open_;  // bounded by the merger's open intervals
   int64_t next_ = 0;              // the next index to close

@@ -12,6 +12,8 @@ MAIN_PKGS=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libcurl4-openssl-dev libyaml-cpp-dev libssl-dev libcpp-httplib-dev
   libbenchmark-dev libsqlite3-dev libnghttp2-dev nghttp2-client
+  # controller/capacity/: the USL fit (nonlinear least squares) and the resource model.
+  libgsl-dev
   # the HTML report test opens the report in headless Chromium; xmllint checks JUnit XML.
   chromium libxml2-utils
   prometheus yamllint iproute2 curl openssl ca-certificates

@@ -72,6 +72,8 @@ RunSeries SyntheticSeries(const SyntheticRunOptions& o) {
     in.start_s = t;
     in.offered_rps = o.rate_rps;
     in.agents = 1;
+    in.warmup = t < o.warmup_s;
+    const double shift = o.shift * (in.warmup ? o.warmup_shift : 1.0);
     for (Histogram& h : ok) h.Reset();
     in.requests.resize(o.requests.size());
     const int n = arrivals(rng);
@@ -84,7 +86,7 @@ RunSeries SyntheticSeries(const SyntheticRunOptions& o) {
         continue;
       }
       const double base = pool.empty() ? lognormal(rng) : static_cast<double>(pool[pick_sample(rng)]);
-      ok[index].Record(static_cast<uint64_t>(std::max(1.0, std::round(base * o.shift))));
+      ok[index].Record(static_cast<uint64_t>(std::max(1.0, std::round(base * shift))));
       ++r.outcomes[static_cast<size_t>(Outcome::kOk)];
       ++r.statuses[200];
     }

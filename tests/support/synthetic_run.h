@@ -40,6 +40,10 @@ struct SyntheticRunOptions {
   double sigma = 0.3;      // lognormal shape (of the log)
   std::optional<Shape> shape;  // when set, draw from Samples(shape) instead
   double shift = 1.0;      // multiplies every response time
+  // The first `warmup_s` intervals are warm-up (SeriesInterval::warmup),
+  // their response times multiplied by `warmup_shift` as well.
+  int warmup_s = 0;
+  double warmup_shift = 1.0;
   double error_rate = 0;   // probability that a result is an http_error
   int digits = 3;          // significant digits of the interval histograms
   bool fingerprint = true;

@@ -216,6 +216,31 @@ stages:
   CHECK(s->stages[1].kind == Stage::Kind::kVusRamp);
 }
 
+TEST_CASE("a stage may be a warm-up, and the mark survives the wire") {
+  const char* text = R"(name: warm
+target: http://127.0.0.1:8080
+requests: [{name: a, path: /}]
+stages:
+  - {duration: 10s, rate: 10/s, warmup: true}
+  - {duration: 10s, rate: 10/s}
+)";
+  absl::StatusOr<Scenario> s = LoadScenarioYaml(text, "w.yaml");
+  REQUIRE(s.ok());
+  CHECK(s->stages[0].warmup);
+  CHECK_FALSE(s->stages[1].warmup);
+  absl::StatusOr<Scenario> wire = ScenarioFromProto(ScenarioToProto(*s));
+  REQUIRE(wire.ok());
+  CHECK(wire->stages[0].warmup);
+  CHECK_FALSE(wire->stages[1].warmup);
+
+  absl::StatusOr<Scenario> bad = LoadScenarioYaml(R"(name: warm
+target: http://127.0.0.1:8080
+requests: [{name: a, path: /}]
+stages: [{duration: 10s, rate: 10/s, warmup: maybe}]
+)", "w.yaml");
+  CHECK_FALSE(bad.ok());
+}
+
 TEST_CASE("a missing file is a clear error") {
   absl::StatusOr<Scenario> s = LoadScenarioFile("/nonexistent/x.yaml");
   CHECK(s.status().code() == absl::StatusCode::kNotFound);
