@@ -8,6 +8,7 @@
 #include "common/scenario/validator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -16,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
+#include "common/scenario/monitor_fields.h"
 
 namespace barrage {
 namespace {
@@ -310,7 +312,9 @@ void Checker::CheckStage(const Stage& st, const std::string& path) {
 void Checker::CheckThreshold(const Threshold& t, const std::string& path,
                              const std::set<std::string>& names) {
   const std::string limit_path = path + (t.above ? ".above" : ".below");
-  if (IsLatencyMetric(t.metric)) {
+  if (t.metric == ThresholdMetric::kMonitor) {
+    if (!std::isfinite(t.limit)) Problem(limit_path, "must be a number");
+  } else if (IsLatencyMetric(t.metric)) {
     if (!(t.limit > 0)) Problem(limit_path, "must be longer than zero");
   } else if (t.metric == ThresholdMetric::kErrorRate) {
     if (!(t.limit >= 0 && t.limit <= 1)) {
@@ -401,6 +405,7 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
   for (size_t i = 0; i < s.thresholds.size(); ++i) {
     CheckThreshold(s.thresholds[i], absl::StrCat("thresholds[", i, "]"), names);
   }
+  AppendMonitorProblems(s, problems_);
   return std::move(problems_);
 }
 

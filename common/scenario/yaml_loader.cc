@@ -26,6 +26,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
+#include "common/scenario/monitor_fields.h"
+#include "common/scenario/monitor_yaml.h"
 #include "common/scenario/validator.h"
 #include "common/util/files.h"
 #include "yaml-cpp/yaml.h"
@@ -58,7 +60,7 @@ SourceLocation LocationOf(const YAML::Node& node) {
   return {mark.line + 1, mark.column + 1};
 }
 
-class Loader {
+class Loader final : private YamlSectionReader {
  public:
   explicit Loader(absl::string_view filename) : filename_(filename) {}
 
@@ -94,11 +96,20 @@ class Loader {
   // The mark of `path`, or of the nearest enclosing field that has one.
   Mark MarkOf(const std::string& path) const;
 
+  // --- YamlSectionReader, for sections read in their own files ---
+  void Fail(const YAML::Node& at, const std::string& path,
+            const std::string& message) override {
+    Error(at, path, message);
+  }
+  void Mark(const std::string& path, const YAML::Node& at) override {
+    Note(path, at);
+  }
+
   // --- structure ---
   // Checks that `node` is a mapping whose keys are all in `allowed` and
   // unique; returns false (having reported why) when it is not a mapping.
   bool CheckMap(const YAML::Node& node, const std::string& path,
-                const std::vector<absl::string_view>& allowed);
+                const std::vector<absl::string_view>& allowed) override;
   void Required(const YAML::Node& map, const std::string& path,
                 const char* key);
   static std::string Join(const std::string& path, const std::string& key) {
@@ -106,9 +117,10 @@ class Loader {
   }
 
   // --- scalars; nullopt after reporting a problem ---
-  std::optional<std::string> Str(const YAML::Node& n, const std::string& path);
+  std::optional<std::string> Str(const YAML::Node& n,
+                                 const std::string& path) override;
   std::optional<absl::Duration> Dur(const YAML::Node& n,
-                                    const std::string& path);
+                                    const std::string& path) override;
   std::optional<Rational> Rate(const YAML::Node& n, const std::string& path);
   std::optional<int64_t> Int(const YAML::Node& n, const std::string& path,
                              int64_t min, int64_t max);
@@ -620,7 +632,13 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   bool metric_ok = false;
   if (n["metric"] && !n["metric"].IsNull()) {
     if (auto s = Str(n["metric"], path + ".metric")) {
-      absl::StatusOr<ThresholdMetric> metric = ParseThresholdMetricField(*s);
+      absl::StatusOr<std::string> monitor = ParseMonitorMetricField(*s);
+      absl::StatusOr<ThresholdMetric> metric =
+          monitor.ok() ? ThresholdMetric::kMonitor
+          : absl::IsNotFound(monitor.status())
+              ? ParseThresholdMetricField(*s)
+              : absl::StatusOr<ThresholdMetric>(monitor.status());
+      if (monitor.ok()) out.monitor = *monitor;
       if (metric.ok()) {
         out.metric = *metric;
         metric_ok = true;
@@ -678,7 +696,9 @@ void Loader::LoadThresholdLimit(const YAML::Node& n, const std::string& path,
   const std::string limit_path = path + (out.above ? ".above" : ".below");
   std::optional<std::string> s = Str(limit, limit_path);
   if (!s) return;
-  if (IsLatencyMetric(out.metric)) {
+  if (out.metric == ThresholdMetric::kMonitor) {
+    if (auto v = MonitorNumber(limit, limit_path, *this)) out.limit = *v;
+  } else if (IsLatencyMetric(out.metric)) {
     absl::StatusOr<absl::Duration> d = ParseDurationField(*s);
     if (!d.ok()) {
       Error(limit, limit_path,
@@ -758,7 +778,7 @@ bool Loader::Walk(absl::string_view text) {
   Scenario& scenario = scenario_;
   if (!CheckMap(root, "",
                 {"name", "description", "target", "agents", "defaults",
-                 "requests", "stages", "thresholds"})) {
+                 "requests", "stages", "thresholds", "monitor"})) {
     return false;
   }
   for (const char* key : {"name", "target", "requests", "stages"}) {
@@ -790,6 +810,9 @@ bool Loader::Walk(absl::string_view text) {
   }
   if (root["stages"] && !root["stages"].IsNull()) {
     LoadStages(root["stages"], scenario);
+  }
+  if (root["monitor"] && !root["monitor"].IsNull()) {
+    LoadMonitorYaml(root["monitor"], *this, scenario.monitor.emplace());
   }
   if (root["thresholds"] && !root["thresholds"].IsNull()) {
     LoadThresholds(root["thresholds"], scenario);
