@@ -26,9 +26,9 @@ namespace {
 
 void LoadQuery(const YAML::Node& n, const std::string& path,
                YamlSectionReader& reader, MonitorQuery& q) {
-  reader.Mark(path, n);
+  reader.Locate(path, n);
   if (n.IsScalar()) {  // the short form: the PromQL alone
-    reader.Mark(path + ".query", n);
+    reader.Locate(path + ".query", n);
     q.promql = n.Scalar();
     return;
   }
@@ -47,7 +47,7 @@ void LoadQuery(const YAML::Node& n, const std::string& path,
 
 void LoadMonitorYaml(const YAML::Node& n, YamlSectionReader& reader,
                      MonitorSpec& out) {
-  reader.Mark("monitor", n);
+  reader.Locate("monitor", n);
   if (!reader.CheckMap(n, "monitor",
                        {"prometheus", "token_file", "interval", "queries"})) {
     return;
@@ -71,7 +71,7 @@ void LoadMonitorYaml(const YAML::Node& n, YamlSectionReader& reader,
     reader.Fail(n, "monitor.queries", "is required");
     return;
   }
-  reader.Mark("monitor.queries", queries);
+  reader.Locate("monitor.queries", queries);
   if (!queries.IsMap()) {
     reader.Fail(queries, "monitor.queries",
                 "must be a mapping of query names to PromQL");
@@ -83,7 +83,7 @@ void LoadMonitorYaml(const YAML::Node& n, YamlSectionReader& reader,
     q.location = {entry.first.Mark().line + 1, entry.first.Mark().column + 1};
     const std::string path = absl::StrCat("monitor.queries.", q.name);
     LoadQuery(entry.second, path, reader, q);
-    reader.Mark(path, entry.first);
+    reader.Locate(path, entry.first);
     out.queries.push_back(std::move(q));
   }
 }

@@ -43,7 +43,7 @@ class YamlSectionReader {
   virtual void Fail(const YAML::Node& at, const std::string& path,
                     const std::string& message) = 0;
   // Remembers where `path` is written (for the validator's findings).
-  virtual void Mark(const std::string& path, const YAML::Node& at) = 0;
+  virtual void Locate(const std::string& path, const YAML::Node& at) = 0;
 };
 
 // Reads `n` (the value of `monitor`) into `out`.

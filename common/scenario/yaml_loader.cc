@@ -101,7 +101,7 @@ class Loader final : private YamlSectionReader {
             const std::string& message) override {
     Error(at, path, message);
   }
-  void Mark(const std::string& path, const YAML::Node& at) override {
+  void Locate(const std::string& path, const YAML::Node& at) override {
     Note(path, at);
   }
 

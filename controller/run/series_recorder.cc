@@ -69,6 +69,24 @@ void SeriesRecorder::AddStatus(int64_t index, size_t request, uint32_t status,
   Touched(closed);
 }
 
+void SeriesRecorder::set_monitor(std::vector<std::string> names) {
+  series_.monitor = std::move(names);
+}
+
+void SeriesRecorder::AddMonitor(double run_s, size_t query, double value) {
+  if (run_s < 0 || query >= series_.monitor.size()) return;
+  const auto index = static_cast<int64_t>(std::floor(run_s / interval_s_));
+  size_t closed = 0;
+  SeriesInterval& in = Slot(index, &closed);
+  if (in.monitor.size() < series_.monitor.size()) in.monitor.resize(series_.monitor.size());
+  in.monitor[query].sum += value;
+  ++in.monitor[query].samples;
+  if (closed != SIZE_MAX) {
+    fitter_.Changed(series_, closed);
+    Dirty(in.start_s);
+  }
+}
+
 void SeriesRecorder::AddVus(int64_t index, const std::string& agent, int64_t vus) {
   if (index < next_) return;
   size_t closed = 0;
@@ -123,6 +141,7 @@ SeriesDelta SeriesRecorder::TakeDelta() {
   d.from_s = take_full_ ? 0 : taken_end_s_;
   d.series.interval_s = series_.interval_s;
   d.series.requests = series_.requests;
+  d.series.monitor = series_.monitor;
   d.series.coarsened = series_.coarsened;
   const std::vector<SeriesInterval>& v = series_.intervals;
   d.to_s = v.empty() ? 0 : v.back().start_s + v.back().length_s;
