@@ -12,7 +12,8 @@ namespace {
 std::string Ms(uint64_t us) { return absl::StrFormat("%.3f", static_cast<double>(us) / 1000.0); }
 
 void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
-         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok) {
+         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok,
+         absl::string_view monitor) {
   uint64_t requests = 0;
   for (uint64_t n : outcomes) requests += n;
   absl::StrAppend(&out, absl::StrFormat("%.3f,%.3f,", in.start_s, in.length_s), CsvField(name),
@@ -31,7 +32,7 @@ void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
                   absl::StrFormat("%.3f", in.length_s > 0
                                               ? static_cast<double>(requests) / in.length_s
                                               : 0.0),
-                  "\r\n");
+                  monitor, "\r\n");
 }
 
 }  // namespace
@@ -44,16 +45,28 @@ std::string CsvField(absl::string_view field) {
 std::string CsvFromSeries(const RunSeries& series) {
   std::string out =
       "time_s,length_s,request,requests,http_error,timeout,connect_error,other,aborted,"
-      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps\r\n";
+      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps";
+  // A column per monitor query (only with monitor:): the interval's mean.
+  for (const std::string& name : series.monitor) {
+    absl::StrAppend(&out, ",", CsvField(absl::StrCat("monitor_", name)));
+  }
+  out += "\r\n";
   for (const SeriesInterval& in : series.intervals) {
+    std::string monitor;
+    for (size_t q = 0; q < series.monitor.size(); ++q) {
+      monitor += ",";
+      if (q < in.monitor.size() && in.monitor[q].samples > 0) {
+        absl::StrAppend(&monitor, absl::StrFormat("%.6g", in.monitor[q].mean()));
+      }
+    }
     std::array<uint64_t, kOutcomeCount> all{};
     for (size_t r = 0; r < series.requests.size(); ++r) {
       static const RequestInterval kEmpty;
       const RequestInterval& ri = r < in.requests.size() ? in.requests[r] : kEmpty;
-      Row(out, in, series.requests[r], ri.outcomes, ri.ok);
+      Row(out, in, series.requests[r], ri.outcomes, ri.ok, monitor);
       for (size_t o = 0; o < kOutcomeCount; ++o) all[o] += ri.outcomes[o];
     }
-    Row(out, in, "all", all, in.MergedOk());
+    Row(out, in, "all", all, in.MergedOk(), monitor);
   }
   return out;
 }

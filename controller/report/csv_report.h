@@ -13,7 +13,10 @@
 // longer where the series was coarsened); requests counts results of any
 // outcome; the five outcome columns count results by outcome; the latency
 // columns are of the ok results (from the interval's merged histogram;
-// empty when it has none); achieved_rps is requests / length_s. Pure.
+// empty when it has none); achieved_rps is requests / length_s. With a
+// `monitor:` section, a column monitor_NAME per query follows: the mean of
+// its samples in the interval (empty without one), the same on every row of
+// the interval. Pure.
 #ifndef BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_
 #define BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_
 

@@ -313,6 +313,10 @@ absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
       TimeChart("chart-latency",
                 "Latency of ok responses, all requests merged (p99 and max: highest in a point)",
                 "ms", "", view.latency, axis, note),
+      view.monitor.empty()
+          ? ""
+          : TimeChart("chart-monitor", "Monitor: service telemetry (Prometheus, mean per point)",
+                      "", "", view.monitor, axis, note),
       TimeChart("chart-errors", "Errors by outcome", "errors/s", "", view.errors, axis, note),
       TimeChart("chart-fleet", "Agents and active VUs", "agents", "VUs", view.fleet, axis, note));
   ChartSpec tail;

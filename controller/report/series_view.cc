@@ -51,6 +51,7 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
   for (Outcome o : kErrorOutcomes) view.errors.push_back(Named(OutcomeName(o)));
   view.fleet = {Named("agents"), Named("vus")};
   view.fleet[1].axis = 1;
+  for (const std::string& name : s.monitor) view.monitor.push_back(Named(name.c_str()));
   if (n > 0) view.end_s = s.intervals.back().start_s + s.intervals.back().length_s;
 
   const std::function<double(const SeriesInterval&)> offered =
@@ -78,6 +79,17 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
     AppendMinMax(s, from, to, vus, view.fleet[1]);
     for (size_t e = 0; e < error_rate.size(); ++e) {
       AppendMinMax(s, from, to, error_rate[e], view.errors[e]);
+    }
+    for (size_t q = 0; q < view.monitor.size(); ++q) {  // points without samples: none
+      MonitorCell cell;
+      for (size_t i = from; i < to; ++i) {
+        if (q >= s.intervals[i].monitor.size()) continue;
+        cell.sum += s.intervals[i].monitor[q].sum;
+        cell.samples += s.intervals[i].monitor[q].samples;
+      }
+      if (cell.samples == 0) continue;
+      view.monitor[q].x.push_back(s.intervals[from].start_s);
+      view.monitor[q].y.push_back(cell.mean());
     }
     SparseHistogram bucket;
     double p99 = 0;

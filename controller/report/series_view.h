@@ -36,6 +36,7 @@ struct SeriesView {
   std::vector<ChartLine> latency;  // p50, p95, p99, max
   std::vector<ChartLine> errors;   // http_error, timeout, connect_error, other (per s)
   std::vector<ChartLine> fleet;    // agents, vus
+  std::vector<ChartLine> monitor;  // one per monitor query: the mean of its samples
   SparseHistogram whole_run;       // every interval's ok response times, merged
   double end_s = 0;                // end of the last interval
 };
