@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/scenario/fields.h"
 #include "common/scenario/traffic_fields.h"
+#include "common/scenario/monitor_fields.h"
 
 namespace barrage {
 namespace {
@@ -266,7 +267,9 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
     tp->set_abort(t.abort);
     if (t.min_requests.has_value()) tp->set_min_requests(*t.min_requests);
     if (t.delay.has_value()) tp->set_delay_ms(absl::ToInt64Milliseconds(*t.delay));
+    tp->set_monitor(t.monitor);
   }
+  if (s.monitor.has_value()) MonitorToProto(*s.monitor, *p.mutable_monitor());
   return p;
 }
 
@@ -344,8 +347,12 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
   for (int i = 0; i < p.thresholds_size(); ++i) {
     const v1::ThresholdSpec& tp = p.thresholds(i);
     Threshold t;
-    if (absl::StatusOr<ThresholdMetric> m = ParseThresholdMetricField(tp.metric());
-        m.ok()) {
+    if (tp.metric() == ThresholdMetricName(ThresholdMetric::kMonitor)) {
+      t.metric = ThresholdMetric::kMonitor;
+      t.monitor = tp.monitor();
+    } else if (absl::StatusOr<ThresholdMetric> m =
+                   ParseThresholdMetricField(tp.metric());
+               m.ok()) {
       t.metric = *m;
     } else {
       const std::string path = absl::StrCat("thresholds[", i, "]");
@@ -365,6 +372,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
     if (tp.has_delay_ms()) t.delay = absl::Milliseconds(tp.delay_ms());
     s.thresholds.push_back(t);
   }
+  if (p.has_monitor()) s.monitor = MonitorFromProto(p.monitor());
   for (ScenarioProblem& found : FindScenarioProblems(s, limits)) {
     const bool skip = std::any_of(
         unread.begin(), unread.end(),

@@ -159,14 +159,18 @@ bool Threshold::AbortGraceOver(uint64_t requests, absl::Duration elapsed) const 
 
 std::string Threshold::Expression() const {
   std::string value;
-  if (IsLatencyMetric(metric)) {
+  if (metric == ThresholdMetric::kMonitor) {
+    value = absl::StrFormat("%g", limit);
+  } else if (IsLatencyMetric(metric)) {
     value = HumanDuration(absl::Microseconds(std::llround(limit)));
   } else if (metric == ThresholdMetric::kErrorRate) {
     value = absl::StrFormat("%g%%", limit * 100.0);
   } else {
     value = absl::StrFormat("%g/s", limit);
   }
-  std::string out = absl::StrCat(ThresholdMetricName(metric), above ? " > " : " < ", value);
+  std::string out = absl::StrCat(ThresholdMetricName(metric),
+                                 monitor.empty() ? "" : ".", monitor,
+                                 above ? " > " : " < ", value);
   if (!request.empty()) absl::StrAppend(&out, " (", request, ")");
   if (!flow.empty()) absl::StrAppend(&out, " (flow ", flow, ")");
   if (!whole_run) absl::StrAppend(&out, " over ", HumanDuration(window));

@@ -8,6 +8,7 @@
 #include "common/scenario/validator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -17,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
 #include "common/scenario/validator_internal.h"
+#include "common/scenario/monitor_fields.h"
 
 namespace barrage {
 namespace {
@@ -249,7 +251,9 @@ void Checker::CheckThreshold(const Threshold& t, const std::string& path,
                              const std::set<std::string>& names,
                              const std::set<std::string>& flows) {
   const std::string limit_path = path + (t.above ? ".above" : ".below");
-  if (IsLatencyMetric(t.metric)) {
+  if (t.metric == ThresholdMetric::kMonitor) {
+    if (!std::isfinite(t.limit)) Problem(limit_path, "must be a number");
+  } else if (IsLatencyMetric(t.metric)) {
     if (!(t.limit > 0)) Problem(limit_path, "must be longer than zero");
   } else if (t.metric == ThresholdMetric::kErrorRate) {
     if (!(t.limit >= 0 && t.limit <= 1)) {
@@ -364,6 +368,7 @@ std::vector<ScenarioProblem> Checker::Check(const Scenario& s) {
     CheckThreshold(s.thresholds[i], absl::StrCat("thresholds[", i, "]"), names,
                    flows);
   }
+  AppendMonitorProblems(s, problems_);
   return std::move(problems_);
 }
 

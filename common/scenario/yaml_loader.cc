@@ -26,6 +26,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/scenario/fields.h"
+#include "common/scenario/monitor_fields.h"
+#include "common/scenario/monitor_yaml.h"
 #include "common/scenario/validator.h"
 #include "common/scenario/yaml_loader_internal.h"
 #include "common/util/files.h"
@@ -524,7 +526,13 @@ void Loader::LoadThreshold(const YAML::Node& n, const std::string& path,
   bool metric_ok = false;
   if (n["metric"] && !n["metric"].IsNull()) {
     if (auto s = Str(n["metric"], path + ".metric")) {
-      absl::StatusOr<ThresholdMetric> metric = ParseThresholdMetricField(*s);
+      absl::StatusOr<std::string> monitor = ParseMonitorMetricField(*s);
+      absl::StatusOr<ThresholdMetric> metric =
+          monitor.ok() ? ThresholdMetric::kMonitor
+          : absl::IsNotFound(monitor.status())
+              ? ParseThresholdMetricField(*s)
+              : absl::StatusOr<ThresholdMetric>(monitor.status());
+      if (monitor.ok()) out.monitor = *monitor;
       if (metric.ok()) {
         out.metric = *metric;
         metric_ok = true;
@@ -585,7 +593,9 @@ void Loader::LoadThresholdLimit(const YAML::Node& n, const std::string& path,
   const std::string limit_path = path + (out.above ? ".above" : ".below");
   std::optional<std::string> s = Str(limit, limit_path);
   if (!s) return;
-  if (IsLatencyMetric(out.metric)) {
+  if (out.metric == ThresholdMetric::kMonitor) {
+    if (auto v = MonitorNumber(limit, limit_path, *this)) out.limit = *v;
+  } else if (IsLatencyMetric(out.metric)) {
     absl::StatusOr<absl::Duration> d = ParseDurationField(*s);
     if (!d.ok()) {
       Error(limit, limit_path,
@@ -666,7 +676,7 @@ bool Loader::Walk(absl::string_view text) {
   if (!CheckMap(root, "",
                 {"name", "description", "target", "agents", "defaults",
                  "data", "network", "flows", "requests", "stages",
-                 "thresholds"})) {
+                 "thresholds", "monitor"})) {
     return false;
   }
   for (const char* key : {"name", "target", "stages"}) {
@@ -707,6 +717,9 @@ bool Loader::Walk(absl::string_view text) {
   }
   if (root["stages"] && !root["stages"].IsNull()) {
     LoadStages(root["stages"], scenario);
+  }
+  if (root["monitor"] && !root["monitor"].IsNull()) {
+    LoadMonitorYaml(root["monitor"], *this, scenario.monitor.emplace());
   }
   if (root["thresholds"] && !root["thresholds"].IsNull()) {
     LoadThresholds(root["thresholds"], scenario);

@@ -1,8 +1,8 @@
 // Copyright 2026 The Barrage Authors.
 //
-// Loads a scenario file (YAML) into a validated Scenario. This and
-// fields.cc are the only places that know YAML; yaml-cpp exceptions never
-// escape them. The loader checks syntax: YAML structure, unknown and
+// Loads a scenario file (YAML) into a validated Scenario. This, fields.cc
+// and the section readers it lends its reporting to (monitor_yaml.h) are
+// the only places that know YAML; yaml-cpp exceptions never escape them. The loader checks syntax: YAML structure, unknown and
 // duplicate keys (which yaml-cpp 0.7 would silently accept), value types and
 // units. Every rule on the values is ValidateScenario's (validator.h), the
 // same the controller and agents apply to the wire form, reported here at

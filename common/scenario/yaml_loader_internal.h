@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/scenario/monitor_yaml.h"
 #include "common/scenario/scenario.h"
 #include "common/scenario/validator.h"
 #include "yaml-cpp/yaml.h"
@@ -49,7 +50,7 @@ inline SourceLocation LocationOf(const YAML::Node& node) {
   return {mark.line + 1, mark.column + 1};
 }
 
-class Loader {
+class Loader final : private YamlSectionReader {
  public:
   explicit Loader(absl::string_view filename) : filename_(filename) {}
 
@@ -85,11 +86,20 @@ class Loader {
   // The mark of `path`, or of the nearest enclosing field that has one.
   Mark MarkOf(const std::string& path) const;
 
+  // --- YamlSectionReader, for sections read in their own files ---
+  void Fail(const YAML::Node& at, const std::string& path,
+            const std::string& message) override {
+    Error(at, path, message);
+  }
+  void Locate(const std::string& path, const YAML::Node& at) override {
+    Note(path, at);
+  }
+
   // --- structure ---
   // Checks that `node` is a mapping whose keys are all in `allowed` and
   // unique; returns false (having reported why) when it is not a mapping.
   bool CheckMap(const YAML::Node& node, const std::string& path,
-                const std::vector<absl::string_view>& allowed);
+                const std::vector<absl::string_view>& allowed) override;
   void Required(const YAML::Node& map, const std::string& path,
                 const char* key);
   static std::string Join(const std::string& path, const std::string& key) {
@@ -97,9 +107,10 @@ class Loader {
   }
 
   // --- scalars; nullopt after reporting a problem ---
-  std::optional<std::string> Str(const YAML::Node& n, const std::string& path);
+  std::optional<std::string> Str(const YAML::Node& n,
+                                 const std::string& path) override;
   std::optional<absl::Duration> Dur(const YAML::Node& n,
-                                    const std::string& path);
+                                    const std::string& path) override;
   std::optional<Rational> Rate(const YAML::Node& n, const std::string& path);
   std::optional<int64_t> Int(const YAML::Node& n, const std::string& path,
                              int64_t min, int64_t max);

@@ -25,6 +25,15 @@ std::string Vus(const v1::Progress& p, const char* label) {
   return p.active_vus() > 0 ? absl::StrCat("  ", label, " ", p.active_vus()) : "";
 }
 
+// "  cpu 0.82  hits 0.97": the latest monitor values (up to 3).
+std::string Monitor(const v1::Progress& p) {
+  std::string out;
+  for (const v1::MonitorReading& m : p.monitor()) {
+    absl::StrAppend(&out, "  ", m.name(), " ", absl::StrFormat("%.3g", m.value()));
+  }
+  return out;
+}
+
 // Layouts, narrowest first; each one's line without the VU count.
 std::string Narrow(const v1::Progress& p) {
   return absl::StrFormat("%.1fs/%.0fs  %.0f/s  p95 %.1f ms  req %d  err %d  drop %d",
@@ -67,6 +76,8 @@ std::string ProgressLine(const v1::Progress& p, int columns) {
     line = Narrow(p);
     if (line.size() + Vus(p, "vu").size() <= width) line += Vus(p, "vu");
   }
+  // The monitor's values when they fit (the load's numbers come first).
+  if (line.size() + Monitor(p).size() <= width) line += Monitor(p);
   if (line.size() > width) line.resize(width);
   return line;
 }

@@ -81,6 +81,31 @@ absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario) 
   return absl::OkStatus();
 }
 
+// Reads monitor.token_file (relative to the scenario file's folder) into
+// the scenario's monitor token, which goes only to the controller.
+absl::Status ReadMonitorToken(const std::string& scenario_file, Scenario& scenario) {
+  if (!scenario.monitor.has_value() || scenario.monitor->token_file.empty()) {
+    return absl::OkStatus();
+  }
+  std::string path = scenario.monitor->token_file;
+  if (path[0] != '/') {
+    const size_t slash = scenario_file.find_last_of('/');
+    if (slash != std::string::npos) path = scenario_file.substr(0, slash + 1) + path;
+  }
+  absl::StatusOr<std::string> token = ReadNonEmptyFile(path, /*strip_whitespace=*/true);
+  if (!token.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(scenario_file, ": monitor.token_file: ", token.status().message()));
+  }
+  scenario.monitor->token = *std::move(token);
+  if (absl::Status s = ValidateScenario(scenario); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(scenario_file, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecure_help,
                        bool with_controller) {
   if (with_controller) {
@@ -184,6 +209,10 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
     scenario->tls.ca_pem.clear();
   }
   if (absl::Status s = ReadTlsFiles(file, *scenario); !s.ok()) {
+    err << s.message() << "\n";
+    return kExitUsage;
+  }
+  if (absl::Status s = ReadMonitorToken(file, *scenario); !s.ok()) {
     err << s.message() << "\n";
     return kExitUsage;
   }

@@ -25,8 +25,10 @@ void LatencyAndRate(std::string& out, const SeriesInterval& in, uint64_t request
                                               : 0.0));
 }
 
+// `monitor`: the interval's monitor columns (",v1,v2" or ""), on every row.
 void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
-         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok) {
+         const std::array<uint64_t, kOutcomeCount>& outcomes, const SparseHistogram& ok,
+         absl::string_view monitor) {
   uint64_t requests = 0;
   uint64_t failed = 0;
   for (size_t o = 0; o < kOutcomeCount; ++o) {
@@ -41,15 +43,15 @@ void Row(std::string& out, const SeriesInterval& in, absl::string_view name,
   }
   LatencyAndRate(out, in, requests, ok);
   absl::StrAppend(&out, ",", outcomes[static_cast<size_t>(Outcome::kCheckFailed)], ",", failed,
-                  "\r\n");
+                  monitor, "\r\n");
 }
 
 void FlowRow(std::string& out, const SeriesInterval& in, absl::string_view name,
-             const FlowInterval& f) {
+             const FlowInterval& f, absl::string_view monitor) {
   absl::StrAppend(&out, absl::StrFormat("%.3f,%.3f,", in.start_s, in.length_s),
                   CsvField(absl::StrCat("flow:", name)), ",", f.ended(), ",,,,,", f.aborted);
   LatencyAndRate(out, in, f.ended(), f.duration);
-  absl::StrAppend(&out, ",,", f.failed, "\r\n");
+  absl::StrAppend(&out, ",,", f.failed, monitor, "\r\n");
 }
 
 }  // namespace
@@ -62,19 +64,32 @@ std::string CsvField(absl::string_view field) {
 std::string CsvFromSeries(const RunSeries& series) {
   std::string out =
       "time_s,length_s,request,requests,http_error,timeout,connect_error,other,aborted,"
-      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps,check_failed,failed\r\n";
+      "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps,check_failed,failed";
+  // A column per monitor query (only with monitor:): the interval's mean.
+  for (const std::string& name : series.monitor) {
+    absl::StrAppend(&out, ",", CsvField(absl::StrCat("monitor_", name)));
+  }
+  out += "\r\n";
   for (const SeriesInterval& in : series.intervals) {
+    std::string monitor;
+    for (size_t q = 0; q < series.monitor.size(); ++q) {
+      monitor += ",";
+      if (q < in.monitor.size() && in.monitor[q].samples > 0) {
+        absl::StrAppend(&monitor, absl::StrFormat("%.6g", in.monitor[q].mean()));
+      }
+    }
     std::array<uint64_t, kOutcomeCount> all{};
     for (size_t r = 0; r < series.requests.size(); ++r) {
       static const RequestInterval kEmpty;
       const RequestInterval& ri = r < in.requests.size() ? in.requests[r] : kEmpty;
-      Row(out, in, series.requests[r], ri.outcomes, ri.ok);
+      Row(out, in, series.requests[r], ri.outcomes, ri.ok, monitor);
       for (size_t o = 0; o < kOutcomeCount; ++o) all[o] += ri.outcomes[o];
     }
-    Row(out, in, "all", all, in.MergedOk());
+    Row(out, in, "all", all, in.MergedOk(), monitor);
     for (size_t f = 0; f < series.flows.size(); ++f) {
       static const FlowInterval kNoIterations;
-      FlowRow(out, in, series.flows[f], f < in.flows.size() ? in.flows[f] : kNoIterations);
+      FlowRow(out, in, series.flows[f], f < in.flows.size() ? in.flows[f] : kNoIterations,
+              monitor);
     }
   }
   return out;

@@ -20,7 +20,10 @@
 // requests / length_s. A flow row counts iterations: requests those that
 // ended (succeeded, failed or aborted), aborted the aborted ones, failed
 // the failed ones, the other outcome columns empty; its latency columns
-// are the succeeded iterations' durations (think time excluded). Pure.
+// are the succeeded iterations' durations (think time excluded). With a
+// `monitor:` section, a column monitor_NAME per query follows: the mean of
+// its samples in the interval (empty without one), the same on every row of
+// the interval. Pure.
 #ifndef BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_
 #define BARRAGE_CONTROLLER_REPORT_CSV_REPORT_H_
 

@@ -51,7 +51,9 @@ RunFingerprint Fingerprint(const Scenario& scenario, const std::string& file) {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    ScenarioToProto(scenario).SerializeToCodedStream(&coded);
+    v1::ScenarioSpec spec = ScenarioToProto(scenario);
+    if (spec.has_monitor()) spec.mutable_monitor()->clear_token();  // never kept
+    spec.SerializeToCodedStream(&coded);
   }
   f.scenario_sha256 = Sha256Hex(bytes);
   f.load_sha256 = Sha256Hex(LoadProfileText(scenario));

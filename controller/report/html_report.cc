@@ -323,6 +323,10 @@ absl::StatusOr<std::string> HtmlReport(const std::string& result_json,
           : TimeChart("chart-flows",
                       "Flow durations of succeeded iterations, think time excluded", "ms", "",
                       view.flows, axis, note),
+      view.monitor.empty()
+          ? ""
+          : TimeChart("chart-monitor", "Monitor: service telemetry (Prometheus, mean per point)",
+                      "", "", view.monitor, axis, note),
       TimeChart("chart-errors", "Errors by outcome", "errors/s", "", view.errors, axis, note),
       TimeChart("chart-fleet", "Agents and active VUs", "agents", "VUs", view.fleet, axis, note));
   ChartSpec tail;

@@ -284,6 +284,10 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
       j.Key(latency ? "limit_ms" : "limit").Double(latency ? t.limit / 1000.0 : t.limit, 6);
       j.Key("above").Bool(t.above);
     }
+    if (r.no_data && i < scenario.thresholds.size() &&
+        scenario.thresholds[i].metric == ThresholdMetric::kMonitor) {
+      j.Key("note").String("not judged: no monitor samples");
+    }
     if (r.has_worst) {  // windowed: the worst window, in the value's units
       j.Key("worst").BeginObject();
       j.Key("value").Double(r.worst_value, 6);
@@ -302,6 +306,37 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.EndObject();
   }
   j.EndArray();
+  if (report.monitor.has_value()) {
+    const MonitorSummary& mon = *report.monitor;
+    j.Key("monitor").BeginObject();
+    j.Key("url").String(mon.url);
+    j.Key("interval_s").Double(mon.interval_s, 3);
+    j.Key("queries").BeginArray();
+    for (const MonitorQuerySummary& q : mon.queries) {
+      j.BeginObject();
+      j.Key("name").String(q.name);
+      j.Key("query").String(q.query);
+      j.Key("saturation");
+      if (q.saturation.has_value()) {
+        j.Double(*q.saturation, 6);
+      } else {
+        j.Null();
+      }
+      j.Key("samples").Uint(q.samples);
+      j.Key("gaps").Uint(q.gaps);
+      for (auto [key, v] : {std::pair{"last", q.last}, {"mean", q.mean}, {"max", q.max}}) {
+        j.Key(key);
+        if (q.samples > 0) {
+          j.Double(v, 6);
+        } else {
+          j.Null();
+        }
+      }
+      j.EndObject();
+    }
+    j.EndArray();
+    j.EndObject();
+  }
   j.Key("agents").BeginArray();
   for (const auto& [id, a] : m.agents()) {
     j.BeginObject();

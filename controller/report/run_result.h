@@ -18,11 +18,13 @@
 #define BARRAGE_CONTROLLER_REPORT_RUN_RESULT_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "common/scenario/scenario.h"
+#include "controller/monitor/monitor_record.h"
 #include "controller/run/run_merger.h"
 #include "controller/run/thresholds.h"
 
@@ -58,6 +60,7 @@ struct RunReport {
   int exit_code = -1;         // the run's exit code; < 0: not yet (a checkpoint)
   std::string file;           // the scenario file's path as given
   std::map<std::string, std::string> agent_versions;  // agent id -> its Hello's version
+  std::optional<MonitorSummary> monitor;  // the scenario's monitor: section, sampled
 };
 
 // How one stage of the plan actually ran.

@@ -96,6 +96,11 @@ SeriesInterval MergeIntervals(const SeriesInterval* first, size_t n) {
     offered += in.offered_rps * in.length_s;
     out.agents = std::max(out.agents, in.agents);
     out.vus = std::max(out.vus, in.vus);
+    if (out.monitor.size() < in.monitor.size()) out.monitor.resize(in.monitor.size());
+    for (size_t q = 0; q < in.monitor.size(); ++q) {
+      out.monitor[q].sum += in.monitor[q].sum;
+      out.monitor[q].samples += in.monitor[q].samples;
+    }
     for (size_t r = 0; r < in.requests.size(); ++r) {
       RequestInterval& to = out.requests[r];
       const RequestInterval& from = in.requests[r];

@@ -40,6 +40,7 @@ absl::Status ApplySeriesDelta(SeriesDelta&& delta, SeriesDelta& into) {
   into.series.interval_s = delta.series.interval_s;
   into.series.requests = std::move(delta.series.requests);
   into.series.flows = std::move(delta.series.flows);
+  into.series.monitor = std::move(delta.series.monitor);
   into.series.coarsened = std::move(delta.series.coarsened);
   into.to_s = delta.to_s;
   return absl::OkStatus();

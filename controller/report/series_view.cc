@@ -57,6 +57,7 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
   }
   view.fleet = {Named("agents"), Named("vus")};
   view.fleet[1].axis = 1;
+  for (const std::string& name : s.monitor) view.monitor.push_back(Named(name.c_str()));
   if (n > 0) view.end_s = s.intervals.back().start_s + s.intervals.back().length_s;
 
   const std::function<double(const SeriesInterval&)> offered =
@@ -95,6 +96,17 @@ SeriesView ViewOf(const RunSeries& s, size_t max_points) {
         view.flows[2 * f + l].x.push_back(s.intervals[from].start_s);
         view.flows[2 * f + l].y.push_back(Ms(durations.Quantile(l == 0 ? 0.5 : 0.95)));
       }
+    }
+    for (size_t q = 0; q < view.monitor.size(); ++q) {  // points without samples: none
+      MonitorCell cell;
+      for (size_t i = from; i < to; ++i) {
+        if (q >= s.intervals[i].monitor.size()) continue;
+        cell.sum += s.intervals[i].monitor[q].sum;
+        cell.samples += s.intervals[i].monitor[q].samples;
+      }
+      if (cell.samples == 0) continue;
+      view.monitor[q].x.push_back(s.intervals[from].start_s);
+      view.monitor[q].y.push_back(cell.mean());
     }
     SparseHistogram bucket;
     double p99 = 0;

@@ -41,6 +41,7 @@ struct SeriesView {
   std::vector<ChartLine> errors;
   std::vector<ChartLine> flows;    // per flow of RunSeries::flows: NAME-p50, NAME-p95 (ms)
   std::vector<ChartLine> fleet;    // agents, vus
+  std::vector<ChartLine> monitor;  // one per monitor query: the mean of its samples
   SparseHistogram whole_run;       // every non-warm-up interval's ok response times, merged
   double end_s = 0;                // end of the last interval
 };

@@ -176,6 +176,11 @@ void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
   json.Key("outcomes").BeginArray();
   for (size_t o = 0; o < kOutcomeCount; ++o) json.String(OutcomeName(static_cast<Outcome>(o)));
   json.EndArray();
+  if (!series.monitor.empty()) {
+    json.Key("monitor").BeginArray();
+    for (const std::string& name : series.monitor) json.String(name);
+    json.EndArray();
+  }
   json.Key("coarsened").BeginArray();
   for (const SeriesCoarsening& c : series.coarsened) {
     json.BeginObject();
@@ -197,6 +202,17 @@ void WriteSeriesJson(const RunSeries& series, JsonWriter& json) {
     json.Key("agents").Int(in.agents);
     json.Key("vus").Int(in.vus);
     if (in.warmup) json.Key("warmup").Bool(true);
+    if (!series.monitor.empty() && !in.monitor.empty()) {
+      json.Key("m").BeginArray();
+      for (size_t q = 0; q < series.monitor.size(); ++q) {
+        if (q < in.monitor.size() && in.monitor[q].samples > 0) {
+          json.Double(in.monitor[q].mean(), 6);
+        } else {
+          json.Null();
+        }
+      }
+      json.EndArray();
+    }
     json.Key("r").BeginArray();
     for (const RequestInterval& r : in.requests) {
       json.BeginObject();
@@ -245,6 +261,9 @@ absl::StatusOr<RunSeries> SeriesFromJson(const Struct& series) {
   for (const Value& v : Field(series, "flows").list_value().values()) {
     out.flows.push_back(v.string_value());
   }
+  for (const Value& v : Field(series, "monitor").list_value().values()) {
+    out.monitor.push_back(v.string_value());
+  }
   for (const Value& v : Field(series, "coarsened").list_value().values()) {
     const Struct& c = v.struct_value();
     SeriesCoarsening sc;
@@ -273,6 +292,16 @@ absl::StatusOr<RunSeries> SeriesFromJson(const Struct& series) {
     si.agents = static_cast<int32_t>(Num(in, "agents"));
     si.vus = static_cast<int64_t>(Num(in, "vus"));
     si.warmup = Field(in, "warmup").bool_value();
+    const auto& ms = Field(in, "m").list_value().values();
+    if (static_cast<size_t>(ms.size()) > out.monitor.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".m: ", ms.size(),
+                                                     " entries for ", out.monitor.size(),
+                                                     " monitor queries"));
+    }
+    if (!out.monitor.empty()) si.monitor.resize(out.monitor.size());
+    for (int q = 0; q < ms.size(); ++q) {
+      if (ms[q].has_number_value()) si.monitor[q] = {ms[q].number_value(), 1};
+    }
     const auto& rs = Field(in, "r").list_value().values();
     if (static_cast<size_t>(rs.size()) > out.requests.size()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".r: ", rs.size(),

@@ -23,6 +23,11 @@
 //                                    "s": {"200": 33}, "h": "<base64>"},
 //                                   {}]}]}
 //
+// With a `monitor:` section the series also has "monitor": ["cpu", ...]
+// (the query names) and each interval "m": [0.82, null, ...], parallel to
+// it: the mean of the query's samples taken in the interval (null: none).
+// Results without them (older ones, or no monitor) read as no samples.
+//
 // "r" is parallel to "requests" ({} for a request without results in the
 // interval); "o" counts results per outcome in the order of "outcomes"
 // (trailing zeros may be left out); "h" is the base64 of a serialized
@@ -79,6 +84,13 @@ struct FlowInterval {
   void Add(const FlowInterval& other);  // counts add up, histograms merge
 };
 
+// The samples of one monitor query in one interval.
+struct MonitorCell {
+  double sum = 0;
+  uint64_t samples = 0;
+  double mean() const { return samples == 0 ? 0 : sum / static_cast<double>(samples); }
+};
+
 struct SeriesInterval {
   double start_s = 0;       // run time at its start
   double length_s = 1;
@@ -92,6 +104,7 @@ struct SeriesInterval {
   bool warmup = false;
   std::vector<RequestInterval> requests;  // parallel to RunSeries::requests
   std::vector<FlowInterval> flows;        // parallel to RunSeries::flows
+  std::vector<MonitorCell> monitor;  // parallel to RunSeries::monitor (or empty)
 
   SparseHistogram MergedOk() const;  // every request's ok response times
   uint64_t Requests() const;
@@ -113,6 +126,8 @@ struct RunSeries {
   double interval_s = 1;               // length of an uncoarsened interval
   std::vector<std::string> requests;   // in scenario order (flow steps "FLOW.STEP" too)
   std::vector<std::string> flows;      // in scenario order; empty without flows
+  std::vector<std::string> requests;   // in scenario order
+  std::vector<std::string> monitor;    // monitor query names, in scenario order
   std::vector<SeriesInterval> intervals;  // in time order, without overlap
   std::vector<SeriesCoarsening> coarsened;
 };

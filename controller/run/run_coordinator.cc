@@ -43,6 +43,13 @@ RunCoordinator::~RunCoordinator() { Shutdown(); }
 
 void RunCoordinator::Shutdown() {
   if (writer_) writer_->Shutdown();
+  std::vector<std::unique_ptr<MonitorSampler>> retired;
+  {
+    absl::MutexLock lock(&mu_);
+    retired.swap(retired_samplers_);
+    if (run_ && run_->sampler) run_->sampler->Stop();
+  }
+  retired.clear();  // joins their threads
 }
 
 std::string RunCoordinator::NewRunId() {
@@ -127,8 +134,10 @@ std::vector<ThresholdResult> RunCoordinator::CurrentThresholds() {
   for (size_t i = 0; i < run_->scenario.thresholds.size(); ++i) {
     const Threshold& t = run_->scenario.thresholds[i];
     if (!t.whole_run) continue;
-    out[i] = EvaluateThreshold(
-        t, run_->merger->ThresholdRunView(t, std::max(ElapsedS(), 1e-9)));
+    out[i] = t.metric == ThresholdMetric::kMonitor
+                 ? JudgeMonitor(t, 0, ElapsedS())
+                 : EvaluateThreshold(
+                       t, run_->merger->ThresholdRunView(t, std::max(ElapsedS(), 1e-9)));
   }
   return out;
 }
@@ -206,7 +215,8 @@ void RunCoordinator::SplitAndStart() {
   run_->started_at = clock_.WallTime() + absl::Nanoseconds(options_.start_delay_ns);
   run_->merger = std::make_unique<RunMerger>(run_->id, run_->scenario);
   run_->period = plan->period;
-  const v1::ScenarioSpec spec = ScenarioToProto(run_->scenario);
+  StartMonitor();
+  const v1::ScenarioSpec spec = AgentSpec(run_->scenario);
   v1::RunEvent accepted;
   accepted.mutable_accepted()->set_run_id(run_->id);
   for (size_t i = 0; i < plan->shares.size(); ++i) {
@@ -293,6 +303,12 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
 void RunCoordinator::Tick() {
   const std::vector<std::string> expired = registry_.Expire();
   for (const std::string& id : expired) OnAgentGone(id);
+  std::vector<std::unique_ptr<MonitorSampler>> retired;
+  {
+    absl::MutexLock lock(&mu_);
+    retired.swap(retired_samplers_);
+  }
+  retired.clear();  // joins stopped samplers' threads, outside the lock
   absl::MutexLock lock(&mu_);
   if (options_.metrics != nullptr) {
     const int64_t now = clock_.NowNs();
@@ -349,6 +365,7 @@ void RunCoordinator::Tick() {
     partial.events = run_->log;
     partial.file = run_->file;
     partial.agent_versions = run_->versions;
+    if (run_->monitor) partial.monitor = run_->monitor->Summary();
     const std::string id = run_->id;
     // Under the lock only the result without its series and what changed
     // in the series since the last checkpoint: the writer's thread renders
@@ -362,6 +379,7 @@ void RunCoordinator::Tick() {
             },
             run_->merger->series().TakeDelta());
   }
+  CollectMonitor();
   std::vector<std::string> live(run_->live.begin(), run_->live.end());
   run_->merger->CloseIntervals(elapsed, live, options_.interval_grace_ns);
   if (run_->merger->closed_through() > run_->progress_through) OnIntervalsClosed();
@@ -424,7 +442,11 @@ void RunCoordinator::OnIntervalsClosed() {
           1, (absl::ToInt64Nanoseconds(t.window) + interval_ns - 1) / interval_ns);
       view = m.ThresholdWindow(t, n);
     }
-    ThresholdResult r = EvaluateThreshold(t, view);
+    const double end_s = static_cast<double>(k_closed + 1) * interval_ns / 1e9;
+    ThresholdResult r =
+        t.metric != ThresholdMetric::kMonitor
+            ? EvaluateThreshold(t, view)
+            : JudgeMonitor(t, t.whole_run ? 0 : end_s - absl::ToDoubleSeconds(t.window), end_s);
     if (r.no_data) continue;
     ThresholdResult& live = run_->live_thresholds[i];
     // An abort waits for its grace (Threshold::AbortGraceOver).
@@ -475,6 +497,7 @@ void RunCoordinator::OnIntervalsClosed() {
   p.set_errors(m.Errors(kAllRequests));
   p.set_agents(static_cast<int32_t>(run_->live.size()));
   p.set_dropped(m.Dropped());
+  MonitorProgress(p);
   int64_t vus = 0;
   for (const auto& [id, a] : m.agents()) vus += a.last_active_vus;
   p.set_active_vus(vus);
@@ -488,6 +511,7 @@ void RunCoordinator::OnIntervalsClosed() {
 void RunCoordinator::Finish() {
   Active& r = *run_;
   const double elapsed = ElapsedS();
+  StopMonitor();
   if (r.merger) {
     r.merger->CloseIntervals(clock_.NowNs() - r.zero_ns, {}, 0, /*all=*/true);
     if (r.merger->closed_through() > r.progress_through) OnIntervalsClosed();
@@ -501,7 +525,9 @@ void RunCoordinator::Finish() {
   report.duration_s = r.state == RunState::kFinished ? std::min(elapsed, total) : elapsed;
   for (size_t i = 0; i < r.scenario.thresholds.size(); ++i) {
     const Threshold& t = r.scenario.thresholds[i];
-    if (t.whole_run) {
+    if (t.whole_run && t.metric == ThresholdMetric::kMonitor) {
+      report.thresholds.push_back(JudgeMonitor(t, 0, elapsed + 1));
+    } else if (t.whole_run) {
       report.thresholds.push_back(
           EvaluateThreshold(t, r.merger->ThresholdRunView(t, report.duration_s)));
     } else {
@@ -539,6 +565,7 @@ void RunCoordinator::Finish() {
   report.exit_code = exit_code;
   report.file = r.file;
   report.agent_versions = r.versions;
+  if (r.monitor) report.monitor = r.monitor->Summary();
   const std::string json = ResultJson(report, r.scenario, *r.merger);
   v1::RunEvent e;
   v1::RunResult* result = e.mutable_result();

@@ -32,6 +32,15 @@
 // run time it stops at, whatever on_loss says, and its final report is
 // awaited as usual.
 //
+// Monitor. A scenario with `monitor:` is sampled from run time 0 by a
+// MonitorSampler (controller/monitor/) on its own thread; each Tick takes
+// its samples into the run's series and MonitorRecord, its errors become
+// `monitor_error` events (once per query and kind). Thresholds on
+// monitor.NAME judge the mean of the samples in their window (or the run);
+// without samples they are not judged (no_data). The progress carries the
+// latest value of up to 3 queries. The Prometheus token goes to no agent
+// and into no result.
+//
 // Threads: entry points are thread-safe and serialized by one lock, taken
 // by gRPC reactor threads (agent reports, heartbeats), the CLI's stream
 // threads and the ticker. Nothing under it blocks or does I/O: agent
@@ -67,6 +76,9 @@
 #include "barrage/v1/control.pb.h"
 #include "common/util/clock.h"
 #include "common/scenario/scenario.h"
+#include "controller/monitor/monitor_record.h"
+#include "controller/monitor/monitor_sampler.h"
+#include "controller/monitor/prometheus_client.h"
 #include "controller/run/agent_registry.h"
 #include "controller/run/event_queue.h"
 #include "controller/run/load_splitter.h"
@@ -94,6 +106,12 @@ struct CoordinatorOptions {
   // outlives the coordinator.
   ResultStore* store = nullptr;
   int64_t checkpoint_interval_ns = 5'000'000'000;
+  // Where a run's monitor: queries are asked (null: a PrometheusClient for
+  // the section's URL and token). Called under the coordinator's lock; it
+  // must not block.
+  std::function<std::unique_ptr<MonitorSource>(const MonitorSpec&)> monitor_source;
+  // false: no sampler thread is started (tests call SampleMonitorRound).
+  bool monitor_thread = true;
 };
 
 // What `barrage status` shows.
@@ -156,6 +174,9 @@ class RunCoordinator {
   RunStatusView Status();
 
   uint64_t reports_rejected();
+  // One sampling round of the active run's monitor now, on the calling
+  // thread (for tests with monitor_thread false); nothing without one.
+  void SampleMonitorRound();
 
  private:
   struct Active {
@@ -195,7 +216,23 @@ class RunCoordinator {
     std::vector<std::string> concurrency_failures;
     std::set<std::string> not_held;  // agents with a concurrency_not_held event
     std::map<std::string, std::string> versions;  // agent -> its Hello's version
+    std::unique_ptr<MonitorSampler> sampler;  // null without monitor:
+    std::unique_ptr<MonitorRecord> monitor;   // null without monitor:
   };
+  // --- monitor (run_coordinator_monitor.cc) ---
+  // The StartRun scenario for agents: without the monitor's token.
+  static v1::ScenarioSpec AgentSpec(const Scenario& scenario);
+  // Creates (and starts) the run's sampler once zero_ns is known.
+  void StartMonitor() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes the sampler's samples, gaps and events into the run.
+  void CollectMonitor() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stops the sampler; it is joined later, outside the lock.
+  void StopMonitor() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A kMonitor threshold over the samples in [from_s, to_s] (run seconds).
+  ThresholdResult JudgeMonitor(const Threshold& t, double from_s, double to_s) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Up to 3 latest monitor values into `p`.
+  void MonitorProgress(v1::Progress& p) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Deals a lost agent's slots to the survivors and tells them, from
   // `from_ms` (run time; default: the end of its last reported interval).
@@ -267,6 +304,8 @@ class RunCoordinator {
   uint64_t rejected_total_ ABSL_GUARDED_BY(mu_) = 0;
   // Finished runs whose series are removed after the grace period.
   std::vector<std::pair<std::string, int64_t>> expiring_ ABSL_GUARDED_BY(mu_);
+  // Stopped samplers, joined (destroyed) by Tick and Shutdown outside mu_.
+  std::vector<std::unique_ptr<MonitorSampler>> retired_samplers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace barrage

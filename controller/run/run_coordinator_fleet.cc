@@ -235,7 +235,7 @@ void RunCoordinator::Join(const AgentInfo& agent) {
   v1::ControllerMessage msg;
   v1::StartRun* start = msg.mutable_start_run();
   start->set_run_id(run_->id);
-  *start->mutable_scenario() = ScenarioToProto(run_->scenario);
+  *start->mutable_scenario() = AgentSpec(run_->scenario);
   v1::Assignment* a = start->mutable_assignment();
   a->set_index(index);
   a->set_period(plan->period);

@@ -84,6 +84,24 @@ void SeriesRecorder::AddFlow(int64_t index, size_t flow, const FlowInterval& del
   Touched(closed);
 }
 
+void SeriesRecorder::set_monitor(std::vector<std::string> names) {
+  series_.monitor = std::move(names);
+}
+
+void SeriesRecorder::AddMonitor(double run_s, size_t query, double value) {
+  if (run_s < 0 || query >= series_.monitor.size()) return;
+  const auto index = static_cast<int64_t>(std::floor(run_s / interval_s_));
+  size_t closed = 0;
+  SeriesInterval& in = Slot(index, &closed);
+  if (in.monitor.size() < series_.monitor.size()) in.monitor.resize(series_.monitor.size());
+  in.monitor[query].sum += value;
+  ++in.monitor[query].samples;
+  if (closed != SIZE_MAX) {
+    fitter_.Changed(series_, closed);
+    Dirty(in.start_s);
+  }
+}
+
 void SeriesRecorder::AddVus(int64_t index, const std::string& agent, int64_t vus) {
   if (index < next_) return;
   size_t closed = 0;
@@ -146,6 +164,7 @@ SeriesDelta SeriesRecorder::TakeDelta() {
   d.series.interval_s = series_.interval_s;
   d.series.requests = series_.requests;
   d.series.flows = series_.flows;
+  d.series.monitor = series_.monitor;
   d.series.coarsened = series_.coarsened;
   const std::vector<SeriesInterval>& v = series_.intervals;
   d.to_s = v.empty() ? 0 : v.back().start_s + v.back().length_s;

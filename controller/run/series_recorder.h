@@ -63,6 +63,12 @@ class SeriesRecorder {
   void AddStatus(int64_t index, size_t request, uint32_t status, uint64_t count);
   // Flow `flow`'s (an index into the flows) iterations in interval `index`.
   void AddFlow(int64_t index, size_t flow, const FlowInterval& delta);
+  // The monitor queries' names (RunSeries::monitor); call before samples.
+  void set_monitor(std::vector<std::string> names);
+  // A sample `value` of monitor query `query` (an index into the names)
+  // taken at run time `run_s` (seconds): it goes to the interval holding
+  // that time, open or closed.
+  void AddMonitor(double run_s, size_t query, double value);
   // `agent` had `vus` active virtual users in interval `index` (its latest
   // report for it counts). Late reports do not change a closed interval's
   // VUs (a gauge).

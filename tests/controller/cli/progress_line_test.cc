@@ -78,3 +78,23 @@ TEST_CASE("the progress line falls back to a narrower layout rather than wrap") 
 
 }  // namespace
 }  // namespace barrage
+
+namespace barrage {
+namespace {
+
+TEST_CASE("the progress line ends with the latest monitor values when they fit") {
+  v1::Progress p;
+  p.set_elapsed_s(3);
+  p.set_total_s(10);
+  v1::MonitorReading* cpu = p.add_monitor();
+  cpu->set_name("cpu");
+  cpu->set_value(0.82);
+  v1::MonitorReading* hits = p.add_monitor();
+  hits->set_name("hits");
+  hits->set_value(0.9712);
+  CHECK_THAT(ProgressLine(p, 200), Catch::Matchers::EndsWith("  cpu 0.82  hits 0.971"));
+  CHECK(ProgressLine(p, 40).find("cpu") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace barrage

@@ -41,6 +41,29 @@ TEST_CASE("the CSV has a header and a row per interval and request, plus all") {
         "1.000,1.000,all,104,1,2,0,0,1,50.015,95.039,99.007,100.000,104.000,0,3\r\n");
 }
 
+TEST_CASE("with monitor queries the CSV has a column per query, empty without a sample") {
+  RunSeries s;
+  s.requests = {"a"};
+  s.monitor = {"cpu", "hits"};
+  for (int i = 0; i < 2; ++i) {
+    SeriesInterval in;
+    in.start_s = i;
+    in.requests.resize(1);
+    in.monitor.resize(2);
+    in.monitor[0] = {0.5 + i, 2};  // two samples: mean 0.25, then 0.75
+    if (i == 1) in.monitor[1] = {0.97, 1};
+    s.intervals.push_back(std::move(in));
+  }
+  const std::string csv = CsvFromSeries(s);
+  CHECK(csv ==
+        "time_s,length_s,request,requests,http_error,timeout,connect_error,other,aborted,"
+        "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps,monitor_cpu,monitor_hits\r\n"
+        "0.000,1.000,a,0,0,0,0,0,0,,,,,0.000,0.25,\r\n"
+        "0.000,1.000,all,0,0,0,0,0,0,,,,,0.000,0.25,\r\n"
+        "1.000,1.000,a,0,0,0,0,0,0,,,,,0.000,0.75,0.97\r\n"
+        "1.000,1.000,all,0,0,0,0,0,0,,,,,0.000,0.75,0.97\r\n");
+}
+
 TEST_CASE("CSV fields are quoted as RFC 4180 says") {
   CHECK(CsvField("plain") == "plain");
   CHECK(CsvField("a,b") == "\"a,b\"");
