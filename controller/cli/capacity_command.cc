@@ -269,6 +269,10 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
     err << s.message() << "\n";
     return kExitUsage;
   }
+  if (absl::Status s = ReadMonitorToken(file, *scenario); !s.ok()) {
+    err << s.message() << "\n";
+    return kExitUsage;
+  }
   for (int64_t load : {search.start, search.max}) {
     absl::StatusOr<Scenario> probe =
         StepScenario(*scenario, StepLoad{search.model, load}, *warmup, *step);

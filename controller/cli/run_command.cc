@@ -104,8 +104,6 @@ absl::Status ReadMonitorToken(const std::string& scenario_file, Scenario& scenar
   return absl::OkStatus();
 }
 
-}  // namespace
-
 void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecure_help,
                        bool with_controller) {
   if (with_controller) {

@@ -54,6 +54,9 @@ absl::Status OverrideTarget(const std::string& url, absl::string_view source,
 // folder) into the scenario, whose PEM then travels to the agents, and
 // checks it.
 absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario);
+// Reads monitor.token_file (relative to the scenario file's folder) into
+// the scenario's monitor token, which goes only to the controller.
+absl::Status ReadMonitorToken(const std::string& scenario_file, Scenario& scenario);
 
 // `interrupt` counts Ctrl-C presses (1: graceful stop, 2: stop at once).
 int RunRun(const std::vector<std::string>& args, std::ostream& out,

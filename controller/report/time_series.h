@@ -126,7 +126,6 @@ struct RunSeries {
   double interval_s = 1;               // length of an uncoarsened interval
   std::vector<std::string> requests;   // in scenario order (flow steps "FLOW.STEP" too)
   std::vector<std::string> flows;      // in scenario order; empty without flows
-  std::vector<std::string> requests;   // in scenario order
   std::vector<std::string> monitor;    // monitor query names, in scenario order
   std::vector<SeriesInterval> intervals;  // in time order, without overlap
   std::vector<SeriesCoarsening> coarsened;
