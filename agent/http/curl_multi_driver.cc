@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/http/error_reasons.h"
 #include "agent/http/event_poller.h"
+#include "agent/http/http1_request.h"
 #include "common/util/clock.h"
 
 namespace barrage {
@@ -258,7 +259,9 @@ void CurlMultiDriver::StartWith(size_t template_index, const RequestParts& parts
     t->header_text.push_back('\0');
     ++count;
   };
-  for (const HeaderView& h : parts.headers) add(h.name, h.value);
+  for (const HeaderView& h : parts.headers) {
+    if (IsSendableHeader(h.name, h.value)) add(h.name, h.value);  // as the native driver
+  }
   // No "Expect: 100-continue" round trip (as Init's lists).
   if (options_.http == HttpVersion::kHttp11) add("Expect", "");
   t->header_nodes.resize(count);
