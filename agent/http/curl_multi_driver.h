@@ -20,8 +20,8 @@
 // header callback and a KeptResponse (shown in the result while on_done
 // runs); others neither. A template whose network profile has a bandwidth
 // gets curl's own speed limits (CURLOPT_MAX_SEND/RECV_SPEED_LARGE, bytes/s)
-// on its handles, so limits_bandwidth() is true: ShapedHttpClient adds
-// latency only.
+// on its handles, so limits_bandwidth() is true: ShapedHttpClient adds no
+// send delay and tops results up only where curl's limit let a burst by.
 //
 // Thread safety: one owner thread; Wakeup() from any thread.
 #ifndef BARRAGE_AGENT_HTTP_CURL_MULTI_DRIVER_H_

@@ -153,7 +153,7 @@ class HttpClient {
   virtual uint64_t h2_retries() const { return 0; }
   // Whether the client itself holds each request to its template's
   // network.bandwidth_bps (libcurl's speed limits), so ShapedHttpClient
-  // adds only the latency.
+  // adds no send delay (and tops a result up only beyond its transfer).
   virtual bool limits_bandwidth() const { return false; }
 };
 

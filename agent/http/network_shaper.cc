@@ -64,7 +64,8 @@ ShapedHttpClient::ShapedHttpClient(std::unique_ptr<HttpClient> inner,
     p.enabled = t.network.enabled();
     p.latency_ns = absl::ToInt64Nanoseconds(t.network.latency);
     p.jitter_ns = absl::ToInt64Nanoseconds(t.network.jitter);
-    p.bandwidth_bps = inner_limits_ ? 0 : t.network.bandwidth_bps;
+    p.out_bps = inner_limits_ ? 0 : t.network.bandwidth_bps;
+    p.in_bps = t.network.bandwidth_bps;
     uint64_t header_bytes = 0;
     for (const auto& [name, value] : t.headers) header_bytes += name.size() + value.size() + 4;
     p.method_bytes = t.method.size();
@@ -163,7 +164,7 @@ void ShapedHttpClient::Begin(size_t tpl, const RequestParts* parts, uint64_t tok
   round_trip = std::max<int64_t>(round_trip, 0);
   const int64_t before = round_trip / 2;
   s.after_ns = round_trip - before;
-  s.send_ns = now + before + TransferNs(bytes, p.bandwidth_bps);
+  s.send_ns = now + before + TransferNs(bytes, p.out_bps);
   s.phase = Slot::Phase::kHeld;
   if (s.send_ns <= now) Send(index);
 }
@@ -198,7 +199,7 @@ void ShapedHttpClient::OnInner(const HttpResult& r,
   if (p.enabled) {
     const int64_t took = now - s.sent_ns;
     release = now + s.after_ns +
-              std::max<int64_t>(TransferNs(r.bytes_received, p.bandwidth_bps) - took, 0);
+              std::max<int64_t>(TransferNs(r.bytes_received, p.in_bps) - took, 0);
   }
   if (release <= now) {
     HttpResult out = r;

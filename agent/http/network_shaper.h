@@ -18,8 +18,12 @@
 //     request bytes / bandwidth more (the size from the template or the
 //     parts: request line, headers, body). In: the result is held until
 //     bytes_received / bandwidth has passed since the inner send, beyond
-//     what the real transfer took. Clients that limit themselves
-//     (limits_bandwidth(): libcurl's speed limits) get the latency only.
+//     what the real transfer took, so a client that already took that long
+//     (libcurl under its own speed limit) is not delayed twice. Clients that
+//     limit themselves (limits_bandwidth(): libcurl's CURLOPT_MAX_SEND/
+//     RECV_SPEED_LARGE) get no send delay; their results are only topped up
+//     where the limit let a burst through (libcurl's receive limit lets a
+//     loopback response run ahead).
 //     HTTP/2 approximation: streams multiplexed on one real connection
 //     each get a lane of their own, so concurrent streams together move
 //     more than one link of that bandwidth would.
@@ -83,7 +87,8 @@ class ShapedHttpClient final : public HttpClient {
   struct Profile {
     int64_t latency_ns = 0;
     int64_t jitter_ns = 0;
-    int64_t bandwidth_bps = 0;  // 0: unlimited (or the inner client limits)
+    int64_t out_bps = 0;  // sending; 0: unlimited (or the inner client limits)
+    int64_t in_bps = 0;   // receiving; 0: unlimited
     bool enabled = false;
     uint64_t request_bytes = 0;  // the template as built
     uint64_t method_bytes = 0;

@@ -184,14 +184,24 @@ TEST_CASE("bandwidth delays the send by the request's bytes and the result beyon
   }
 }
 
-TEST_CASE("a client that limits its own bandwidth gets only the latency") {
-  Rig rig({Tpl(absl::Milliseconds(10), 8000)}, /*limits=*/true);
+TEST_CASE("a client that limits its own bandwidth is not delayed twice") {
+  Rig rig({Tpl(absl::Milliseconds(10), 8000)}, /*limits=*/true);  // 1 byte per ms
   rig.shaped->Start(0, 1);
-  rig.PollAt(5 * kMs);
+  rig.PollAt(5 * kMs);  // no send delay for the request's bytes
   REQUIRE(rig.inner->started.size() == 1);
-  rig.inner->Complete(rig.inner->started[0].token, 500);
-  CHECK(rig.PollAt(6 * kMs).empty());
-  CHECK(rig.PollAt(11 * kMs) == std::vector<uint64_t>{1});
+  rig.inner->Complete(rig.inner->started[0].token, 100);  // took its 100 ms itself
+  CHECK(rig.PollAt(105 * kMs).empty());
+  CHECK(rig.PollAt(110 * kMs) == std::vector<uint64_t>{1});
+
+  SECTION("a burst its limit let through is topped up") {
+    rig.shaped->Start(0, 2);
+    rig.PollAt(115 * kMs);
+    REQUIRE(rig.inner->started.size() == 2);
+    rig.inner->Complete(rig.inner->started[1].token, 100);  // after 10 ms of 100
+    CHECK(rig.PollAt(125 * kMs).empty());
+    CHECK(rig.PollAt(220 * kMs - 1).empty());
+    CHECK(rig.PollAt(220 * kMs) == std::vector<uint64_t>{2});
+  }
 }
 
 TEST_CASE("templates without a profile pass straight through") {
