@@ -11,6 +11,7 @@
 #include "agent/http/http1_driver.h"
 #include "agent/http/http2_driver.h"
 #include "agent/engine/flow_program.h"
+#include "agent/http/network_shaper.h"
 #include "agent/engine/request_picker.h"
 #include "common/metrics/process_stats.h"
 
@@ -19,22 +20,31 @@ namespace barrage {
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
     std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,
     Clock& clock) {
-  if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
-    absl::StatusOr<std::unique_ptr<Http1Driver>> d =
-        Http1Driver::Create(std::move(templates), options, clock);
+  // The shaper reads the templates' profiles; the driver takes them.
+  std::vector<HttpRequestTemplate> shaped;
+  if (ShapedHttpClient::Needed(templates)) shaped = templates;
+  auto choose = [&]() -> absl::StatusOr<std::unique_ptr<HttpClient>> {
+    if (options.engine == HttpEngine::kAuto && Http1Driver::Supports(templates, options)) {
+      absl::StatusOr<std::unique_ptr<Http1Driver>> d =
+          Http1Driver::Create(std::move(templates), options, clock);
+      if (!d.ok()) return d.status();
+      return std::unique_ptr<HttpClient>(std::move(*d));
+    }
+    if (options.engine == HttpEngine::kAuto && Http2Driver::Supports(templates, options)) {
+      absl::StatusOr<std::unique_ptr<Http2Driver>> d =
+          Http2Driver::Create(std::move(templates), options, clock);
+      if (!d.ok()) return d.status();
+      return std::unique_ptr<HttpClient>(std::move(*d));
+    }
+    absl::StatusOr<std::unique_ptr<CurlMultiDriver>> d =
+        CurlMultiDriver::Create(std::move(templates), options, clock);
     if (!d.ok()) return d.status();
     return std::unique_ptr<HttpClient>(std::move(*d));
-  }
-  if (options.engine == HttpEngine::kAuto && Http2Driver::Supports(templates, options)) {
-    absl::StatusOr<std::unique_ptr<Http2Driver>> d =
-        Http2Driver::Create(std::move(templates), options, clock);
-    if (!d.ok()) return d.status();
-    return std::unique_ptr<HttpClient>(std::move(*d));
-  }
-  absl::StatusOr<std::unique_ptr<CurlMultiDriver>> d =
-      CurlMultiDriver::Create(std::move(templates), options, clock);
-  if (!d.ok()) return d.status();
-  return std::unique_ptr<HttpClient>(std::move(*d));
+  };
+  absl::StatusOr<std::unique_ptr<HttpClient>> client = choose();
+  if (!client.ok() || shaped.empty()) return client;
+  return std::unique_ptr<HttpClient>(std::make_unique<ShapedHttpClient>(
+      *std::move(client), shaped, options.max_in_flight, clock, options.network_seed));
 }
 
 absl::StatusOr<HttpEngine> ParseHttpEngine(absl::string_view text) {

@@ -57,7 +57,9 @@ using ReportSink = std::function<void(const v1::StatsReport&)>;
 // The client for `templates`: where `options.engine` allows, Http1Driver
 // (HTTP/1.1) or Http2Driver (HTTP/2, h2c or over TLS) when it can serve them
 // all; CurlMultiDriver otherwise (several origins over HTTP/2, or
-// --http-engine curl). `clock` is borrowed and outlives the client.
+// --http-engine curl). Wrapped in ShapedHttpClient (network_shaper.h) when
+// some template's network profile is enabled. `clock` is borrowed and
+// outlives the client.
 absl::StatusOr<std::unique_ptr<HttpClient>> MakeHttpClient(
     std::vector<HttpRequestTemplate> templates, const HttpClientOptions& options,
     Clock& clock);

@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "agent/http/error_reasons.h"
 #include "agent/http/event_poller.h"
+#include "agent/http/http1_request.h"
 #include "common/util/clock.h"
 
 namespace barrage {
@@ -81,6 +83,10 @@ absl::Status CurlMultiDriver::Init() {
       list = curl_slist_append(list, "Expect:");
     }
     headers_.push_back(list);
+    const size_t scheme = t.url.find("://");
+    const size_t path =
+        scheme == std::string::npos ? std::string::npos : t.url.find_first_of("/?#", scheme + 3);
+    origins_.push_back(t.url.substr(0, path));
   }
   return absl::OkStatus();
 }
@@ -117,7 +123,17 @@ void CurlMultiDriver::Configure(Transfer* transfer) {
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlMultiDriver::OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, transfer);
   curl_easy_setopt(e, CURLOPT_PRIVATE, transfer);
+  if (t.keep_response) {
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &CurlMultiDriver::OnHeader);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, transfer);
+  }
+  if (t.network.bandwidth_bps > 0) {
+    const curl_off_t bytes_per_s = std::max<curl_off_t>(t.network.bandwidth_bps / 8, 1);
+    curl_easy_setopt(e, CURLOPT_MAX_SEND_SPEED_LARGE, bytes_per_s);
+    curl_easy_setopt(e, CURLOPT_MAX_RECV_SPEED_LARGE, bytes_per_s);
+  }
   if (!t.body.empty()) {
+    transfer->posting = true;
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(t.body.size()));
@@ -175,6 +191,38 @@ void CurlMultiDriver::Configure(Transfer* transfer) {
   }
 }
 
+void CurlMultiDriver::SetBody(Transfer* t, const char* data, size_t size) {
+  const HttpRequestTemplate& tpl = templates_[t->tpl];
+  CURL* e = t->easy;
+  if (size > 0 || !tpl.body.empty()) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, data);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
+    if (!t->posting && tpl.method != "POST") {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, tpl.method.c_str());
+    }
+    t->posting = true;
+    return;
+  }
+  if (!t->posting) return;
+  // A bodiless template after a rendered body: its own method again.
+  t->posting = false;
+  curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  if (tpl.method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+                     tpl.method == "GET" ? nullptr : tpl.method.c_str());
+  }
+}
+
+void CurlMultiDriver::Unrender(Transfer* t) {
+  const HttpRequestTemplate& tpl = templates_[t->tpl];
+  curl_easy_setopt(t->easy, CURLOPT_URL, tpl.url.c_str());
+  curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, headers_[t->tpl]);
+  SetBody(t, tpl.body.data(), tpl.body.size());
+  t->rendered = false;
+}
+
 void CurlMultiDriver::Start(size_t template_index, uint64_t token) {
   std::vector<Transfer*>& idle = idle_[template_index];
   Transfer* t;
@@ -184,16 +232,82 @@ void CurlMultiDriver::Start(size_t template_index, uint64_t token) {
     t = idle.back();
     idle.pop_back();
   }
+  if (t->rendered) Unrender(t);
+  Launch(t, token);
+}
+
+void CurlMultiDriver::StartWith(size_t template_index, const RequestParts& parts,
+                                uint64_t token) {
+  std::vector<Transfer*>& idle = idle_[template_index];
+  Transfer* t;
+  if (idle.empty()) {
+    t = NewTransfer(template_index);
+  } else {
+    t = idle.back();
+    idle.pop_back();
+  }
+  t->url.assign(origins_[template_index]);
+  t->url.append(parts.path.data(), parts.path.size());
+  // The header list's nodes and strings are the transfer's: text first
+  // (it may move while it grows), then the nodes pointing into it.
+  t->header_text.clear();
+  size_t count = 0;
+  auto add = [&](absl::string_view name, absl::string_view value) {
+    t->header_text.append(name.data(), name.size());
+    t->header_text.append(": ");
+    t->header_text.append(value.data(), value.size());
+    t->header_text.push_back('\0');
+    ++count;
+  };
+  for (const HeaderView& h : parts.headers) {
+    if (IsSendableHeader(h.name, h.value)) add(h.name, h.value);  // as the native driver
+  }
+  // No "Expect: 100-continue" round trip (as Init's lists).
+  if (options_.http == HttpVersion::kHttp11) add("Expect", "");
+  t->header_nodes.resize(count);
+  char* text = t->header_text.data();
+  for (size_t i = 0; i < count; ++i) {
+    t->header_nodes[i].data = text;
+    t->header_nodes[i].next = i + 1 < count ? &t->header_nodes[i + 1] : nullptr;
+    text += std::strlen(text) + 1;
+  }
+  t->body.assign(parts.body.data(), parts.body.size());
+  curl_easy_setopt(t->easy, CURLOPT_URL, t->url.c_str());
+  curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, count == 0 ? nullptr : t->header_nodes.data());
+  SetBody(t, t->body.data(), t->body.size());
+  t->rendered = true;
+  Launch(t, token);
+}
+
+void CurlMultiDriver::Launch(Transfer* t, uint64_t token) {
   t->token = token;
   t->body_bytes = 0;
   t->active = true;
+  if (templates_[t->tpl].keep_response) t->kept = kept_pool_.Acquire();
   ++in_flight_;
   curl_multi_add_handle(multi_, t->easy);
 }
 
-size_t CurlMultiDriver::OnBody(char*, size_t size, size_t n, void* transfer) {
-  static_cast<Transfer*>(transfer)->body_bytes += size * n;
+size_t CurlMultiDriver::OnBody(char* data, size_t size, size_t n, void* transfer) {
+  auto* t = static_cast<Transfer*>(transfer);
+  t->body_bytes += size * n;
+  if (t->kept != nullptr) t->kept->AppendBody(data, size * n);
   return size * n;
+}
+
+size_t CurlMultiDriver::OnHeader(char* data, size_t size, size_t n, void* transfer) {
+  auto* t = static_cast<Transfer*>(transfer);
+  const size_t bytes = size * n;
+  if (t->kept == nullptr) return bytes;
+  // Each call is one whole line; a status line starts a response (after a
+  // 1xx, the final one).
+  if (bytes >= 5 && std::memcmp(data, "HTTP/", 5) == 0) {
+    t->kept->DropHeaders();
+  } else {
+    t->kept->AppendLine(data, bytes);
+    t->kept->EndLine();
+  }
+  return bytes;
 }
 
 int CurlMultiDriver::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
@@ -308,8 +422,19 @@ void CurlMultiDriver::Finish(Transfer* t, CURLcode code, bool aborted,
   curl_multi_remove_handle(multi_, t->easy);
   t->active = false;
   --in_flight_;
-  idle_[t->tpl].push_back(t);
+  if (t->kept == nullptr) {
+    idle_[t->tpl].push_back(t);
+    on_done(r);
+    return;
+  }
+  // The kept response is shown while on_done runs; the handle is idle
+  // again only afterwards, so a send from on_done cannot reuse it.
+  KeptResponse* kept = t->kept;
+  t->kept = nullptr;
+  kept->Show(r);
   on_done(r);
+  kept_pool_.Release(kept);
+  idle_[t->tpl].push_back(t);
 }
 
 void CurlMultiDriver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) {
@@ -322,15 +447,5 @@ void CurlMultiDriver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_do
 }
 
 void CurlMultiDriver::Wakeup() { poller_.Wake(); }
-
-}  // namespace barrage
-
-namespace barrage {
-
-// Not rendered yet: sends the template as built (flows land next).
-void CurlMultiDriver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
-  (void)parts;
-  Start(template_index, token);
-}
 
 }  // namespace barrage

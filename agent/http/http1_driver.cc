@@ -61,7 +61,9 @@ absl::Status Http1Driver::Init() {
     if (!url.ok()) return url.status();  // Supports() checked it
     Template t;
     t.wire = BuildHttp1Request(source, *url);
+    t.url = *url;
     t.head = source.method == "HEAD";
+    t.keep = source.keep_response;
     t.timeout_ns = source.timeout > absl::ZeroDuration()
                        ? absl::ToInt64Nanoseconds(source.timeout)
                        : kNoDeadline;
@@ -102,6 +104,8 @@ absl::Status Http1Driver::Init() {
   }
   done_.reserve(options_.max_in_flight + 1);
   delivering_.reserve(options_.max_in_flight + 1);
+  done_kept_.reserve(options_.max_in_flight + 1);
+  delivering_kept_.reserve(options_.max_in_flight + 1);
   connections_.reserve(options_.max_in_flight);
   free_connections_.reserve(options_.max_in_flight);
   buffer_ = std::make_unique<char[]>(kReadBufferSize);
@@ -285,6 +289,14 @@ void Http1Driver::Unlink(uint32_t index) {
 }
 
 void Http1Driver::Start(size_t template_index, uint64_t token) {
+  Begin(template_index, nullptr, token);
+}
+
+void Http1Driver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
+  Begin(template_index, &parts, token);
+}
+
+void Http1Driver::Begin(size_t template_index, const RequestParts* parts, uint64_t token) {
   ++in_flight_;
   const Template& t = templates_[template_index];
   Origin& origin = origins_[t.origin];
@@ -306,7 +318,14 @@ void Http1Driver::Start(size_t template_index, uint64_t token) {
   c.sent = 0;
   c.received = 0;
   c.retried = false;
-  c.parser.Reset(t.head);
+  if (parts == nullptr) {
+    c.wire = &t.wire;
+  } else {
+    RenderHttp1Request(*t.source, t.url, *parts, c.rendered);
+    c.wire = &c.rendered;
+  }
+  c.kept = t.keep ? kept_pool_.Acquire() : nullptr;
+  c.parser.Reset(t.head, c.kept);
   Link(index);
   if (c.phase == Phase::kIdle) {
     c.phase = Phase::kSending;
@@ -323,7 +342,7 @@ ErrorReason Http1Driver::ConnectFailure(const Connection& c) const {
 
 void Http1Driver::Send(uint32_t index) {
   Connection& c = *connections_[index];
-  const std::string& wire = templates_[c.tpl].wire;
+  const std::string& wire = *c.wire;
   while (c.sent < wire.size()) {
     ssize_t n;
     if (c.tls.open()) {
@@ -460,7 +479,8 @@ bool Http1Driver::Retry(uint32_t index) {
   c.sent = 0;
   c.received = 0;
   c.first_byte_ns = 0;
-  c.parser.Reset(templates_[c.tpl].head);
+  if (c.kept != nullptr) c.kept->Clear();
+  c.parser.Reset(templates_[c.tpl].head, c.kept);
   Open(index);
   return true;
 }
@@ -485,6 +505,12 @@ void Http1Driver::Finish(uint32_t index, Outcome outcome, int status, bool reusa
     }
   }
   if (c.first_byte_ns != 0) r.ttfb_ns = c.first_byte_ns - c.start_ns;
+  if (c.kept != nullptr) {
+    c.kept->Show(r);
+    done_kept_.push_back(c.kept);
+    c.kept = nullptr;
+    c.parser.Reset(templates_[c.tpl].head);  // it no longer feeds the kept one
+  }
   done_.push_back(r);
   if (reusable) {
     c.phase = Phase::kIdle;
@@ -539,11 +565,18 @@ void Http1Driver::Poll(int64_t timeout_ns,
   ExpireDeadlines(clock_.NowNs());
   if (done_.empty()) return;
   delivering_.swap(done_);
+  delivering_kept_.swap(done_kept_);
   for (const HttpResult& r : delivering_) {
     --in_flight_;
     on_done(r);
   }
   delivering_.clear();
+  ReleaseKept();
+}
+
+void Http1Driver::ReleaseKept() {
+  for (KeptResponse* kept : delivering_kept_) kept_pool_.Release(kept);
+  delivering_kept_.clear();
 }
 
 void Http1Driver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) {
@@ -553,21 +586,13 @@ void Http1Driver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) 
     while (t.first != kNone) Finish(t.first, Outcome::kAborted, 0, false, ErrorReason::kAborted);
   }
   delivering_.swap(done_);
+  delivering_kept_.swap(done_kept_);
   for (const HttpResult& r : delivering_) on_done(r);
   delivering_.clear();
+  ReleaseKept();
   in_flight_ = 0;
 }
 
 void Http1Driver::Wakeup() { poller_.Wake(); }
-
-}  // namespace barrage
-
-namespace barrage {
-
-// Not rendered yet: sends the template as built (flows land next).
-void Http1Driver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
-  (void)parts;
-  Start(template_index, token);
-}
 
 }  // namespace barrage

@@ -8,7 +8,8 @@
 // more than wrk's whole cost; this driver does what wrk does per request:
 // one send(), one epoll wakeup, one recv().
 //
-// Each template's request bytes are built once; connections are kept alive
+// Each template's request bytes are built once (StartWith renders its parts
+// into the connection's own reused buffer instead); connections are kept alive
 // per origin and reused last-in first-out; responses are framed by
 // Http1ResponseParser; every request has a deadline from its start (connect
 // included), kept in a per-template list ordered by deadline. A request
@@ -29,6 +30,10 @@
 // Supports() says which templates it takes (http:// and https:// with
 // HTTP/1.1); HTTP/2 goes to Http2Driver.
 //
+// keep_response templates: the connection's parser feeds a KeptResponse
+// from the driver's pool, shown in the result and taken back once on_done
+// returned; other templates keep nothing.
+//
 // Thread safety: one owner thread; Wakeup() from any thread.
 #ifndef BARRAGE_AGENT_HTTP_HTTP1_DRIVER_H_
 #define BARRAGE_AGENT_HTTP_HTTP1_DRIVER_H_
@@ -43,7 +48,9 @@
 #include "absl/status/statusor.h"
 #include "agent/http/event_poller.h"
 #include "agent/http/http1_response_parser.h"
+#include "agent/http/http1_request.h"
 #include "agent/http/http_client.h"
+#include "agent/http/kept_response.h"
 #include "agent/http/tls_transport.h"
 #include "common/util/clock.h"
 
@@ -99,8 +106,10 @@ class Http1Driver final : public HttpClient {
 
   struct Template {
     std::string wire;  // the whole request, ready to send
+    HttpUrl url;       // for rendering StartWith's parts
     size_t origin = 0;
     bool head = false;
+    bool keep = false;  // keep_response
     int64_t timeout_ns = 0;
     const HttpRequestTemplate* source = nullptr;
     uint32_t first = kNone;  // in-flight list, earliest deadline first
@@ -119,6 +128,9 @@ class Http1Driver final : public HttpClient {
     size_t tpl = 0;
     uint64_t token = 0;
     int64_t deadline_ns = 0;
+    const std::string* wire = nullptr;  // the template's or `rendered`
+    std::string rendered;               // StartWith's request, reused
+    KeptResponse* kept = nullptr;       // keep_response: from kept_pool_
     size_t sent = 0;
     uint64_t received = 0;
     bool retried = false;
@@ -143,6 +155,10 @@ class Http1Driver final : public HttpClient {
   Http1Driver(std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
               Clock& clock);
   absl::Status Init();
+  // Start() and StartWith(): `parts` null for the template as built.
+  void Begin(size_t template_index, const RequestParts* parts, uint64_t token);
+  // Hands delivered results' kept responses back to the pool.
+  void ReleaseKept();
   uint32_t NewConnection(size_t origin);  // a closed one, to connect
   // Opens `c`'s socket to the origin's current address and starts
   // connecting, moving on to the next address when one refuses at once;
@@ -187,6 +203,10 @@ class Http1Driver final : public HttpClient {
   std::vector<uint32_t> free_connections_;  // closed, ready for a new socket
   std::vector<HttpResult> done_;            // finished, not yet delivered
   std::vector<HttpResult> delivering_;
+  // Kept responses of done_'s and delivering_'s results, to give back.
+  std::vector<KeptResponse*> done_kept_;
+  std::vector<KeptResponse*> delivering_kept_;
+  KeptPool kept_pool_;
   std::unique_ptr<char[]> buffer_;          // one read buffer for all sockets
   std::unique_ptr<TlsContext> tls_;         // null: no https:// origin
   EventPoller poller_;

@@ -80,39 +80,71 @@ bool IsSendableAsWritten(const HttpRequestTemplate& t) {
          });
 }
 
+bool IsSendableHeader(absl::string_view name, absl::string_view value) {
+  return IsHttpToken(name) && std::none_of(value.begin(), value.end(), [](char c) {
+           return c == '\r' || c == '\n' || c == '\0';
+         });
+}
+
 std::string BuildHttp1Request(const HttpRequestTemplate& t, const HttpUrl& url) {
-  auto given = [&t](absl::string_view name) {
-    return std::any_of(t.headers.begin(), t.headers.end(), [name](const auto& h) {
-      return absl::EqualsIgnoreCase(h.first, name);
+  std::vector<HeaderView> headers;
+  headers.reserve(t.headers.size());
+  for (const auto& [name, value] : t.headers) headers.push_back({name, value});
+  std::string wire;
+  RenderHttp1Request(t, url, RequestParts{url.target, headers, t.body}, wire);
+  return wire;
+}
+
+void RenderHttp1Request(const HttpRequestTemplate& t, const HttpUrl& url,
+                        const RequestParts& parts, std::string& wire) {
+  auto given = [&parts](absl::string_view name) {
+    return std::any_of(parts.headers.begin(), parts.headers.end(), [name](const HeaderView& h) {
+      return absl::EqualsIgnoreCase(h.name, name);
     });
   };
-  std::string wire = absl::StrCat(t.method, " ", url.target, " HTTP/1.1\r\n");
-  // A given Host takes the default's place, as libcurl puts it.
-  std::string host = absl::StrCat("Host: ", url.authority, "\r\n");
-  for (const auto& [name, value] : t.headers) {
-    if (absl::EqualsIgnoreCase(name, "Host")) {
-      host = value.empty() ? "" : absl::StrCat(name, ": ", value, "\r\n");
+  auto field = [&wire](absl::string_view name, absl::string_view value) {
+    wire.append(name.data(), name.size());
+    wire.append(": ");
+    wire.append(value.data(), value.size());
+    wire.append("\r\n");
+  };
+  wire.clear();
+  wire.append(t.method);
+  wire.push_back(' ');
+  wire.append(parts.path.data(), parts.path.size());
+  wire.append(" HTTP/1.1\r\n");
+  // A given Host takes the default's place, as libcurl puts it (the last
+  // one given; an empty one removes it).
+  absl::string_view host_name = "Host";
+  absl::string_view host = url.authority;
+  for (const HeaderView& h : parts.headers) {
+    if (absl::EqualsIgnoreCase(h.name, "Host") && IsSendableHeader(h.name, h.value)) {
+      host_name = h.name;
+      host = h.value;
     }
   }
-  wire += host;
-  if (!given("User-Agent")) absl::StrAppend(&wire, "User-Agent: barrage/0.1\r\n");
-  if (!given("Accept")) absl::StrAppend(&wire, "Accept: */*\r\n");
-  for (const auto& [name, value] : t.headers) {
+  if (!host.empty()) field(host_name, host);
+  if (!given("User-Agent")) wire.append("User-Agent: barrage/0.1\r\n");
+  if (!given("Accept")) wire.append("Accept: */*\r\n");
+  for (const HeaderView& h : parts.headers) {
     // libcurl's convention: an empty value removes the header.
-    if (!value.empty() && !absl::EqualsIgnoreCase(name, "Host")) {
-      absl::StrAppend(&wire, name, ": ", value, "\r\n");
+    if (!h.value.empty() && !absl::EqualsIgnoreCase(h.name, "Host") &&
+        IsSendableHeader(h.name, h.value)) {
+      field(h.name, h.value);
     }
   }
-  if (!t.body.empty()) {
+  if (!parts.body.empty()) {
     if (!given("Content-Length")) {
-      absl::StrAppend(&wire, "Content-Length: ", t.body.size(), "\r\n");
+      wire.append("Content-Length: ");
+      absl::StrAppend(&wire, parts.body.size());
+      wire.append("\r\n");
     }
     if (!given("Content-Type")) {
-      absl::StrAppend(&wire, "Content-Type: application/x-www-form-urlencoded\r\n");
+      wire.append("Content-Type: application/x-www-form-urlencoded\r\n");
     }
   }
-  absl::StrAppend(&wire, "\r\n", t.body);
-  return wire;
+  wire.append("\r\n");
+  wire.append(parts.body.data(), parts.body.size());
 }
 
 }  // namespace barrage

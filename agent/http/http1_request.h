@@ -42,6 +42,18 @@ bool IsSendableAsWritten(const HttpRequestTemplate& t);
 // body.
 std::string BuildHttp1Request(const HttpRequestTemplate& t, const HttpUrl& url);
 
+// The same for one send with rendered parts (RequestParts): the request line
+// carries `parts.path` and the headers and body are the parts', under the
+// same rules; a header whose name is no token or whose value holds CR, LF
+// or NUL is left out (a rendered value must not split the head). `wire` is
+// cleared first and keeps its capacity, so a reused buffer allocates
+// nothing once it has grown.
+void RenderHttp1Request(const HttpRequestTemplate& t, const HttpUrl& url,
+                        const RequestParts& parts, std::string& wire);
+
+// Whether a rendered header may go on the wire (HTTP/1.1 and HTTP/2 alike).
+bool IsSendableHeader(absl::string_view name, absl::string_view value);
+
 }  // namespace barrage
 
 #endif  // BARRAGE_AGENT_HTTP_HTTP1_REQUEST_H_

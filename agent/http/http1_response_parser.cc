@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "agent/http/kept_response.h"
+
 namespace barrage {
 namespace {
 
@@ -55,8 +57,9 @@ void ForEachToken(const char* s, size_t n, Fn fn) {
 
 }  // namespace
 
-void Http1ResponseParser::Reset(bool head) {
+void Http1ResponseParser::Reset(bool head, KeptResponse* kept) {
   phase_ = Phase::kStatusLine;
+  kept_ = kept;
   head_ = head;
   started_ = false;
   http10_ = false;
@@ -89,6 +92,7 @@ bool Http1ResponseParser::TakeLine(const char* data, size_t n, size_t* pos) {
   if (line_size_ < kLineCapacity) {
     std::memcpy(line_ + line_size_, start, std::min(take, kLineCapacity - line_size_));
   }
+  if (kept_ != nullptr && phase_ == Phase::kHeaderLine) kept_->AppendLine(start, take);
   line_size_ += take;
   header_bytes_ += take;
   *pos += take;
@@ -112,6 +116,7 @@ Http1ResponseParser::Result Http1ResponseParser::Feed(const char* data, size_t n
           return Fail("response header section too large");
         }
         if (!whole) break;
+        if (kept_ != nullptr && phase_ == Phase::kHeaderLine) kept_->EndLine();
         Result r = Result::kIncomplete;
         switch (phase_) {
           case Phase::kStatusLine: r = OnStatusLine(); break;
@@ -138,6 +143,7 @@ Http1ResponseParser::Result Http1ResponseParser::Feed(const char* data, size_t n
       case Phase::kBody:
       case Phase::kChunkData: {
         const uint64_t take = std::min<uint64_t>(remaining_, n - pos);
+        if (kept_ != nullptr) kept_->AppendBody(data + pos, static_cast<size_t>(take));
         pos += take;
         remaining_ -= take;
         if (remaining_ == 0) {
@@ -146,6 +152,7 @@ Http1ResponseParser::Result Http1ResponseParser::Feed(const char* data, size_t n
         break;
       }
       case Phase::kUntilClose:
+        if (kept_ != nullptr) kept_->AppendBody(data + pos, n - pos);
         pos = n;
         break;
       default:
@@ -257,6 +264,7 @@ Http1ResponseParser::Result Http1ResponseParser::OnHeadersEnd() {
     if (status_ == 101) return Fail("unexpected 101 Switching Protocols");
     phase_ = Phase::kStatusLine;  // interim response: the real one follows
     header_bytes_ = 0;
+    if (kept_ != nullptr) kept_->DropHeaders();
     return Result::kIncomplete;
   }
   keep_alive_ = http10_ ? connection_keep_alive_ && !connection_close_ : !connection_close_;

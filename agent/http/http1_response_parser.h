@@ -6,6 +6,8 @@
 // Length, chunked, or until the connection closes) and whether the
 // connection may be reused. Headers are otherwise skipped, so memory is one
 // short line buffer whatever the response's size, and nothing is allocated.
+// Given a KeptResponse (keep_response templates), it also hands it the
+// final response's header lines and its body (de-chunked) as they pass.
 //
 // Bad responses (a malformed status line, a bad chunk size, conflicting
 // Content-Lengths, an oversized header section) end in kError with a static
@@ -20,6 +22,8 @@
 
 namespace barrage {
 
+class KeptResponse;
+
 class Http1ResponseParser {
  public:
   enum class Result { kIncomplete, kComplete, kError };
@@ -27,7 +31,9 @@ class Http1ResponseParser {
   static constexpr size_t kMaxHeaderBytes = 256 * 1024;
 
   // Starts a new response; `head` when the request was HEAD (no body).
-  void Reset(bool head);
+  // `kept` (borrowed until the next Reset; nullptr: none) receives the
+  // response's header fields and body.
+  void Reset(bool head, KeptResponse* kept = nullptr);
 
   // Consumes up to `n` bytes; `*used` is how many belong to this response
   // (all of them unless it completes). After kComplete or kError, feed no
@@ -70,6 +76,7 @@ class Http1ResponseParser {
   static constexpr size_t kLineCapacity = 256;
 
   Phase phase_ = Phase::kStatusLine;
+  KeptResponse* kept_ = nullptr;
   bool head_ = false;
   bool started_ = false;
   bool http10_ = false;

@@ -44,6 +44,7 @@ ErrorReason ResetReason(uint32_t code) {
 
 struct Http2Driver::Template {
   const HttpRequestTemplate* source = nullptr;
+  HttpUrl url;  // for rendering StartWith's parts
   Http2HeaderBlock headers;
   std::vector<nghttp2_nv> nv;  // points into `headers`
   int64_t timeout_ns = 0;
@@ -69,6 +70,13 @@ struct Http2Driver::Request {
   bool retried = false;
   int64_t start_ns = 0;
   int64_t first_byte_ns = 0;  // 0: no response HEADERS yet
+  // StartWith's request, rendered into buffers the slot reuses.
+  bool rendered = false;
+  std::string text;
+  std::vector<Http2Field> fields;
+  std::vector<nghttp2_nv> nv;  // into `text`
+  std::string body;
+  KeptResponse* kept = nullptr;  // keep_response: from kept_pool_
   uint32_t opened = kNone;    // the connection its stream opened, if any
   uint32_t opened_generation = 0;
   uint32_t prev = kNone;  // the template's pending list
@@ -111,12 +119,21 @@ struct Http2Callbacks {
                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
                       void* user) {
     auto& c = *static_cast<D::Connection*>(user);
-    if (frame->hd.type != NGHTTP2_HEADERS || namelen != 7 ||
-        std::memcmp(name, ":status", 7) != 0 || valuelen != 3) {
-      return 0;
-    }
+    if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+    const bool is_status = namelen == 7 && std::memcmp(name, ":status", 7) == 0;
+    if (!is_status && !c.driver->keeps_) return 0;
     D::Request* r = c.driver->Find(c, frame->hd.stream_id);
     if (r == nullptr) return 0;
+    if (r->kept != nullptr) {
+      if (is_status) {
+        r->kept->DropHeaders();  // a final response's block follows a 1xx
+      } else if (namelen == 0 || name[0] != ':') {
+        r->kept->AddHeader(
+            absl::string_view(reinterpret_cast<const char*>(name), namelen),
+            absl::string_view(reinterpret_cast<const char*>(value), valuelen));
+      }
+    }
+    if (!is_status || valuelen != 3) return 0;
     int status = 0;
     for (size_t i = 0; i < 3; ++i) {
       if (value[i] < '0' || value[i] > '9') return 0;
@@ -191,6 +208,16 @@ struct Http2Callbacks {
     return 0;
   }
 
+  static int OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, const uint8_t* data,
+                         size_t len, void* user) {
+    auto& c = *static_cast<D::Connection*>(user);
+    D::Request* r = c.driver->Find(c, stream_id);
+    if (r != nullptr && r->kept != nullptr) {
+      r->kept->AppendBody(reinterpret_cast<const char*>(data), len);
+    }
+    return 0;
+  }
+
   static ssize_t ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
                           uint32_t* flags, nghttp2_data_source* source, void* user) {
     auto& c = *static_cast<D::Connection*>(user);
@@ -199,7 +226,8 @@ struct Http2Callbacks {
         r->stream != stream_id) {
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // abandoned: reset it
     }
-    const std::string& body = c.driver->templates_[r->tpl].source->body;
+    const std::string& body =
+        r->rendered ? r->body : c.driver->templates_[r->tpl].source->body;
     const size_t n = std::min(length, body.size() - r->body_sent);
     std::memcpy(buf, body.data() + r->body_sent, n);
     r->body_sent += n;
@@ -207,7 +235,8 @@ struct Http2Callbacks {
     return static_cast<ssize_t>(n);
   }
 
-  static nghttp2_session_callbacks* Make() {
+  // `keep`: with the DATA callback keep_response needs.
+  static nghttp2_session_callbacks* Make(bool keep) {
     nghttp2_session_callbacks* cbs = nullptr;
     nghttp2_session_callbacks_new(&cbs);
     nghttp2_session_callbacks_set_on_header_callback(cbs, &OnHeader);
@@ -215,6 +244,7 @@ struct Http2Callbacks {
     nghttp2_session_callbacks_set_on_frame_send_callback(cbs, &OnFrameSend);
     nghttp2_session_callbacks_set_on_frame_not_send_callback(cbs, &OnFrameNotSend);
     nghttp2_session_callbacks_set_on_stream_close_callback(cbs, &OnStreamClose);
+    if (keep) nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, &OnDataChunk);
     return cbs;
   }
 };
@@ -222,9 +252,10 @@ struct Http2Callbacks {
 namespace {
 
 // One set of callbacks for every session (nghttp2 copies them per session).
-nghttp2_session_callbacks* SharedCallbacks() {
-  static nghttp2_session_callbacks* const callbacks = Http2Callbacks::Make();
-  return callbacks;
+nghttp2_session_callbacks* SharedCallbacks(bool keep) {
+  static nghttp2_session_callbacks* const plain = Http2Callbacks::Make(false);
+  static nghttp2_session_callbacks* const keeping = Http2Callbacks::Make(true);
+  return keep ? keeping : plain;
 }
 
 }  // namespace
@@ -271,6 +302,8 @@ absl::Status Http2Driver::Init() {
     if (!url.ok()) return url.status();  // Supports() checked it
     Template& t = templates_[i];
     t.source = &sources_[i];
+    t.url = *url;
+    keeps_ = keeps_ || sources_[i].keep_response;
     t.headers = BuildHttp2Headers(sources_[i], *url);
     t.timeout_ns = sources_[i].timeout > absl::ZeroDuration()
                        ? absl::ToInt64Nanoseconds(sources_[i].timeout)
@@ -313,11 +346,13 @@ absl::Status Http2Driver::Init() {
   free_requests_.reserve(in_flight);
   done_.reserve(in_flight + 1);
   delivering_.reserve(in_flight + 1);
+  done_kept_.reserve(in_flight + 1);
+  delivering_kept_.reserve(in_flight + 1);
   connections_.reserve(2 * n);
   free_connections_.reserve(2 * n);
   dirty_.reserve(2 * n);
   buffer_ = std::make_unique<char[]>(kReadBufferSize);
-  SharedCallbacks();
+  SharedCallbacks(keeps_);
   return absl::OkStatus();
 }
 
@@ -330,6 +365,14 @@ Http2Driver::~Http2Driver() {
 }
 
 void Http2Driver::Start(size_t template_index, uint64_t token) {
+  Begin(template_index, nullptr, token);
+}
+
+void Http2Driver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
+  Begin(template_index, &parts, token);
+}
+
+void Http2Driver::Begin(size_t template_index, const RequestParts* parts, uint64_t token) {
   ++in_flight_;
   uint32_t index;
   if (!free_requests_.empty()) {
@@ -349,6 +392,24 @@ void Http2Driver::Start(size_t template_index, uint64_t token) {
   r.retried = false;
   r.first_byte_ns = 0;
   r.opened = kNone;
+  r.rendered = parts != nullptr;
+  if (parts != nullptr) {
+    RenderHttp2Headers(*t.source, t.url, *parts, r.text, r.fields);
+    r.nv.clear();
+    // The text stays put until the stream's HEADERS went out: nghttp2
+    // reads the fields without copying.
+    for (const Http2Field& f : r.fields) {
+      nghttp2_nv nv;
+      nv.name = reinterpret_cast<uint8_t*>(r.text.data() + f.name_at);
+      nv.namelen = f.name_size;
+      nv.value = reinterpret_cast<uint8_t*>(r.text.data() + f.value_at);
+      nv.valuelen = f.value_size;
+      nv.flags = NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE;
+      r.nv.push_back(nv);
+    }
+    r.body.assign(parts->body.data(), parts->body.size());
+  }
+  r.kept = t.source->keep_response ? kept_pool_.Acquire() : nullptr;
   Link(index);
   Dispatch(index);
 }
@@ -394,11 +455,14 @@ void Http2Driver::Submit(uint32_t req, Connection& c) {
   r.body_sent = 0;
   r.status = 0;
   r.reset = false;
+  if (r.kept != nullptr) r.kept->Clear();  // a retry starts over
   nghttp2_data_provider body;
   body.source.ptr = &r;
   body.read_callback = &Http2Callbacks::ReadBody;
-  const int32_t id = nghttp2_submit_request(c.session, nullptr, t.nv.data(), t.nv.size(),
-                                            t.source->body.empty() ? nullptr : &body, &r);
+  const std::vector<nghttp2_nv>& nv = r.rendered ? r.nv : t.nv;
+  const bool has_body = r.rendered ? !r.body.empty() : !t.source->body.empty();
+  const int32_t id = nghttp2_submit_request(c.session, nullptr, nv.data(), nv.size(),
+                                            has_body ? &body : nullptr, &r);
   if (id < 0) {
     // Stream ids used up (2^30 streams): a fresh connection takes over.
     Retire(c);
@@ -505,7 +569,7 @@ ErrorReason Http2Driver::OpenConnection(size_t slot) {
   nghttp2_option_new(&option);
   // Until the server's SETTINGS arrive, assume it takes what we ask for.
   nghttp2_option_set_peer_max_concurrent_streams(option, static_cast<uint32_t>(max_streams_));
-  nghttp2_session_client_new2(&c.session, SharedCallbacks(), &c, option);
+  nghttp2_session_client_new2(&c.session, SharedCallbacks(keeps_), &c, option);
   nghttp2_option_del(option);
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
@@ -771,6 +835,11 @@ void Http2Driver::Finish(uint32_t req, Outcome outcome, int status, ErrorReason 
     }
   }
   if (r.first_byte_ns != 0) result.ttfb_ns = r.first_byte_ns - r.start_ns;
+  if (r.kept != nullptr) {
+    r.kept->Show(result);
+    done_kept_.push_back(r.kept);
+    r.kept = nullptr;
+  }
   done_.push_back(result);
   r.state = Request::State::kFree;
   free_requests_.push_back(req);
@@ -834,11 +903,18 @@ void Http2Driver::Poll(int64_t timeout_ns,
   FlushDirty();
   if (done_.empty()) return;
   delivering_.swap(done_);
+  delivering_kept_.swap(done_kept_);
   for (const HttpResult& r : delivering_) {
     --in_flight_;
     on_done(r);
   }
   delivering_.clear();
+  ReleaseKept();
+}
+
+void Http2Driver::ReleaseKept() {
+  for (KeptResponse* kept : delivering_kept_) kept_pool_.Release(kept);
+  delivering_kept_.clear();
 }
 
 void Http2Driver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) {
@@ -849,21 +925,13 @@ void Http2Driver::CancelAll(absl::FunctionRef<void(const HttpResult&)> on_done) 
     if (c->fd >= 0) Kill(*c, Outcome::kAborted, ErrorReason::kAborted);
   }
   delivering_.swap(done_);
+  delivering_kept_.swap(done_kept_);
   for (const HttpResult& r : delivering_) on_done(r);
   delivering_.clear();
+  ReleaseKept();
   in_flight_ = 0;
 }
 
 void Http2Driver::Wakeup() { poller_.Wake(); }
-
-}  // namespace barrage
-
-namespace barrage {
-
-// Not rendered yet: sends the template as built (flows land next).
-void Http2Driver::StartWith(size_t template_index, const RequestParts& parts, uint64_t token) {
-  (void)parts;
-  Start(template_index, token);
-}
 
 }  // namespace barrage

@@ -17,7 +17,8 @@
 // round robin to the connections.
 //
 // Per request: Start() submits the prebuilt header block (no allocation of
-// ours on a warm connection) and marks the connection; Poll() writes each
+// ours on a warm connection; StartWith() renders its parts into the
+// request slot's reused buffers and submits those) and marks the connection; Poll() writes each
 // marked connection's frames with one send. Windows: 16 MiB per stream and
 // 1 GiB per connection, with data consumed (WINDOW_UPDATE) as it arrives.
 // Failures: RST_STREAM ends that request with its code as the reason
@@ -26,6 +27,11 @@
 // last_stream_id, or not sent yet) is retried once there (retries() counts
 // them), else ends with kH2GoAway; a dead socket ends its streams as
 // Http1Driver would. CancelAll() closes every connection.
+//
+// keep_response templates: response header fields (lower case, as HTTP/2
+// has them; :status not among them) and DATA go into a KeptResponse from
+// the driver's pool, shown in the result while on_done runs; without such
+// templates the sessions have no DATA callback at all.
 //
 // Phases: the request whose stream opened a connection carries its connect
 // and TLS handshake times (HttpResult connect_ns, tls_ns); every request its
@@ -49,6 +55,7 @@
 #include "agent/http/event_poller.h"
 #include "agent/http/http2_request.h"
 #include "agent/http/http_client.h"
+#include "agent/http/kept_response.h"
 #include "agent/http/tls_transport.h"
 #include "agent/http/transport.h"
 #include "common/util/clock.h"
@@ -107,6 +114,9 @@ class Http2Driver final : public HttpClient {
   Http2Driver(std::vector<HttpRequestTemplate> templates, HttpClientOptions options,
               Clock& clock);
   absl::Status Init();
+  // Start() and StartWith(): `parts` null for the template as built.
+  void Begin(size_t template_index, const RequestParts* parts, uint64_t token);
+  void ReleaseKept();  // delivered results' kept responses, back to the pool
 
   // Request placement.
   void Dispatch(uint32_t req);            // to a connection with room, or the queue
@@ -152,6 +162,7 @@ class Http2Driver final : public HttpClient {
   const HttpClientOptions options_;
   Clock& clock_;
   size_t max_streams_ = 100;
+  bool keeps_ = false;  // some template has keep_response
   sockaddr_storage address_{};
   socklen_t address_size_ = 0;  // 0: the host did not resolve
   std::string host_;            // for SNI and certificate checks
@@ -169,6 +180,9 @@ class Http2Driver final : public HttpClient {
   std::vector<uint32_t> dirty_;       // connections with frames to send
   std::vector<HttpResult> done_;
   std::vector<HttpResult> delivering_;
+  std::vector<KeptResponse*> done_kept_;  // done_'s and delivering_'s kept ones
+  std::vector<KeptResponse*> delivering_kept_;
+  KeptPool kept_pool_;
   std::unique_ptr<char[]> buffer_;    // one read buffer for all sockets
   EventPoller poller_;
   size_t in_flight_ = 0;

@@ -6,6 +6,7 @@
 #ifndef BARRAGE_AGENT_HTTP_HTTP2_REQUEST_H_
 #define BARRAGE_AGENT_HTTP_HTTP2_REQUEST_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,20 @@ using Http2HeaderBlock = std::vector<std::pair<std::string, std::string>>;
 // forbids; and for a body, content-length and libcurl's default
 // `content-type: application/x-www-form-urlencoded` unless given.
 Http2HeaderBlock BuildHttp2Headers(const HttpRequestTemplate& t, const HttpUrl& url);
+
+// One field of a rendered block: offsets into its text.
+struct Http2Field {
+  uint32_t name_at = 0, name_size = 0, value_at = 0, value_size = 0;
+};
+
+// The same block for one send with rendered parts (RequestParts): :path is
+// `parts.path`, the headers and body are the parts' (a header that is no
+// token or holds CR, LF or NUL is left out). Names and values go into
+// `text`, their places into `fields`; both are cleared first and keep their
+// capacity, so reused buffers allocate nothing once grown.
+void RenderHttp2Headers(const HttpRequestTemplate& t, const HttpUrl& url,
+                        const RequestParts& parts, std::string& text,
+                        std::vector<Http2Field>& fields);
 
 }  // namespace barrage
 

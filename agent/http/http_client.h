@@ -93,6 +93,8 @@ struct HttpClientOptions {
   // connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS lowers it).
   int h2_connections = 0;
   int h2_max_streams = 100;
+  // Seeds ShapedHttpClient's jitter (network profiles), per client.
+  uint64_t network_seed = 1;
 };
 
 struct HttpResult {
@@ -149,6 +151,10 @@ class HttpClient {
   // Requests sent again after an HTTP/2 GOAWAY, since Create (cumulative;
   // 0 for clients that do not retry so).
   virtual uint64_t h2_retries() const { return 0; }
+  // Whether the client itself holds each request to its template's
+  // network.bandwidth_bps (libcurl's speed limits), so ShapedHttpClient
+  // adds no send delay (and tops a result up only beyond its transfer).
+  virtual bool limits_bandwidth() const { return false; }
 };
 
 }  // namespace barrage

@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/engine/run_executor.h"
 #include "agent/engine/worker.h"
+#include "agent/http/http_client.h"
 #include "common/util/clock.h"
 #include "common/scenario/yaml_loader.h"
 #include "tools/target/target_server.h"
@@ -360,6 +361,105 @@ TEST_CASE("a worker's steady flow path allocates nothing") {
   CHECK(client.body_ == R"({"token": "tok-Abc", "qty": 1})");
   const IntervalStats& current = worker.current();
   CHECK(current.Find(1, Outcome::kCheckFailed) == nullptr);
+}
+
+// StartWith (flows' rendered sends) straight on a client: 40 requests in
+// flight, each result followed by a send with freshly rendered parts (the
+// path's digits change), with and without keep_response; the window from
+// 0.6 s to 1.6 s allocates at most once per 50 responses (growth only).
+void CheckStartWithWindow(HttpClient& client, const std::function<uint64_t()>& served) {
+  Clock& clock = SystemClock();
+  char path[] = "/items/0000?page=1";
+  const std::string user = "u-1234";
+  const std::string body = "{\"id\":1234}";
+  const HeaderView headers[] = {{"X-User", user}, {"Content-Type", "application/json"}};
+  uint64_t sent = 0;
+  auto send = [&] {
+    ++sent;
+    for (int k = 0; k < 4; ++k) path[7 + k] = static_cast<char>('0' + (sent >> (k * 3)) % 8);
+    client.StartWith(sent % 2, RequestParts{path, headers, body}, sent);
+  };
+  uint64_t kept_bytes = 0;
+  auto on_done = [&](const HttpResult& r) {
+    kept_bytes += r.response_body.size();
+    send();
+  };
+  for (int i = 0; i < 40; ++i) send();
+  const int64_t start = clock.NowNs();
+  uint64_t before = 0;
+  uint64_t served_before = 0;
+  bool measured = false;
+  while (clock.NowNs() - start < 5'000'000'000) {
+    const int64_t t = clock.NowNs() - start;
+    if (before == 0 && t >= 600'000'000) {
+      served_before = served();
+      before = allocations.load();
+    }
+    if (before != 0 && t >= 1'600'000'000) {
+      const uint64_t allocated = allocations.load() - before;
+      const uint64_t served_in_window = served() - served_before;
+      INFO(allocated << " allocations while " << served_in_window << " requests were served");
+      CHECK(served_in_window >= 1000);
+      CHECK(allocated * 50 <= served_in_window);
+      measured = true;
+      break;
+    }
+    client.Poll(10'000'000, on_done);
+  }
+  CHECK(measured);
+  CHECK(kept_bytes > 0);  // template 1 keeps its responses
+  client.CancelAll([](const HttpResult&) {});
+}
+
+std::vector<HttpRequestTemplate> StartWithTemplates(const std::string& url,
+                                                    absl::Duration latency) {
+  std::vector<HttpRequestTemplate> templates(2);
+  for (size_t i = 0; i < 2; ++i) {
+    templates[i].name = absl::StrCat("t", i);
+    templates[i].method = "POST";
+    templates[i].url = url + "/items";
+    templates[i].body = "template";
+    templates[i].timeout = absl::Seconds(5);
+    templates[i].keep_response = i == 1;
+    templates[i].network.latency = latency;
+  }
+  return templates;
+}
+
+TEST_CASE("StartWith's steady path allocates nothing, kept responses and network profiles too") {
+  TargetServer::Options options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  TargetServer target(options);
+  REQUIRE(target.Start().ok());
+  HttpClientOptions http;
+  http.max_in_flight = 64;
+  http.engine = GENERATE(HttpEngine::kAuto, HttpEngine::kCurl);
+  const absl::Duration latency = GENERATE(absl::ZeroDuration(), absl::Milliseconds(1));
+  INFO((http.engine == HttpEngine::kAuto ? "native driver" : "libcurl driver")
+       << (latency > absl::ZeroDuration() ? ", shaped" : ""));
+  auto client = MakeHttpClient(
+      StartWithTemplates(absl::StrCat("http://", target.address()), latency), http, SystemClock());
+  REQUIRE(client.ok());
+  CheckStartWithWindow(**client, [&target] { return target.Stats().requests; });
+}
+
+TEST_CASE("h2c StartWith's steady path allocates nothing") {
+  testing::NginxFixture nginx;
+  if (absl::Status st = nginx.Start(testing::NginxFixture::Mode::kH2c); !st.ok()) {
+    SKIP(st.message());
+  }
+  HttpClientOptions http;
+  http.http = HttpVersion::kHttp2;
+  http.max_in_flight = 64;
+  http.h2_connections = 2;
+  auto client =
+      MakeHttpClient(StartWithTemplates(nginx.url(), absl::ZeroDuration()), http, SystemClock());
+  REQUIRE(client.ok());
+  REQUIRE(std::string((*client)->name()) == "native-h2c");
+  CheckStartWithWindow(**client, [&nginx] {
+    return static_cast<uint64_t>(nginx.AccessLogLines("HTTP/2.0"));
+  });
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include "agent/http/http1_response_parser.h"
 
+#include "agent/http/kept_response.h"
+
 #include <string>
 
 #include <catch2/catch_test_macros.hpp>
@@ -257,6 +259,52 @@ TEST_CASE("Reset makes a parser ready for the next response") {
   CHECK(p.Feed(good.data(), good.size(), &used) == Result::kComplete);
   CHECK(p.status() == 200);
   CHECK(p.keep_alive());
+}
+
+}  // namespace
+}  // namespace barrage
+
+namespace barrage {
+namespace {
+
+TEST_CASE("a parser with a KeptResponse keeps the final headers and the de-chunked body") {
+  KeptResponse kept;
+  Http1ResponseParser p;
+  p.Reset(false, &kept);
+  const std::string response =
+      "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nX-A: 1\r\nX-Long: " + std::string(400, 'v') +
+      "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+  // Byte by byte: lines and chunks in pieces.
+  Http1ResponseParser::Result r = Http1ResponseParser::Result::kIncomplete;
+  for (size_t i = 0; i < response.size(); ++i) {
+    size_t used = 0;
+    r = p.Feed(response.data() + i, 1, &used);
+  }
+  REQUIRE(r == Http1ResponseParser::Result::kComplete);
+  HttpResult result;
+  kept.Show(result);
+  REQUIRE(result.response_headers.size() == 3);
+  CHECK(result.response_headers[0].name == "X-A");
+  CHECK(result.response_headers[0].value == "1");
+  CHECK(result.response_headers[1].value == std::string(400, 'v'));
+  CHECK(result.response_headers[2].name == "Transfer-Encoding");
+  CHECK(result.response_body == "abcde");
+  CHECK_FALSE(result.body_truncated);
+}
+
+TEST_CASE("a kept body stops at kMaxKeptBody and says so") {
+  KeptResponse kept;
+  const std::string piece(1000, 'x');
+  for (size_t n = 0; n <= kMaxKeptBody; n += piece.size()) kept.AppendBody(piece.data(), piece.size());
+  HttpResult result;
+  kept.Show(result);
+  CHECK(result.response_body.size() == kMaxKeptBody);
+  CHECK(result.body_truncated);
+  kept.Clear();
+  kept.Show(result);
+  CHECK(result.response_body.empty());
+  CHECK_FALSE(result.body_truncated);
 }
 
 }  // namespace

@@ -282,5 +282,51 @@ TEST_CASE("the native h2c driver sends what libcurl sends over HTTP/2") {
   }
 }
 
+TEST_CASE("h2c StartWith sends the rendered path, headers and body; keep_response shows the answer") {
+  H2ScriptedServer server({});
+  REQUIRE(server.Start().ok());
+  HttpRequestTemplate keep = Tpl(server.url() + "/tpl", "POST", {{"X-Tpl", "a"}}, "template");
+  keep.keep_response = true;
+  auto client = Native({keep, Tpl(server.url() + "/plain")});
+  const std::vector<HeaderView> headers = {{"X-User", "u1"}, {"Connection", "close"}};
+  client->StartWith(0, RequestParts{"/echo", headers, "12345"}, 1);
+  std::vector<std::pair<std::string, std::string>> kept;
+  std::string body;
+  std::vector<HttpResult> out;
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (out.empty() && absl::Now() < give_up) {
+    client->Poll(5'000'000, [&](const HttpResult& r) {
+      for (const HeaderView& h : r.response_headers) kept.emplace_back(h.name, h.value);
+      body = std::string(r.response_body);
+      out.push_back(r);
+    });
+  }
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].outcome == Outcome::kOk);
+  CHECK(body == "5");  // /echo answers with the body's size
+  CHECK(kept == std::vector<std::pair<std::string, std::string>>{{"content-length", "1"}});
+  client->Start(1, 2);  // no keep_response: nothing shown
+  const HttpResult plain = Await(*client, 1)[0];
+  CHECK(plain.outcome == Outcome::kOk);
+  CHECK(plain.response_headers.empty());
+  CHECK(plain.response_body.empty());
+
+  const std::vector<H2ScriptedServer::Headers> seen = server.request_headers();
+  REQUIRE(seen.size() == 2);
+  auto value = [&](const std::string& name) {
+    for (const auto& [n, v] : seen[0]) {
+      if (n == name) return v;
+    }
+    return std::string("(none)");
+  };
+  CHECK(value(":method") == "POST");
+  CHECK(value(":path") == "/echo");
+  CHECK(value("x-user") == "u1");
+  CHECK(value("x-tpl") == "(none)");
+  CHECK(value("connection") == "(none)");
+  CHECK(value("content-length") == "5");
+  CHECK(server.request_body_sizes()[0] == 5);
+}
+
 }  // namespace
 }  // namespace barrage
