@@ -92,6 +92,21 @@ v1::ScenarioSpec ScenarioToProto(const Scenario& s) {
     if (t.min_requests.has_value()) tp->set_min_requests(*t.min_requests);
     if (t.delay.has_value()) tp->set_delay_ms(absl::ToInt64Milliseconds(*t.delay));
   }
+  // scenario `data:` (temporary, from the data branch).
+  for (const DataSource& d : s.data) {
+    v1::DataSourceSpec* dp = p.add_data();
+    dp->set_name(d.name);
+    dp->set_file(d.file);
+    dp->set_mode(d.mode == DataSource::Mode::kUnique   ? "unique"
+                 : d.mode == DataSource::Mode::kRandom ? "random"
+                                                       : "sequential");
+    dp->set_on_end(d.on_end == DataSource::OnEnd::kStop ? "stop" : "recycle");
+    dp->set_format(d.format == DataSource::Format::kJsonLines ? "jsonl" : "csv");
+    for (const std::string& c : d.columns) dp->add_columns(c);
+    dp->set_rows(d.rows);
+    dp->set_bytes(d.bytes);
+    dp->set_sha256(d.sha256);
+  }
   return p;
 }
 
@@ -193,6 +208,22 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::ScenarioSpec& p,
     if (tp.has_min_requests()) t.min_requests = tp.min_requests();
     if (tp.has_delay_ms()) t.delay = absl::Milliseconds(tp.delay_ms());
     s.thresholds.push_back(t);
+  }
+  // scenario `data:` (temporary, from the data branch).
+  for (const v1::DataSourceSpec& dp : p.data()) {
+    DataSource d;
+    d.name = dp.name();
+    d.file = dp.file();
+    d.mode = dp.mode() == "unique"   ? DataSource::Mode::kUnique
+             : dp.mode() == "random" ? DataSource::Mode::kRandom
+                                     : DataSource::Mode::kSequential;
+    d.on_end = dp.on_end() == "stop" ? DataSource::OnEnd::kStop : DataSource::OnEnd::kRecycle;
+    d.format = dp.format() == "jsonl" ? DataSource::Format::kJsonLines : DataSource::Format::kCsv;
+    d.columns.assign(dp.columns().begin(), dp.columns().end());
+    d.rows = dp.rows();
+    d.bytes = dp.bytes();
+    d.sha256 = dp.sha256();
+    s.data.push_back(std::move(d));
   }
   for (ScenarioProblem& found : FindScenarioProblems(s, limits)) {
     const bool skip = std::any_of(
