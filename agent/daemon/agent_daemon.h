@@ -47,6 +47,7 @@
 #include "agent/daemon/agent_metrics.h"
 #include "agent/daemon/assignment_policy.h"
 #include "agent/daemon/control_stream.h"
+#include "agent/daemon/run_data.h"
 #include "agent/daemon/waiter.h"
 #include "agent/engine/run_executor.h"
 #include "barrage/v1/agent.pb.h"
@@ -155,6 +156,7 @@ class AgentDaemon {
   const std::unique_ptr<Waiter> own_waiter_;  // null when one was given
   Waiter& waiter_;
   AgentMetrics metrics_;
+  RunData data_;  // data files and the current run's feeds (run_data.h)
   std::atomic<bool> connected_{false};
 
   mutable absl::Mutex mu_;

@@ -125,11 +125,11 @@ int64_t DataFeed::RowsWanted(int64_t now_ns, int64_t initial_rows, double ahead_
   return wanted;
 }
 
-void DataFeed::TakeUsed(v1::StatsReport& out) {
+void DataFeed::TakeUsed(google::protobuf::RepeatedPtrField<v1::DataUse>* out) {
   absl::MutexLock lock(&mu_);
   for (Lease& lease : leases_) {
     if (lease.taken > lease.reported) {
-      v1::DataUse* use = out.add_data_used();
+      v1::DataUse* use = out->Add();
       use->set_data(name_);
       use->set_first_row(static_cast<uint64_t>(lease.first + lease.reported));
       use->set_count(static_cast<uint64_t>(lease.taken - lease.reported));

@@ -73,9 +73,9 @@ class DataFeed {
   // previous call (`now_ns` on the caller's clock); before any rows are
   // taken, `initial_rows`. Marks a request outstanding when it returns > 0.
   int64_t RowsWanted(int64_t now_ns, int64_t initial_rows, double ahead_s = 2.0);
-  // The rows taken since the previous call, as ranges in dealing order
-  // (appended to `out`'s data_used).
-  void TakeUsed(v1::StatsReport& out);
+  // The rows taken since the previous call, as ranges in dealing order,
+  // appended to `out` (a StatsReport's data_used, a DataRequest's used).
+  void TakeUsed(google::protobuf::RepeatedPtrField<v1::DataUse>* out);
   // Rows leased and not yet taken.
   int64_t Buffered() const;
   // Rows taken in all.

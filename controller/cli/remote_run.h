@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "barrage/v1/control.pb.h"
+#include "common/data/data_files.h"
 #include "common/scenario/scenario.h"
 #include "controller/cli/report_outputs.h"
 
@@ -36,6 +37,9 @@ struct RemoteOptions {
   // ("--target", "$BARRAGE_TARGET"); the run header says so. "": the file.
   std::string target_source;
   const std::atomic<int>* interrupt = nullptr;  // Ctrl-C count
+  // The scenario's data files (data_files.h), uploaded before StartRun;
+  // borrowed, null: none.
+  const DataContents* data = nullptr;
 };
 
 // How the CLI dials `address`: TLS verifying the server with `tls_ca_pem`

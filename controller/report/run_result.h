@@ -42,6 +42,16 @@ struct RunCheck {
   std::string detail;  // why it failed; "" when it passed
 };
 
+// One scenario.data source in the result ("data").
+struct DataSourceUse {
+  std::string name;
+  std::string mode;   // sequential | random | unique
+  int64_t rows = 0;   // in the file
+  // Rows taken (unique: reported by the agents, over all rounds); < 0:
+  // not counted (sequential, random), left out of the JSON.
+  int64_t used = -1;
+};
+
 struct RunReport {
   std::string run_id;
   std::string status = "passed";  // passed | failed | aborted | error
@@ -55,6 +65,7 @@ struct RunReport {
   int exit_code = -1;         // the run's exit code; < 0: not yet (a checkpoint)
   std::string file;           // the scenario file's path as given
   std::map<std::string, std::string> agent_versions;  // agent id -> its Hello's version
+  std::vector<DataSourceUse> data;  // "data", when the scenario has sources
 };
 
 // How one stage of the plan actually ran.

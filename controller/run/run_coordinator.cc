@@ -67,6 +67,7 @@ absl::StatusOr<std::shared_ptr<EventQueue>> RunCoordinator::StartRun(
         "run ", run_->id, " (", run_->scenario.name, ") is ",
         RunStateName(run_->state), "; this controller runs one at a time"));
   }
+  if (absl::Status data = CheckDataUploaded(scenario); !data.ok()) return data;
   run_ = std::make_unique<Active>();
   run_->id = NewRunId();
   run_->file = std::move(file);
@@ -207,6 +208,7 @@ void RunCoordinator::SplitAndStart() {
   run_->started_at = clock_.WallTime() + absl::Nanoseconds(options_.start_delay_ns);
   run_->merger = std::make_unique<RunMerger>(run_->id, run_->scenario);
   run_->period = plan->period;
+  StartDealers();
   const v1::ScenarioSpec spec = ScenarioToProto(run_->scenario);
   v1::RunEvent accepted;
   accepted.mutable_accepted()->set_run_id(run_->id);
@@ -226,6 +228,7 @@ void RunCoordinator::SplitAndStart() {
     a->set_seed(AssignmentSeed(run_->id, i));
     a->set_agents_in_run(static_cast<int32_t>(plan->shares.size()));
     start->set_start_delay_ms(options_.start_delay_ns / 1'000'000);
+    SendDataFiles(*handle);
     handle->Send(msg);
     run_->agents.push_back(share.agent_id);
     run_->live.insert(share.agent_id);
@@ -266,6 +269,7 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
     if (!absl::IsAlreadyExists(s)) ++rejected_total_;
     return;
   }
+  OnDataUsed(report);
   if (report.counters().vus_capped()) {
     NotHeld(report.agent_id(),
             absl::StrFormat("planned %d VUs, held %d (its in-flight limit)",
@@ -540,6 +544,7 @@ void RunCoordinator::Finish() {
   report.exit_code = exit_code;
   report.file = r.file;
   report.agent_versions = r.versions;
+  report.data = DataUses();
   const std::string json = ResultJson(report, r.scenario, *r.merger);
   v1::RunEvent e;
   v1::RunResult* result = e.mutable_result();

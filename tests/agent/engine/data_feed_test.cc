@@ -78,7 +78,7 @@ TEST_CASE("unique feeds hand out leased rows once, in order, and report them") {
   CHECK(feed.source(1)->NextRow() == 11);
   CHECK(feed.source(0)->NextRow() == 50);
   v1::StatsReport report;
-  feed.TakeUsed(report);
+  feed.TakeUsed(report.mutable_data_used());
   REQUIRE(report.data_used_size() == 2);
   CHECK(report.data_used(0).data() == "users");
   CHECK(report.data_used(0).first_row() == 10);
@@ -89,12 +89,12 @@ TEST_CASE("unique feeds hand out leased rows once, in order, and report them") {
   CHECK(feed.source(1)->NextRow() == 52);
   CHECK(feed.source(1)->NextRow() == RowSource::kNoRow);
   v1::StatsReport next;
-  feed.TakeUsed(next);
+  feed.TakeUsed(next.mutable_data_used());
   REQUIRE(next.data_used_size() == 1);
   CHECK(next.data_used(0).first_row() == 51);
   CHECK(next.data_used(0).count() == 2);
   v1::StatsReport none;
-  feed.TakeUsed(none);
+  feed.TakeUsed(none.mutable_data_used());
   CHECK(none.data_used_size() == 0);
   CHECK(feed.Taken() == 5);
   CHECK_FALSE(feed.source(0)->Exhausted());
