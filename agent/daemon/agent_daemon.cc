@@ -180,6 +180,7 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
     return;
   }
   config.data = *std::move(feeds);
+  if (options_.data_tap) options_.data_tap(config.data);
   const int64_t period = config.period;
   ClientFactory clients = HttpClients(config);
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
@@ -206,6 +207,7 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
     outbox_.push_back(std::move(reply));
     // Unique sources ask for their first rows at once, ahead of the start.
     for (v1::AgentMessage& request : data_.InitialRequests(clock_.NowNs())) {
+      if (options_.request_tap) options_.request_tap(request.data_request());
       outbox_.push_back(std::move(request));
     }
     // Start() only spawns the threads. Reports come on the executor's
@@ -216,6 +218,9 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
       // Rows taken go with the report; data requests follow it.
       std::vector<v1::AgentMessage> requests = data_.OnReport(*m.mutable_stats(), clock_.NowNs());
       if (options_.report_tap) options_.report_tap(m.stats());
+      if (options_.request_tap) {
+        for (const v1::AgentMessage& r : requests) options_.request_tap(r.data_request());
+      }
       metrics_.Account(m.stats());
       absl::MutexLock hold(&mu_);
       if (!session_over_) {

@@ -84,6 +84,12 @@ struct AgentDaemonOptions {
   std::function<void(const std::string&)> log;
   // Test seam: sees every report as it is sent.
   std::function<void(const v1::StatsReport&)> report_tap;
+  // Test seam: the feeds of each run it accepts (one per scenario.data
+  // source), before its workers start; called on the session thread.
+  std::function<void(const std::vector<std::shared_ptr<DataFeed>>&)> data_tap;
+  // Test seam: sees every DataRequest as it is queued (its `used` rows are
+  // reported there, not in a report).
+  std::function<void(const v1::DataRequest&)> request_tap;
 };
 
 class AgentDaemon {

@@ -88,6 +88,7 @@ class ControllerServer {
   AgentRegistry& registry() { return registry_; }
   MetricsRegistry& metrics() { return metrics_; }
   RunCoordinator& coordinator() { return coordinator_; }
+  DataStore& data_store() { return data_store_; }  // uploaded data files
   Clock& clock() { return clock_; }  // the server's RealClock
 
  private:
