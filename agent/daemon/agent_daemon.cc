@@ -126,6 +126,7 @@ void AgentDaemon::Reap(bool force_stop) {
   if (force_stop) done->Stop(/*immediate=*/true);
   // Joins its threads; its sink takes mu_, so mu_ must not be held here.
   done->Wait();
+  data_.Clear();
   metrics_.SetRunning(false);
 }
 
@@ -170,6 +171,16 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
   // Joining mid-run: the run is already at resume_offset_ms when it starts.
   const int64_t resume_ns = std::max<int64_t>(start.resume_offset_ms(), 0) * 1'000'000;
   config.from_ns = resume_ns;
+  // Data sources: the files were sent just before the StartRun.
+  absl::StatusOr<std::vector<std::shared_ptr<DataFeed>>> feeds =
+      data_.Feeds(start.run_id(), config.scenario, std::max(config.workers, 1), config.seed,
+                  start.assignment().agents_in_run());
+  if (!feeds.ok()) {
+    Refuse(start.run_id(), feeds.status());
+    return;
+  }
+  config.data = *std::move(feeds);
+  if (options_.data_tap) options_.data_tap(config.data);
   const int64_t period = config.period;
   ClientFactory clients = HttpClients(config);
   absl::StatusOr<std::unique_ptr<RunExecutor>> ex =
@@ -194,15 +205,28 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
     v1::AgentMessage reply;
     reply.mutable_run_accepted()->set_run_id(start.run_id());
     outbox_.push_back(std::move(reply));
+    // Unique sources ask for their first rows at once, ahead of the start.
+    for (v1::AgentMessage& request : data_.InitialRequests(clock_.NowNs())) {
+      if (options_.request_tap) options_.request_tap(request.data_request());
+      outbox_.push_back(std::move(request));
+    }
     // Start() only spawns the threads. Reports come on the executor's
     // reporter thread.
     executor_->Start(clock_.NowNs() + a->start_delay_ns - resume_ns, [this](const v1::StatsReport& report) {
-      if (options_.report_tap) options_.report_tap(report);
-      metrics_.Account(report);
       v1::AgentMessage m;
       *m.mutable_stats() = report;
+      // Rows taken go with the report; data requests follow it.
+      std::vector<v1::AgentMessage> requests = data_.OnReport(*m.mutable_stats(), clock_.NowNs());
+      if (options_.report_tap) options_.report_tap(m.stats());
+      if (options_.request_tap) {
+        for (const v1::AgentMessage& r : requests) options_.request_tap(r.data_request());
+      }
+      metrics_.Account(m.stats());
       absl::MutexLock hold(&mu_);
-      if (!session_over_) outbox_.push_back(std::move(m));
+      if (!session_over_) {
+        outbox_.push_back(std::move(m));
+        for (v1::AgentMessage& r : requests) outbox_.push_back(std::move(r));
+      }
       if (report.final()) run_done_ = true;
     });
   }
@@ -243,6 +267,12 @@ void AgentDaemon::Handle(const v1::ControllerMessage& m) {
       ex->Reassign(*slots, u.from_ms() * 1'000'000, u.period());
       break;
     }
+    case v1::ControllerMessage::kDataChunk:
+      data_.OnChunk(m.data_chunk());
+      break;
+    case v1::ControllerMessage::kDataLease:
+      data_.OnLease(m.data_lease());
+      break;
     default:
       break;  // Ping, or a second Welcome: liveness only
   }

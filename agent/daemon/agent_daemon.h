@@ -47,6 +47,7 @@
 #include "agent/daemon/agent_metrics.h"
 #include "agent/daemon/assignment_policy.h"
 #include "agent/daemon/control_stream.h"
+#include "agent/daemon/run_data.h"
 #include "agent/daemon/waiter.h"
 #include "agent/engine/run_executor.h"
 #include "barrage/v1/agent.pb.h"
@@ -83,6 +84,12 @@ struct AgentDaemonOptions {
   std::function<void(const std::string&)> log;
   // Test seam: sees every report as it is sent.
   std::function<void(const v1::StatsReport&)> report_tap;
+  // Test seam: the feeds of each run it accepts (one per scenario.data
+  // source), before its workers start; called on the session thread.
+  std::function<void(const std::vector<std::shared_ptr<DataFeed>>&)> data_tap;
+  // Test seam: sees every DataRequest as it is queued (its `used` rows are
+  // reported there, not in a report).
+  std::function<void(const v1::DataRequest&)> request_tap;
 };
 
 class AgentDaemon {
@@ -155,6 +162,7 @@ class AgentDaemon {
   const std::unique_ptr<Waiter> own_waiter_;  // null when one was given
   Waiter& waiter_;
   AgentMetrics metrics_;
+  RunData data_;  // data files and the current run's feeds (run_data.h)
   std::atomic<bool> connected_{false};
 
   mutable absl::Mutex mu_;

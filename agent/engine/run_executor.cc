@@ -114,6 +114,9 @@ absl::StatusOr<std::unique_ptr<RunExecutor>> RunExecutor::Create(
     wc.late_ns = ex->config_.late_ns;
     wc.interval_ns = ex->config_.interval_ns;
     wc.from_ns = ex->config_.from_ns;
+    for (const std::shared_ptr<DataFeed>& feed : ex->config_.data) {
+      wc.data.push_back(feed->source(w));
+    }
     auto worker = std::make_unique<Worker>(std::move(wc), **client);
     if (!worker->status().ok()) return worker->status();
     ex->workers_.push_back(std::move(worker));

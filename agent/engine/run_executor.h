@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/http/http_client.h"
+#include "agent/engine/data_feed.h"
 #include "agent/engine/worker.h"
 #include "barrage/v1/stats.pb.h"
 #include "common/util/clock.h"
@@ -46,6 +47,10 @@ struct AgentRunConfig {
   // Joined mid-run: this agent's share begins at this run time (its first
   // report is for the interval holding it).
   int64_t from_ns = 0;
+  // One per scenario.data source, in order (data_feed.h); each worker
+  // reads source(worker) of each. Shared with the agent daemon, which
+  // feeds unique leases and collects rows used; they outlive the workers.
+  std::vector<std::shared_ptr<DataFeed>> data;
 };
 
 // Makes worker `worker`'s client; `clock` is the executor's (borrowed, it

@@ -734,9 +734,15 @@ absl::StatusOr<Scenario> Loader::Parse(absl::string_view text) {
 }
 
 absl::StatusOr<Scenario> Loader::Load(absl::string_view text,
-                                      const ScenarioLimits& limits) {
+                                      const ScenarioLimits& limits,
+                                      const ScenarioStep& after_parse) {
   if (Walk(text)) {
-    for (const ScenarioProblem& p : FindScenarioProblems(scenario_, limits)) {
+    std::vector<ScenarioProblem> found;
+    if (after_parse) found = after_parse(scenario_);
+    for (ScenarioProblem& p : FindScenarioProblems(scenario_, limits)) {
+      found.push_back(std::move(p));
+    }
+    for (const ScenarioProblem& p : found) {
       const bool unread =
           std::any_of(unreadable_.begin(), unreadable_.end(),
                       [&p](const std::string& u) {
@@ -759,7 +765,7 @@ using scenario_internal::Loader;
 absl::StatusOr<Scenario> LoadScenarioYaml(absl::string_view text,
                                           absl::string_view filename,
                                           const ScenarioLimits& limits) {
-  return Loader(filename).Load(text, limits);
+  return Loader(filename).Load(text, limits, nullptr);
 }
 
 absl::StatusOr<Scenario> ParseScenarioYaml(absl::string_view text,
@@ -772,6 +778,14 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
   absl::StatusOr<std::string> text = ReadFile(path, kMaxScenarioFileBytes);
   if (!text.ok()) return text.status();
   return LoadScenarioYaml(*text, path, limits);
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const ScenarioLimits& limits,
+                                          const ScenarioStep& after_parse) {
+  absl::StatusOr<std::string> text = ReadFile(path, kMaxScenarioFileBytes);
+  if (!text.ok()) return text.status();
+  return Loader(path).Load(*text, limits, after_parse);
 }
 
 }  // namespace barrage

@@ -17,7 +17,9 @@
 #ifndef BARRAGE_COMMON_SCENARIO_YAML_LOADER_H_
 #define BARRAGE_COMMON_SCENARIO_YAML_LOADER_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -35,6 +37,15 @@ absl::StatusOr<Scenario> LoadScenarioYaml(absl::string_view text,
 // NotFound/InvalidArgument.
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
                                           const ScenarioLimits& limits = {});
+
+// A step between parsing and validation: it may fill in what the rules
+// check (common/data/data_files.h reads the data files and sets their
+// columns); its problems are reported with the rules' problems, at their
+// paths' lines.
+using ScenarioStep = std::function<std::vector<ScenarioProblem>(Scenario&)>;
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const ScenarioLimits& limits,
+                                          const ScenarioStep& after_parse);
 
 // The syntax half of LoadScenarioYaml alone: the Scenario as written, which
 // may break any rule of validator.h. For tests and tools that need such a

@@ -22,6 +22,7 @@
 #include "common/scenario/monitor_yaml.h"
 #include "common/scenario/scenario.h"
 #include "common/scenario/validator.h"
+#include "common/scenario/yaml_loader.h"
 #include "yaml-cpp/yaml.h"
 
 namespace barrage {
@@ -58,7 +59,8 @@ class Loader final : private YamlSectionReader {
   absl::StatusOr<Scenario> Parse(absl::string_view text);
   // Parse, then the validator's rules reported at their fields' positions.
   absl::StatusOr<Scenario> Load(absl::string_view text,
-                                const ScenarioLimits& limits);
+                                const ScenarioLimits& limits,
+                                const ScenarioStep& after_parse);
 
  private:
   // --- reporting ---

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/data/data_files.h"
 #include "common/scenario/fields.h"
 #include "common/scenario/yaml_loader.h"
 #include "common/util/host_port.h"
@@ -227,14 +228,14 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out,
   }
   int code = kExitPassed;
   for (const std::string& file : files) {
-    absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
-    if (!scenario.ok()) {
-      err << scenario.status().message() << "\n";
+    absl::StatusOr<LoadedScenario> loaded = LoadScenarioWithData(file);
+    if (!loaded.ok()) {
+      err << loaded.status().message() << "\n";
       code = kExitUsage;
       continue;
     }
     out << file << ": valid\n";
-    if (!quiet) out << RenderPlan(*scenario) << (files.size() > 1 ? "\n" : "");
+    if (!quiet) out << RenderPlan(loaded->scenario) << (files.size() > 1 ? "\n" : "");
   }
   return code;
 }
@@ -285,11 +286,12 @@ int RunPlan(const std::vector<std::string>& args, std::ostream& out,
   if (agents.empty()) {
     return UsageError("plan", "give --agents N (or --capacity W1,W2,...)", err);
   }
-  absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
-  if (!scenario.ok()) {
-    err << scenario.status().message() << "\n";
+  absl::StatusOr<LoadedScenario> loaded = LoadScenarioWithData(file);
+  if (!loaded.ok()) {
+    err << loaded.status().message() << "\n";
     return kExitUsage;
   }
+  Scenario* scenario = &loaded->scenario;
   for (AgentCapacity& a : agents) a.max_in_flight = max_in_flight;
   absl::StatusOr<SplitPlan> plan = SplitLoad(*scenario, agents);
   if (!plan.ok()) {

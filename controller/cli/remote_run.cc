@@ -23,6 +23,7 @@
 #include "common/util/host_port.h"
 #include "common/util/json_writer.h"
 #include "common/scenario/codec.h"
+#include "controller/cli/data_upload.h"
 #include "controller/cli/progress_line.h"
 #include "controller/cli/trend_command.h"
 #include "controller/report/summary_text.h"
@@ -208,6 +209,14 @@ int RunRemote(const Scenario& scenario, const std::string& file,
               const RemoteOptions& options, std::ostream& out, std::ostream& err) {
   std::unique_ptr<v1::RunControl::Stub> stub = Connect(options, err);
   if (!stub) return kExitCannotStart;
+  if (options.data != nullptr && !options.data->empty()) {
+    const absl::Status uploaded = UploadDataFiles(
+        *stub, *options.data, [&options](grpc::ClientContext& c) { Authorize(options, c); });
+    if (!uploaded.ok()) {
+      err << "barrage run: " << uploaded.message() << "\n";
+      return absl::IsUnauthenticated(uploaded) ? kExitUsage : kExitCannotStart;
+    }
+  }
   grpc::ClientContext context;
   Authorize(options, context);
   v1::StartRunRequest request;

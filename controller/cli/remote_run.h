@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "barrage/v1/control.pb.h"
+#include "common/data/data_files.h"
 #include "common/scenario/scenario.h"
 #include "controller/cli/report_outputs.h"
 
@@ -40,6 +41,9 @@ struct RemoteOptions {
   // When set, called on RunRemote's thread with the run's id and result
   // JSON once the result arrives (barrage capacity reads its steps so).
   std::function<void(const std::string& run_id, const std::string& result_json)> on_result;
+  // The scenario's data files (data_files.h), uploaded before StartRun;
+  // borrowed, null: none.
+  const DataContents* data = nullptr;
 };
 
 // How the CLI dials `address`: TLS verifying the server with `tls_ca_pem`

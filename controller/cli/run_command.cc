@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/data/data_files.h"
 #include "common/scenario/fields.h"
 #include "common/scenario/validator.h"
 #include "common/scenario/yaml_loader.h"
@@ -185,11 +186,14 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
     return kExitUsage;
   }
   remote.interrupt = interrupt;
-  absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
-  if (!scenario.ok()) {
-    err << scenario.status().message() << "\n";
+  // Data files are read (and checked) with the scenario, and uploaded.
+  absl::StatusOr<LoadedScenario> loaded = LoadScenarioWithData(file);
+  if (!loaded.ok()) {
+    err << loaded.status().message() << "\n";
     return kExitUsage;
   }
+  Scenario* scenario = &loaded->scenario;
+  remote.data = &loaded->data;
   if (!target_url.empty()) {
     const char* source = flags.Given("target") ? "--target" : "$BARRAGE_TARGET";
     if (absl::Status s = OverrideTarget(target_url, source, *scenario); !s.ok()) {

@@ -337,6 +337,18 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
     j.EndArray();
     j.EndObject();
   }
+  if (!report.data.empty()) {
+    j.Key("data").BeginArray();
+    for (const DataSourceUse& d : report.data) {
+      j.BeginObject();
+      j.Key("name").String(d.name);
+      j.Key("mode").String(d.mode);
+      j.Key("rows").Int(d.rows);
+      if (d.used >= 0) j.Key("used").Int(d.used);
+      j.EndObject();
+    }
+    j.EndArray();
+  }
   j.Key("agents").BeginArray();
   for (const auto& [id, a] : m.agents()) {
     j.BeginObject();

@@ -47,6 +47,16 @@ struct RunCheck {
   std::string detail;  // why it failed; "" when it passed
 };
 
+// One scenario.data source in the result ("data").
+struct DataSourceUse {
+  std::string name;
+  std::string mode;   // sequential | random | unique
+  int64_t rows = 0;   // in the file
+  // Rows taken (unique: reported by the agents, over all rounds); < 0:
+  // not counted (sequential, random), left out of the JSON.
+  int64_t used = -1;
+};
+
 struct RunReport {
   std::string run_id;
   std::string status = "passed";  // passed | failed | aborted | error
@@ -61,6 +71,7 @@ struct RunReport {
   std::string file;           // the scenario file's path as given
   std::map<std::string, std::string> agent_versions;  // agent id -> its Hello's version
   std::optional<MonitorSummary> monitor;  // the scenario's monitor: section, sampled
+  std::vector<DataSourceUse> data;  // "data", when the scenario has sources
 };
 
 // How one stage of the plan actually ran.

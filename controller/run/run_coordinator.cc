@@ -74,6 +74,7 @@ absl::StatusOr<std::shared_ptr<EventQueue>> RunCoordinator::StartRun(
         "run ", run_->id, " (", run_->scenario.name, ") is ",
         RunStateName(run_->state), "; this controller runs one at a time"));
   }
+  if (absl::Status data = CheckDataUploaded(scenario); !data.ok()) return data;
   run_ = std::make_unique<Active>();
   run_->id = NewRunId();
   run_->file = std::move(file);
@@ -216,6 +217,7 @@ void RunCoordinator::SplitAndStart() {
   run_->merger = std::make_unique<RunMerger>(run_->id, run_->scenario);
   run_->period = plan->period;
   StartMonitor();
+  StartDealers();
   const v1::ScenarioSpec spec = AgentSpec(run_->scenario);
   v1::RunEvent accepted;
   accepted.mutable_accepted()->set_run_id(run_->id);
@@ -235,6 +237,7 @@ void RunCoordinator::SplitAndStart() {
     a->set_seed(AssignmentSeed(run_->id, i));
     a->set_agents_in_run(static_cast<int32_t>(plan->shares.size()));
     start->set_start_delay_ms(options_.start_delay_ns / 1'000'000);
+    SendDataFiles(*handle);
     handle->Send(msg);
     run_->agents.push_back(share.agent_id);
     run_->live.insert(share.agent_id);
@@ -275,6 +278,7 @@ void RunCoordinator::OnStats(const v1::StatsReport& report) {
     if (!absl::IsAlreadyExists(s)) ++rejected_total_;
     return;
   }
+  OnDataUsed(report);
   if (report.counters().vus_capped()) {
     NotHeld(report.agent_id(),
             absl::StrFormat("planned %d VUs, held %d (its in-flight limit)",
@@ -566,6 +570,7 @@ void RunCoordinator::Finish() {
   report.file = r.file;
   report.agent_versions = r.versions;
   if (r.monitor) report.monitor = r.monitor->Summary();
+  report.data = DataUses();
   const std::string json = ResultJson(report, r.scenario, *r.merger);
   v1::RunEvent e;
   v1::RunResult* result = e.mutable_result();

@@ -80,6 +80,8 @@
 #include "controller/monitor/monitor_sampler.h"
 #include "controller/monitor/prometheus_client.h"
 #include "controller/run/agent_registry.h"
+#include "controller/run/data_dealer.h"
+#include "controller/run/data_store.h"
 #include "controller/run/event_queue.h"
 #include "controller/run/load_splitter.h"
 #include "common/metrics/registry.h"
@@ -112,6 +114,9 @@ struct CoordinatorOptions {
   std::function<std::unique_ptr<MonitorSource>(const MonitorSpec&)> monitor_source;
   // false: no sampler thread is started (tests call SampleMonitorRound).
   bool monitor_thread = true;
+  // Uploaded data files (scenario `data:`); borrowed. Null: a scenario
+  // with data is refused.
+  DataStore* data = nullptr;
 };
 
 // What `barrage status` shows.
@@ -164,6 +169,9 @@ class RunCoordinator {
   void OnRefused(const std::string& agent, const std::string& run_id,
                  const std::string& reason);
   void OnAgentGone(const std::string& agent);
+  // `agent` asks for rows of a unique data source; answered with
+  // DataLeases (agent.proto). See run_coordinator_data.cc.
+  void OnDataRequest(const std::string& agent, const v1::DataRequest& request);
   // `agent` leaves the run gracefully and fires nothing due from run time
   // `stop_ms` on (agent.proto, Leaving).
   void OnLeaving(const std::string& agent, const std::string& run_id, int64_t stop_ms);
@@ -218,6 +226,9 @@ class RunCoordinator {
     std::map<std::string, std::string> versions;  // agent -> its Hello's version
     std::unique_ptr<MonitorSampler> sampler;  // null without monitor:
     std::unique_ptr<MonitorRecord> monitor;   // null without monitor:
+    // Unique data sources by name: who holds and took which rows.
+    std::map<std::string, std::unique_ptr<DataDealer>> dealers;
+    bool data_used_up = false;  // a stop source ran out: the run was stopped
   };
   // --- monitor (run_coordinator_monitor.cc) ---
   // The StartRun scenario for agents: without the monitor's token.
@@ -233,6 +244,21 @@ class RunCoordinator {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Up to 3 latest monitor values into `p`.
   void MonitorProgress(v1::Progress& p) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- data files (run_coordinator_data.cc) ---
+  // Every data source's file is in the store: else FailedPrecondition
+  // naming the source.
+  absl::Status CheckDataUploaded(const Scenario& scenario) const;
+  // Sends `handle` the run's data files (DataChunks), before its StartRun.
+  void SendDataFiles(AgentHandle& handle) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Builds the dealers of the run's unique sources.
+  void StartDealers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A report's data_used; stops the run when a stop source is used up.
+  void OnDataUsed(const v1::StatsReport& report) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `agent` takes no more rows (lost, or its final report is in).
+  void ReturnRows(const std::string& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The result's "data".
+  std::vector<DataSourceUse> DataUses() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Deals a lost agent's slots to the survivors and tells them, from
   // `from_ms` (run time; default: the end of its last reported interval).

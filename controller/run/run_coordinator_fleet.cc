@@ -113,6 +113,7 @@ void RunCoordinator::OnAgentGone(const std::string& agent) {
     return;
   }
   run_->live.erase(agent);
+  ReturnRows(agent);
   if (run_->leaving.count(agent)) return;  // left gracefully; its slots are handed on
   if (run_->scenario.agents.on_loss == OnLoss::kAbort) {
     Notice("agent_lost", agent, "abort");
@@ -244,7 +245,10 @@ void RunCoordinator::Join(const AgentInfo& agent) {
   a->set_agents_in_run(static_cast<int32_t>(plan->shares.size()));
   start->set_start_delay_ms(options_.redistribute_delay_ns / 1'000'000);
   start->set_resume_offset_ms(from_ms);
-  if (agent.handle) agent.handle->Send(msg);
+  if (agent.handle) {
+    SendDataFiles(*agent.handle);
+    agent.handle->Send(msg);
+  }
   registry_.SetRun(agent.id, run_->id);
   run_->agents.push_back(agent.id);
   run_->live.insert(agent.id);

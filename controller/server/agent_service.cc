@@ -186,6 +186,9 @@ void AgentSession::Handle(const v1::AgentMessage& m) {
       service_.coordinator_.OnRefused(agent_id_, m.run_refused().run_id(),
                                       m.run_refused().reason());
       break;
+    case v1::AgentMessage::kDataRequest:
+      service_.coordinator_.OnDataRequest(agent_id_, m.data_request());
+      break;
     default:
       ++service_.rejected_;  // a second Hello or an unknown kind
       break;

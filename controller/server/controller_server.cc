@@ -22,8 +22,9 @@ namespace barrage {
 namespace {
 
 CoordinatorOptions WithMetrics(CoordinatorOptions o, MetricsRegistry* metrics,
-                               int64_t grace_ns) {
+                               int64_t grace_ns, DataStore* data) {
   o.metrics = metrics;
+  o.data = data;
   o.metrics_grace_ns = grace_ns;
   return o;
 }
@@ -33,15 +34,18 @@ CoordinatorOptions WithMetrics(CoordinatorOptions o, MetricsRegistry* metrics,
 ControllerServer::ControllerServer(ControllerOptions options)
     : options_(std::move(options)),
       registry_(clock_, 3 * options_.agents.heartbeat_interval_ms * 1'000'000),
+      data_store_(options_.max_data_bytes),
       coordinator_(registry_, clock_,
-                   WithMetrics(options_.coordinator, &metrics_, options_.metrics_grace_ns)),
+                   WithMetrics(options_.coordinator, &metrics_, options_.metrics_grace_ns,
+                               &data_store_)),
       agent_service_(registry_, coordinator_,
                      [this] {
                        AgentServiceOptions a = options_.agents;
                        a.require_certificates = !options_.tls_ca_pem.empty();
                        return a;
                      }()),
-      run_service_(registry_, coordinator_, options_.token, options_.coordinator.store) {}
+      run_service_(registry_, coordinator_, options_.token, options_.coordinator.store,
+                   &data_store_) {}
 
 ControllerServer::~ControllerServer() { Shutdown(); }
 

@@ -26,6 +26,7 @@
 #include "common/metrics/registry.h"
 #include "controller/run/agent_registry.h"
 #include "controller/server/agent_service.h"
+#include "controller/run/data_store.h"
 #include "controller/run/run_coordinator.h"
 #include "controller/server/run_service.h"
 
@@ -53,6 +54,8 @@ struct ControllerOptions {
   std::string tls_key_pem;
   std::string tls_ca_pem;
   int64_t metrics_grace_ns = 60'000'000'000;  // finished runs' series stay
+  // The largest data file (scenario `data:`) a run may upload.
+  int64_t max_data_bytes = kDefaultMaxDataBytes;
   AgentServiceOptions agents;
   CoordinatorOptions coordinator;
 };
@@ -85,6 +88,7 @@ class ControllerServer {
   AgentRegistry& registry() { return registry_; }
   MetricsRegistry& metrics() { return metrics_; }
   RunCoordinator& coordinator() { return coordinator_; }
+  DataStore& data_store() { return data_store_; }  // uploaded data files
   Clock& clock() { return clock_; }  // the server's RealClock
 
  private:
@@ -95,6 +99,7 @@ class ControllerServer {
   RealClock clock_;
   MetricsRegistry metrics_;
   AgentRegistry registry_;
+  DataStore data_store_;  // uploaded data files, for the coordinator's runs
   RunCoordinator coordinator_;
   AgentService agent_service_;
   RunService run_service_;

@@ -37,6 +37,7 @@ struct Flags {
   std::string tls_key;
   std::string tls_ca;
   int64_t metrics_grace_s = 0;
+  int64_t max_data_bytes = 0;
   bool version = false;
 };
 
@@ -53,6 +54,9 @@ void DefineFlags(barrage::FlagSet& flags, Flags& f) {
   flags.String("tls-ca", &f.tls_ca, "", "FILE", "PEM CA that signs agent certificates (mTLS)");
   flags.Int("metrics-grace", &f.metrics_grace_s, 60, 0, 1'000'000'000, "S",
             "seconds a finished run's series stay on /metrics");
+  flags.Int("max-data-bytes", &f.max_data_bytes, barrage::kDefaultMaxDataBytes, 1,
+            int64_t{1} << 40, "N",
+            "the largest data file (scenario data:) a run may upload, in bytes (256 MiB)");
   flags.Bool("version", &f.version, "print the version and exit");
 }
 
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
     return barrage::kExitUsage;
   }
   options.metrics_grace_ns = f.metrics_grace_s * 1'000'000'000;
+  options.max_data_bytes = f.max_data_bytes;
   options.grpc_address = f.grpc;
   options.http_address = f.http;
   options.data_dir = f.data;

@@ -3,6 +3,7 @@
 #include "controller/server/run_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/data/data_chunks.h"
 #include "common/scenario/codec.h"
 
 namespace barrage {
@@ -13,11 +14,12 @@ grpc::Status ToGrpc(const absl::Status& s) {
 }
 
 RunService::RunService(AgentRegistry& registry, RunCoordinator& coordinator,
-                       std::string token, ResultStore* store)
+                       std::string token, ResultStore* store, DataStore* data)
     : registry_(registry),
       coordinator_(coordinator),
       token_(std::move(token)),
-      store_(store) {}
+      store_(store),
+      data_(data) {}
 
 namespace {
 
@@ -80,6 +82,34 @@ grpc::Status RunService::Authorize(grpc::ServerContext* context) const {
   }
   return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                       "a valid bearer token is required (--token-file)");
+}
+
+grpc::Status RunService::UploadData(grpc::ServerContext* context,
+                                    grpc::ServerReader<v1::DataChunk>* reader,
+                                    v1::DataUploaded* response) {
+  if (grpc::Status a = Authorize(context); !a.ok()) return a;
+  if (data_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "this controller takes no data files");
+  }
+  DataAssembler file(data_->max_bytes());
+  v1::DataChunk chunk;
+  bool first = true;
+  while (!file.done() && reader->Read(&chunk)) {
+    if (first) {
+      // Refused before the rest is sent, naming the source.
+      first = false;
+      const absl::Status size = data_->CheckSize(
+          chunk.name(), static_cast<int64_t>(chunk.total_bytes()));
+      if (!size.ok()) return ToGrpc(size);
+    }
+    if (absl::Status s = file.Add(chunk); !s.ok()) return ToGrpc(s);
+  }
+  absl::StatusOr<std::string> content = file.Finish();
+  if (!content.ok()) return ToGrpc(content.status());
+  response->set_sha256(file.sha256());
+  response->set_bytes(content->size());
+  return ToGrpc(data_->Add(file.name(), file.sha256(), *std::move(content)));
 }
 
 grpc::Status RunService::StartRun(grpc::ServerContext* context,

@@ -4,7 +4,8 @@
 // StartRun call holds one server thread while it streams its run's events;
 // there is one run at a time). It re-validates the scenario it receives,
 // checks the bearer token when one is configured, and maps coordinator
-// Statuses to gRPC ones.
+// Statuses to gRPC ones. UploadData keeps data files in the DataStore
+// (null: uploads are refused) for the runs that name them.
 #ifndef BARRAGE_CONTROLLER_SERVER_RUN_SERVICE_H_
 #define BARRAGE_CONTROLLER_SERVER_RUN_SERVICE_H_
 
@@ -12,6 +13,7 @@
 
 #include "barrage/v1/control.grpc.pb.h"
 #include "controller/run/agent_registry.h"
+#include "controller/run/data_store.h"
 #include "controller/run/run_coordinator.h"
 
 namespace barrage {
@@ -20,7 +22,11 @@ class RunService final : public v1::RunControl::Service {
  public:
   // `token`: when non-empty, every call needs "authorization: Bearer TOKEN".
   RunService(AgentRegistry& registry, RunCoordinator& coordinator,
-             std::string token, ResultStore* store = nullptr);
+             std::string token, ResultStore* store = nullptr, DataStore* data = nullptr);
+
+  grpc::Status UploadData(grpc::ServerContext* context,
+                          grpc::ServerReader<v1::DataChunk>* reader,
+                          v1::DataUploaded* response) override;
 
   grpc::Status StartRun(grpc::ServerContext* context,
                         const v1::StartRunRequest* request,
@@ -47,6 +53,7 @@ class RunService final : public v1::RunControl::Service {
   RunCoordinator& coordinator_;
   const std::string token_;
   ResultStore* const store_;
+  DataStore* const data_;
 };
 
 // absl::Status -> grpc::Status, at the edge only.
