@@ -261,7 +261,7 @@ absl::Status RunMerger::Apply(const v1::StatsReport& r) {
     series_recorder_.AddStatus(k, RequestIndex(st.request()), st.status(), st.count());
   }
   series_recorder_.AddVus(k, r.agent_id(), static_cast<int64_t>(r.counters().active_vus()));
-  ApplyFlows(r, flows, k);
+  ApplyFlows(r, flows, k, warmup);
   int64_t& last = agent_interval_[r.agent_id()];
   last = std::max(last, k);
   if (k <= closed_through_) {

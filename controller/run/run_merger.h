@@ -213,7 +213,10 @@ class RunMerger {
   absl::Status ValidateFlows(const v1::StatsReport& report) const;
   // Adds the validated flows of a report for interval `k`; `flows` holds
   // each FlowDelta's flow index.
-  void ApplyFlows(const v1::StatsReport& report, const std::vector<size_t>& flows, int64_t k);
+  // Flows of an accepted report for interval k; a warm-up interval's go to
+  // the series only.
+  void ApplyFlows(const v1::StatsReport& report, const std::vector<size_t>& flows, int64_t k,
+                  bool warmup);
   // `which` histogram of request `request`'s series (kAllRequests: all) of
   // outcomes `errors` (IsError) or else ok, merged.
   Histogram MergedSeries(size_t request, Histogram SeriesStats::*which,

@@ -73,12 +73,33 @@ absl::Status RunMerger::ValidateFlows(const v1::StatsReport& r) const {
 }
 
 void RunMerger::ApplyFlows(const v1::StatsReport& r, const std::vector<size_t>& flows,
-                           int64_t k) {
+                           int64_t k, bool warmup) {
+  if (r.flows_size() == 0) return;
   OpenInterval* open = nullptr;
-  if (k > closed_through_) open = &open_[k];
+  if (k > closed_through_ && !warmup) {
+    open = &open_[k];
+    if (open->responses.empty()) {
+      open->responses.resize(request_names_.size());
+      open->requests.assign(request_names_.size(), 0);
+      open->errors.assign(request_names_.size(), 0);
+    }
+  }
   for (int i = 0; i < r.flows_size(); ++i) {
     const v1::FlowDelta& f = r.flows(i);
     const size_t flow = flows[static_cast<size_t>(i)];
+    if (warmup) {  // the series only, as for requests
+      FlowInterval delta;
+      delta.started = f.started();
+      delta.succeeded = f.succeeded();
+      delta.failed = f.failed();
+      delta.aborted = f.aborted();
+      if (f.duration().count() > 0) {
+        absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(f.duration());
+        if (h.ok()) delta.duration = *std::move(h);
+      }
+      series_recorder_.AddFlow(k, flow, delta);
+      continue;
+    }
     FlowTotals& t = flows_[flow];
     t.started += f.started();
     t.succeeded += f.succeeded();
@@ -119,8 +140,9 @@ void RunMerger::ApplyFlows(const v1::StatsReport& r, const std::vector<size_t>& 
 MetricView RunMerger::FlowWindow(size_t flow, int64_t intervals) const {
   MetricView v;
   int64_t taken = 0;
-  for (auto it = closed_.rbegin(); it != closed_.rend() && taken < intervals;
-       ++it, ++taken) {
+  for (auto it = closed_.rbegin(); it != closed_.rend() && taken < intervals; ++it) {
+    if (it->warmup) continue;
+    ++taken;
     if (flow >= it->flow_ended.size()) continue;
     if (it->flow_durations[flow].count() > 0) {
       (void)MergeSnapshot(it->flow_durations[flow], v.responses);

@@ -57,11 +57,11 @@ TEST_CASE("with monitor queries the CSV has a column per query, empty without a 
   const std::string csv = CsvFromSeries(s);
   CHECK(csv ==
         "time_s,length_s,request,requests,http_error,timeout,connect_error,other,aborted,"
-        "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps,monitor_cpu,monitor_hits\r\n"
-        "0.000,1.000,a,0,0,0,0,0,0,,,,,0.000,0.25,\r\n"
-        "0.000,1.000,all,0,0,0,0,0,0,,,,,0.000,0.25,\r\n"
-        "1.000,1.000,a,0,0,0,0,0,0,,,,,0.000,0.75,0.97\r\n"
-        "1.000,1.000,all,0,0,0,0,0,0,,,,,0.000,0.75,0.97\r\n");
+        "p50_ms,p95_ms,p99_ms,max_ms,achieved_rps,check_failed,failed,monitor_cpu,monitor_hits\r\n"
+        "0.000,1.000,a,0,0,0,0,0,0,,,,,0.000,0,0,0.25,\r\n"
+        "0.000,1.000,all,0,0,0,0,0,0,,,,,0.000,0,0,0.25,\r\n"
+        "1.000,1.000,a,0,0,0,0,0,0,,,,,0.000,0,0,0.75,0.97\r\n"
+        "1.000,1.000,all,0,0,0,0,0,0,,,,,0.000,0,0,0.75,0.97\r\n");
 }
 
 TEST_CASE("CSV fields are quoted as RFC 4180 says") {
