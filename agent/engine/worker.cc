@@ -379,7 +379,12 @@ int64_t Worker::Step(int64_t now) {
   }
   if (stopped_ || now >= run_end_ns_) {
     vu_target_ = 0;
-    return client_.in_flight() > 0 ? next : kNever;
+    // Flow iterations begun before the end finish their steps (think times
+    // too); the controller's graceful stop, a grace after the plan's end,
+    // bounds that, and what it cuts counts as aborted (CloseFinal).
+    const bool draining = !stopped_ && !due_steps_.empty();
+    if (draining) next = std::min(next, StepDueSteps(now));
+    return client_.in_flight() > 0 || draining ? next : kNever;
   }
   if (!due_steps_.empty()) next = std::min(next, StepDueSteps(now));
   next = std::min(next, StepOpen(now));
@@ -477,7 +482,7 @@ void Worker::OnResult(const HttpResult& result, int64_t now) {
 
 bool Worker::Finished(int64_t now) const {
   return client_.in_flight() == 0 &&
-         (stopped_ || now >= run_end_ns_ ||
+         (stopped_ || (now >= run_end_ns_ && due_steps_.empty()) ||
           (data_stopped_ && free_iterations_.size() == iterations_.size()));
 }
 

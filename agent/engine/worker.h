@@ -108,7 +108,8 @@ class Worker {
 
   // Stops starting requests (graceful stop); in-flight ones finish.
   void StopIssuing() { stopped_ = true; }
-  // Stopped or past the run's end, with nothing in flight.
+  // Stopped, or past the run's end with nothing in flight and no flow step
+  // still due (iterations begun before the end finish).
   bool Finished(int64_t now) const;
   // Closes the current (partial) interval; call once when finished. Flow
   // iterations still waiting for a step are counted aborted.

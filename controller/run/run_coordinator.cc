@@ -395,7 +395,12 @@ void RunCoordinator::Tick() {
   if (run_->state == RunState::kRunning) {
     if (all_final && elapsed > 0) {
       Apply(RunEventKind::kAllFinal);
-    } else if (elapsed >= absl::ToInt64Nanoseconds(run_->scenario.TotalDuration())) {
+    } else if (elapsed >= absl::ToInt64Nanoseconds(run_->scenario.TotalDuration()) +
+                              options_.interval_grace_ns) {
+      // Agents end their share at the plan's end on their own clocks, which
+      // start a little after this one's: a stop at the plan's end itself
+      // would cut their last arrivals. The grace also bounds flow
+      // iterations still finishing their steps.
       Apply(RunEventKind::kPlanElapsed);
     }
     return;

@@ -64,7 +64,7 @@ carts = [l for l in lines if l[0] == "cart"]
 flow = [f for f in r["flows"] if f["name"] == "shop"][0]
 errors = r["totals"]["errors"]
 assert errors == 0, "errors: %s %s" % (errors, r["errors_by_reason"])
-assert flow["started"] == 120 and flow["succeeded"] == 120, flow
+assert flow["started"] == 120 and flow["succeeded"] == 120, (flow, r["totals"], len(logins), len(carts), r["agents"])
 assert len(logins) == 120 and len(set(logins)) == 120, len(logins)
 used = collections.Counter(l[1] for l in carts)
 assert set(used) == set(logins), "tokens issued but not used: %s" % (set(logins) - set(used))

@@ -138,6 +138,8 @@ TEST_CASE("a run goes from start to a passing result") {
     f.Advance(kSecond);
   }
   CHECK(f.coordinator.Status().progress.requests() == 30);
+  CHECK_FALSE(Sent(*f.a, v1::ControllerMessage::kStopRun));  // agents end on their own
+  f.Advance(2 * kSecond);  // the plan's end + the interval grace
   CHECK(Sent(*f.a, v1::ControllerMessage::kStopRun));  // plan elapsed
   CHECK(f.coordinator.Status().state == "stopping");
   f.coordinator.OnStats(Report(run, "a", 4, 3, 0, 0, /*final=*/true));
@@ -440,7 +442,7 @@ TEST_CASE("a windowed threshold reports its worst window and when it was") {
       },
       &queue);
   CHECK(k == -1);
-  for (int i = 0; i < 12; ++i) f.Advance(kSecond);  // the drain times out
+  for (int i = 0; i < 14; ++i) f.Advance(kSecond);  // the stop's grace, then the drain times out
   std::optional<v1::RunResult> result = ResultIn(*queue);
   REQUIRE(result.has_value());
   CHECK(result->status() == "passed");
