@@ -44,6 +44,24 @@ std::string LoadProfileText(const Scenario& scenario) {
   return text;
 }
 
+std::string NetworkProfileText(const NetworkProfile& p) {
+  if (!p.enabled()) return "";
+  std::string text;
+  auto add = [&text](const std::string& part) {
+    absl::StrAppend(&text, text.empty() ? "" : ", ", part);
+  };
+  if (p.latency > absl::ZeroDuration()) add("latency " + HumanDuration(p.latency));
+  if (p.jitter > absl::ZeroDuration()) add("jitter " + HumanDuration(p.jitter));
+  if (p.bandwidth_bps > 0) {
+    const int64_t b = p.bandwidth_bps;
+    add(b % 1'000'000'000 == 0 ? absl::StrCat("bandwidth ", b / 1'000'000'000, "Gbit/s")
+        : b % 1'000'000 == 0   ? absl::StrCat("bandwidth ", b / 1'000'000, "Mbit/s")
+        : b % 1'000 == 0       ? absl::StrCat("bandwidth ", b / 1'000, "kbit/s")
+                               : absl::StrCat("bandwidth ", b, "bit/s"));
+  }
+  return text;
+}
+
 RunFingerprint Fingerprint(const Scenario& scenario, const std::string& file) {
   RunFingerprint f;
   std::string bytes;
@@ -59,6 +77,12 @@ RunFingerprint Fingerprint(const Scenario& scenario, const std::string& file) {
   f.load_sha256 = Sha256Hex(LoadProfileText(scenario));
   f.target = scenario.target.url;
   f.file = file;
+  if (scenario.network.has_value()) f.network = NetworkProfileText(*scenario.network);
+  for (const FlowSpec& flow : scenario.flows) {
+    if (!flow.network.has_value() || !flow.network->enabled()) continue;
+    absl::StrAppend(&f.network, f.network.empty() ? "" : "; ", "flow ", flow.name, ": ",
+                    NetworkProfileText(*flow.network));
+  }
   return f;
 }
 

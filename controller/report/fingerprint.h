@@ -22,7 +22,15 @@ struct RunFingerprint {
   std::string load_sha256;
   std::string target;  // the scenario's base URL
   std::string file;    // the scenario file's path as given ("" unknown)
+  // The emulated network (scenario and flow `network:`), e.g. "latency
+  // 50ms, jitter 10ms, bandwidth 2Mbit/s; flow shop: latency 100ms"; ""
+  // when none: a run over an emulated link is never mistaken for one
+  // without.
+  std::string network;
 };
+
+// "latency 50ms, jitter 10ms, bandwidth 2Mbit/s" ("" when disabled).
+std::string NetworkProfileText(const NetworkProfile& profile);
 
 RunFingerprint Fingerprint(const Scenario& scenario, const std::string& file);
 

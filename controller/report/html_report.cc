@@ -128,6 +128,7 @@ void AppendFingerprint(const Struct& r, std::string& out) {
   item("load_sha256", "load SHA-256", Str(fp, "load_sha256"));
   item("file", "file", Str(fp, "file"));
   item("target", "target", Str(fp, "target"));
+  if (!Str(fp, "network").empty()) item("network", "emulated network", Str(fp, "network"));
   item("run", "run", Str(r, "run"));
   item("started_at", "started", Str(r, "started_at"));
   item("duration_s", "duration", absl::StrFormat("%.3f s", Num(r, "duration_s")));

@@ -197,6 +197,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
   j.Key("scenario_sha256").String(fingerprint.scenario_sha256);
   j.Key("load_sha256").String(fingerprint.load_sha256);
   j.Key("target").String(fingerprint.target);
+  if (!fingerprint.network.empty()) j.Key("network").String(fingerprint.network);
   j.Key("file").String(fingerprint.file);
   j.EndObject();
   j.Key("totals").BeginObject();
@@ -345,6 +346,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
       j.Key("mode").String(d.mode);
       j.Key("rows").Int(d.rows);
       if (d.used >= 0) j.Key("used").Int(d.used);
+      if (d.redealt >= 0) j.Key("redealt").Int(d.redealt);
       j.EndObject();
     }
     j.EndArray();

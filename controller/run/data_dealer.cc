@@ -98,6 +98,7 @@ void DataDealer::Lost(const std::string& agent) {
   for (const RowRange& r : it->second) {
     returned_.push_back(r);
     lost.push_back(r);
+    redealt_rows_ += r.count;
   }
   outstanding_.erase(it);
 }

@@ -59,6 +59,9 @@ class DataDealer {
   int64_t Outstanding(const std::string& agent) const;
   // Reports of rows that had been dealt again after a loss.
   int64_t duplicates() const { return duplicates_; }
+  // Rows lost agents held unreported, given back to be dealt again: the
+  // most rows that may have been sent twice (the crash window).
+  int64_t redealt_rows() const { return redealt_rows_; }
 
  private:
   const std::string name_;
@@ -72,6 +75,7 @@ class DataDealer {
   std::map<std::string, std::vector<RowRange>> redealt_;
   int64_t used_ = 0;
   int64_t duplicates_ = 0;
+  int64_t redealt_rows_ = 0;
 };
 
 }  // namespace barrage

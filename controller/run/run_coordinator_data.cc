@@ -134,6 +134,7 @@ std::vector<DataSourceUse> RunCoordinator::DataUses() const {
     DataSourceUse u{d.name, ModeName(d.mode), d.rows, -1};
     if (auto it = run_->dealers.find(d.name); it != run_->dealers.end()) {
       u.used = it->second->used();
+      u.redealt = it->second->redealt_rows();
     }
     uses.push_back(std::move(u));
   }
