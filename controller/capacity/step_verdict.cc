@@ -314,6 +314,7 @@ absl::Status PoolEvidence(const StepEvidence& more, StepEvidence& pooled) {
   if (to.intervals.empty() && to.requests.empty()) {
     to.interval_s = more.measured.interval_s;
     to.requests = more.measured.requests;
+    to.monitor = more.measured.monitor;  // the intervals' monitor cells are parallel to it
   } else if (to.requests != more.measured.requests) {
     return absl::InvalidArgumentError("the step's runs record different requests");
   }
