@@ -181,6 +181,10 @@ std::string CapacityJson(const CapacityResult& r, const Slo& slo, const Capacity
     j.Key("projection");
     hooks.projection_json(j);
   }
+  if (hooks.baseline_json) {
+    j.Key("baseline");
+    hooks.baseline_json(j);
+  }
   if (hooks.bottleneck_json) {
     j.Key("bottleneck");
     hooks.bottleneck_json(j);

@@ -9,7 +9,8 @@
 //    "slo": {"text": "p95<50ms", "limits": [{"metric": "p95", "limit_ms": 50}]},
 //    "knee": {"rps": 403, "before_rps": 398},   (null when none)
 //    "steps": [STEP...], "confirmation": STEP (null when none),
-//    "usl": null}
+//    "usl": null, "projection": {...}, "baseline": {...}, "bottleneck": {...}}
+//   (the last three only when their hooks are set: capacity_analysis.h)
 //   STEP: {"step", "load", "offered_rps", "achieved_rps", "vus", "p50_ms",
 //          "p95_ms", "p99_ms", "p95_lower_ms", "p95_upper_ms", "p99_upper_ms",
 //          "error_rate", "error_rate_upper", "verdict", "reason", "run_ids"}
@@ -38,6 +39,7 @@ struct CapacityHooks {
   std::function<void(JsonWriter&)> usl_json;         // "usl"
   std::function<void(JsonWriter&)> projection_json;  // "projection"
   std::function<void(JsonWriter&)> bottleneck_json;  // "bottleneck"
+  std::function<void(JsonWriter&)> baseline_json;    // "baseline"
   std::string text;  // appended to the text output as given ("" none)
 };
 

@@ -151,6 +151,23 @@ StepJudgement JudgeStep(const StepEvidence& evidence, const Slo& slo,
     j.requests += in.Requests();
     j.vus = std::max(j.vus, in.vus);
   }
+  uint64_t ok_count = 0;
+  double ok_sum_us = 0;
+  std::vector<MonitorCell> monitor(series.monitor.size());
+  for (const SeriesInterval& in : series.intervals) {
+    for (const RequestInterval& r : in.requests) {
+      ok_count += r.ok.count();
+      ok_sum_us += static_cast<double>(r.ok.sum_us());
+    }
+    for (size_t q = 0; q < monitor.size() && q < in.monitor.size(); ++q) {
+      monitor[q].sum += in.monitor[q].sum;
+      monitor[q].samples += in.monitor[q].samples;
+    }
+  }
+  if (ok_count > 0) j.mean_ms = ok_sum_us / static_cast<double>(ok_count) / 1000.0;
+  for (size_t q = 0; q < monitor.size(); ++q) {
+    if (monitor[q].samples > 0) j.monitor_means[series.monitor[q]] = monitor[q].mean();
+  }
   if (j.measured_s > 0) {
     j.offered_rps = offered / j.measured_s;
     j.achieved_rps = static_cast<double>(j.requests) / j.measured_s;
@@ -297,6 +314,7 @@ absl::Status PoolEvidence(const StepEvidence& more, StepEvidence& pooled) {
   if (to.intervals.empty() && to.requests.empty()) {
     to.interval_s = more.measured.interval_s;
     to.requests = more.measured.requests;
+    to.monitor = more.measured.monitor;  // the intervals' monitor cells are parallel to it
   } else if (to.requests != more.measured.requests) {
     return absl::InvalidArgumentError("the step's runs record different requests");
   }

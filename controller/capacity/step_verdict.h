@@ -37,6 +37,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,10 @@ struct StepJudgement {
   uint64_t requests = 0;
   Bounded p50_ms, p95_ms, p99_ms;
   Bounded error_rate;       // a fraction
+  double mean_ms = 0;       // mean ok response time (for Little's law); 0 without ok results
+  // Each monitor query's mean over the measured intervals that sampled it
+  // (series "monitor" names); empty when the runs had no monitor samples.
+  std::map<std::string, double> monitor_means;
   double measured_s = 0;
   // Why it is not PASS, in a few words ("p95 98.2 ms [91.0, 104.5] >= 50
   // ms"); "" when it passed.

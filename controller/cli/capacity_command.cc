@@ -2,6 +2,7 @@
 
 #include "controller/cli/capacity_command.h"
 
+#include <cmath>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -17,7 +18,9 @@
 #include "common/util/clock.h"
 #include "common/util/exit_codes.h"
 #include "common/util/files.h"
+#include "controller/capacity/capacity_analysis.h"
 #include "controller/capacity/capacity_output.h"
+#include "controller/capacity/projection.h"
 #include "controller/cli/commands.h"
 #include "controller/cli/local_run.h"
 #include "controller/cli/remote_run.h"
@@ -158,6 +161,7 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
   FlagSet flags = CommandFlags(kCommand);
   std::string slo_text, start_text, max_text, step_text, warmup_text, model_text, deadline_text;
   std::string http_engine, target_url;
+  std::string growth_text, peak_text, baseline_text, times_text;
   int64_t local_agents = 0, workers = 0;
   std::vector<std::string> out_specs;
   RemoteFlags remote_flags;
@@ -183,6 +187,12 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
   flags.String("target", &target_url, DefaultTarget(), "URL",
                "search against URL instead of the scenario's target; "
                "$BARRAGE_TARGET sets the default");
+  flags.String("growth", &growth_text, "", "G",
+               "with --peak: when the headroom runs out at G compound growth, like 8%/month");
+  flags.String("peak", &peak_text, "", "R", "with --growth: today's peak rate, like 500/min");
+  flags.String("baseline", &baseline_text, "", "R",
+               "check that --times x R is sustained, like 200/min");
+  flags.String("times", &times_text, "10", "K", "with --baseline: the factor (default 10)");
   flags.Repeated("out", &out_specs, "json=FILE", "also write the answer as JSON to FILE");
   const ParsedCommand parsed = ParseCommand(kCommand, flags, args, out, err);
   if (parsed.exit_code) return *parsed.exit_code;
@@ -195,6 +205,41 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
   if (!flags.Given("slo")) return UsageError(kCommand, "give --slo, like 'p95<200ms'", err);
   absl::StatusOr<Slo> slo = ParseSlo(slo_text);
   if (!slo.ok()) return UsageError(kCommand, absl::StrCat("--slo: ", slo.status().message()), err);
+
+  CapacityAnalysisOptions analysis;
+  if (flags.Given("growth") != flags.Given("peak")) {
+    return UsageError(kCommand, "give --growth and --peak together", err);
+  }
+  if (flags.Given("growth")) {
+    absl::StatusOr<double> growth = ParseMonthlyGrowth(growth_text);
+    if (!growth.ok()) {
+      return UsageError(kCommand, absl::StrCat("--growth: ", growth.status().message()), err);
+    }
+    absl::StatusOr<double> peak = ParseRatePerSecond(peak_text);
+    if (!peak.ok()) {
+      return UsageError(kCommand, absl::StrCat("--peak: ", peak.status().message()), err);
+    }
+    analysis.monthly_growth = *growth;
+    analysis.peak_rps = *peak;
+  }
+  if (flags.Given("times") && !flags.Given("baseline")) {
+    return UsageError(kCommand, "--times needs --baseline", err);
+  }
+  if (flags.Given("baseline")) {
+    absl::StatusOr<double> baseline = ParseRatePerSecond(baseline_text);
+    if (!baseline.ok()) {
+      return UsageError(kCommand, absl::StrCat("--baseline: ", baseline.status().message()),
+                        err);
+    }
+    analysis.baseline_rps = *baseline;
+    double times = 0;
+    if (!absl::SimpleAtod(times_text, &times) || !(times > 0) || !std::isfinite(times)) {
+      return UsageError(kCommand,
+                        absl::StrCat("--times: '", times_text, "' is not a number > 0, like 10"),
+                        err);
+    }
+    analysis.baseline_factor = times;
+  }
 
   SearchOptions search;
   if (model_text == "vus") {
@@ -282,6 +327,12 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
     }
   }
 
+  if (scenario->monitor) {
+    for (const MonitorQuery& q : scenario->monitor->queries) {
+      analysis.monitors.push_back({q.name, q.saturation});
+    }
+  }
+
   std::unique_ptr<LocalFleet> fleet;
   if (is_local) {
     absl::StatusOr<std::unique_ptr<LocalFleet>> started = LocalFleet::Start(local);
@@ -312,10 +363,11 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
     if (absl::IsInvalidArgument(result.status())) return kExitUsage;
     return absl::IsUnavailable(result.status()) ? kExitCannotStart : kExitInternal;
   }
-  out << "\n" << CapacityText(*result, *slo);
+  const CapacityHooks hooks = AnalyseCapacity(*result, *slo, analysis);
+  out << "\n" << CapacityText(*result, *slo, hooks);
   if (!json_path.empty()) {
     std::ofstream f(json_path);
-    f << CapacityJson(*result, *slo);
+    f << CapacityJson(*result, *slo, hooks);
     if (!f) {
       err << "barrage capacity: cannot write " << json_path << "\n";
       return kExitInternal;

@@ -1,0 +1,66 @@
+// Copyright 2026 The Barrage Authors.
+//
+// What `barrage capacity` says after its search (issue 16 items 4-6,
+// README "Capacity planning"): the USL fitted to the steps (usl_fit.h), the
+// growth projection and the baseline check (projection.h) and the
+// bottleneck at the knee (bottleneck.h), as the CapacityHooks that
+// capacity_output.h writes into the text and the JSON:
+//
+//   "usl": {"sigma", "kappa", "lambda", "n_star", "x_max", "intervals":
+//           {"sigma": [lo, hi], "kappa", "lambda", "n_star", "x_max"},
+//           "limited_by": "contention"|"coherency"|"none", "residuals": [...],
+//           "r2", "points": [{"n", "x"}...]}
+//          or {"error": "the USL needs at least 6 load levels; have 4"};
+//          n_star and x_max (and interval ends) are null when infinite;
+//   "projection": {"months", "months_lo", "months_hi", "exhausted",
+//                  "growth_per_month", "peak_rps", "sentence"} or {"error"};
+//   "baseline": {"verdict": "yes"|"no"|"undecided", "baseline_rps",
+//                "factor", "target_rps", "evidence"} or {"error"};
+//   "bottleneck": {"knee_rps" (null: no knee), "resource" (null: none),
+//                  "sentence"}.
+// "projection" and "baseline" are left out unless asked for, "bottleneck"
+// unless the scenario has monitor queries.
+//
+// Pure functions; safe from any thread.
+#ifndef BARRAGE_CONTROLLER_CAPACITY_CAPACITY_ANALYSIS_H_
+#define BARRAGE_CONTROLLER_CAPACITY_CAPACITY_ANALYSIS_H_
+
+#include <optional>
+#include <vector>
+
+#include "controller/capacity/bottleneck.h"
+#include "controller/capacity/capacity_output.h"
+#include "controller/capacity/search.h"
+#include "controller/capacity/step_verdict.h"
+#include "controller/capacity/usl_fit.h"
+
+namespace barrage {
+
+struct CapacityAnalysisOptions {
+  // --growth and --peak (both or neither): compound growth per month (a
+  // fraction, 0.08) and the current peak (requests/s).
+  std::optional<double> monthly_growth;
+  std::optional<double> peak_rps;
+  // --baseline (requests/s) and --times.
+  std::optional<double> baseline_rps;
+  double baseline_factor = 10;
+  // The scenario's monitor queries with their saturation levels; empty:
+  // no bottleneck attribution.
+  std::vector<MonitorLevel> monitors;
+  UslFitOptions usl;
+};
+
+// The USL's points: one per search step that ran (the confirmation and
+// refused steps left out), N = the step's VUs (--model vus) or X * R by
+// Little's law (R its mean ok response time), X its achieved rate. Steps
+// without a positive N and X are left out.
+std::vector<UslPoint> UslPointsOf(const CapacityResult& result);
+
+// The hooks for `result`'s outputs (see the file comment); the text block
+// holds one paragraph per analysis.
+CapacityHooks AnalyseCapacity(const CapacityResult& result, const Slo& slo,
+                              const CapacityAnalysisOptions& options);
+
+}  // namespace barrage
+
+#endif  // BARRAGE_CONTROLLER_CAPACITY_CAPACITY_ANALYSIS_H_
