@@ -201,8 +201,9 @@ TEST_CASE("a unique source's rows are dealt exactly once across 3 agents, one ki
 
   // The controller's accounting: every row used, the run stopped for it,
   // completed as a normal run.
-  CHECK(json.find("\"data\":[{\"name\":\"users\",\"mode\":\"unique\",\"rows\":600,\"used\":600}]") !=
-        std::string::npos);
+  // (then "redealt": the killed agent's unreported rows, dealt again.)
+  CHECK(json.find("\"data\":[{\"name\":\"users\",\"mode\":\"unique\",\"rows\":600,\"used\":600,"
+                  "\"redealt\":") != std::string::npos);
   bool stopped_for_data = false;
   for (const std::string& n : notices) {
     stopped_for_data |= n == "data_used_up: data 'users' used up (600 rows): run stopped";
