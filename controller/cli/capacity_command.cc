@@ -293,31 +293,15 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
     return kExitUsage;
   }
   remote.interrupt = interrupt;
-  absl::StatusOr<Scenario> scenario = LoadScenarioFile(file);
-  if (!scenario.ok()) {
-    err << scenario.status().message() << "\n";
+  absl::StatusOr<LoadedScenario> loaded =
+      PrepareScenario(file, target_url, flags.Given("target") ? "--target" : "$BARRAGE_TARGET",
+                      is_local && remote_flags.insecure, "barrage capacity");
+  if (!loaded.ok()) {
+    err << loaded.status().message() << "\n";
     return kExitUsage;
   }
-  if (!target_url.empty()) {
-    const char* source = flags.Given("target") ? "--target" : "$BARRAGE_TARGET";
-    if (absl::Status s = OverrideTarget(target_url, source, *scenario); !s.ok()) {
-      err << "barrage capacity: " << s.message() << "\n";
-      return kExitUsage;
-    }
-  }
-  if (is_local && remote_flags.insecure) {
-    scenario->tls.verify = false;
-    scenario->tls.ca_file.clear();
-    scenario->tls.ca_pem.clear();
-  }
-  if (absl::Status s = ReadTlsFiles(file, *scenario); !s.ok()) {
-    err << s.message() << "\n";
-    return kExitUsage;
-  }
-  if (absl::Status s = ReadMonitorToken(file, *scenario); !s.ok()) {
-    err << s.message() << "\n";
-    return kExitUsage;
-  }
+  Scenario* scenario = &loaded->scenario;
+  remote.data = &loaded->data;
   for (int64_t load : {search.start, search.max}) {
     absl::StatusOr<Scenario> probe =
         StepScenario(*scenario, StepLoad{search.model, load}, *warmup, *step);

@@ -105,6 +105,30 @@ absl::Status ReadMonitorToken(const std::string& scenario_file, Scenario& scenar
   return absl::OkStatus();
 }
 
+absl::StatusOr<LoadedScenario> PrepareScenario(const std::string& file,
+                                               const std::string& target_url,
+                                               const char* source, bool insecure_local,
+                                               absl::string_view command) {
+  absl::StatusOr<LoadedScenario> loaded = LoadScenarioWithData(file);
+  if (!loaded.ok()) return loaded.status();
+  Scenario& scenario = loaded->scenario;
+  if (!target_url.empty()) {
+    if (absl::Status s = OverrideTarget(target_url, source, scenario); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(command, ": ", s.message()));
+    }
+  }
+  if (insecure_local) {
+    // --local --insecure: the embedded agents skip certificate checks, as
+    // the scenario's defaults.tls.verify: false would say.
+    scenario.tls.verify = false;
+    scenario.tls.ca_file.clear();
+    scenario.tls.ca_pem.clear();
+  }
+  if (absl::Status s = ReadTlsFiles(file, scenario); !s.ok()) return s;
+  if (absl::Status s = ReadMonitorToken(file, scenario); !s.ok()) return s;
+  return loaded;
+}
+
 void DefineRemoteFlags(FlagSet& flags, RemoteFlags& f, absl::string_view insecure_help,
                        bool with_controller) {
   if (with_controller) {
@@ -187,37 +211,16 @@ int RunRun(const std::vector<std::string>& args, std::ostream& out,
   }
   remote.interrupt = interrupt;
   // Data files are read (and checked) with the scenario, and uploaded.
-  absl::StatusOr<LoadedScenario> loaded = LoadScenarioWithData(file);
+  const char* source = flags.Given("target") ? "--target" : "$BARRAGE_TARGET";
+  absl::StatusOr<LoadedScenario> loaded =
+      PrepareScenario(file, target_url, source, is_local && remote_flags.insecure, "barrage run");
   if (!loaded.ok()) {
     err << loaded.status().message() << "\n";
     return kExitUsage;
   }
   Scenario* scenario = &loaded->scenario;
   remote.data = &loaded->data;
-  if (!target_url.empty()) {
-    const char* source = flags.Given("target") ? "--target" : "$BARRAGE_TARGET";
-    if (absl::Status s = OverrideTarget(target_url, source, *scenario); !s.ok()) {
-      err << "barrage run: " << s.message() << "\n";
-      return kExitUsage;
-    }
-    remote.target_source = source;
-  }
-  if (is_local && remote_flags.insecure) {
-    // --local --insecure: the embedded agents skip certificate checks, as
-    // the scenario's defaults.tls.verify: false would say.
-    // (A client certificate stays.)
-    scenario->tls.verify = false;
-    scenario->tls.ca_file.clear();
-    scenario->tls.ca_pem.clear();
-  }
-  if (absl::Status s = ReadTlsFiles(file, *scenario); !s.ok()) {
-    err << s.message() << "\n";
-    return kExitUsage;
-  }
-  if (absl::Status s = ReadMonitorToken(file, *scenario); !s.ok()) {
-    err << s.message() << "\n";
-    return kExitUsage;
-  }
+  if (!target_url.empty()) remote.target_source = source;
   if (is_local) return RunLocal(*scenario, file, local, remote, out, err);
   return RunRemote(*scenario, file, remote, out, err);
 }

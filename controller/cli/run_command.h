@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/data/data_files.h"
 #include "common/scenario/scenario.h"
 #include "common/util/flags.h"
 #include "controller/cli/remote_run.h"
@@ -57,6 +58,17 @@ absl::Status ReadTlsFiles(const std::string& scenario_file, Scenario& scenario);
 // Reads monitor.token_file (relative to the scenario file's folder) into
 // the scenario's monitor token, which goes only to the controller.
 absl::Status ReadMonitorToken(const std::string& scenario_file, Scenario& scenario);
+
+// A scenario file made ready to run, as `run` and `capacity` do it: loaded
+// with its data files, the target overridden by `target_url` from `source`
+// when given, certificate checks off for `insecure_local` (--local
+// --insecure; a client certificate stays), the TLS files and the monitor
+// token read. The error is the message to print (usage, exit 2); a bad
+// target's says `command` ("barrage run").
+absl::StatusOr<LoadedScenario> PrepareScenario(const std::string& file,
+                                               const std::string& target_url,
+                                               const char* source, bool insecure_local,
+                                               absl::string_view command);
 
 // `interrupt` counts Ctrl-C presses (1: graceful stop, 2: stop at once).
 int RunRun(const std::vector<std::string>& args, std::ostream& out,
