@@ -8,6 +8,31 @@
 namespace barrage {
 namespace {
 
+// Copies `from` into `text` (names and values back to back) and `sizes`,
+// and points `views` at the copy: held parts outlive the caller's views.
+// The buffers are reused, so a steady stream allocates nothing.
+void CopyHeaders(absl::Span<const HeaderView> from, std::string& text,
+                 std::vector<uint32_t>& sizes, std::vector<HeaderView>& views) {
+  text.clear();
+  sizes.clear();
+  for (const HeaderView& h : from) {
+    text.append(h.name.data(), h.name.size());
+    text.append(h.value.data(), h.value.size());
+    sizes.push_back(static_cast<uint32_t>(h.name.size()));
+    sizes.push_back(static_cast<uint32_t>(h.value.size()));
+  }
+  views.clear();
+  const absl::string_view all(text);
+  size_t at = 0;
+  for (size_t i = 0; i + 1 < sizes.size(); i += 2) {
+    const absl::string_view name = all.substr(at, sizes[i]);
+    at += sizes[i];
+    const absl::string_view value = all.substr(at, sizes[i + 1]);
+    at += sizes[i + 1];
+    views.push_back({name, value});
+  }
+}
+
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 // What a request puts on the wire, near enough for a transfer time: the
@@ -124,24 +149,7 @@ void ShapedHttpClient::Begin(size_t tpl, const RequestParts* parts, uint64_t tok
       // The views die with this call: the parts wait in the slot.
       s.path.assign(parts->path.data(), parts->path.size());
       s.body.assign(parts->body.data(), parts->body.size());
-      s.header_text.clear();
-      s.header_sizes.clear();
-      for (const HeaderView& h : parts->headers) {
-        s.header_text.append(h.name.data(), h.name.size());
-        s.header_text.append(h.value.data(), h.value.size());
-        s.header_sizes.push_back(static_cast<uint32_t>(h.name.size()));
-        s.header_sizes.push_back(static_cast<uint32_t>(h.value.size()));
-      }
-      s.headers.clear();
-      const absl::string_view text(s.header_text);
-      size_t at = 0;
-      for (size_t i = 0; i + 1 < s.header_sizes.size(); i += 2) {
-        const absl::string_view name = text.substr(at, s.header_sizes[i]);
-        at += s.header_sizes[i];
-        const absl::string_view value = text.substr(at, s.header_sizes[i + 1]);
-        at += s.header_sizes[i + 1];
-        s.headers.push_back({name, value});
-      }
+      CopyHeaders(parts->headers, s.header_text, s.header_sizes, s.headers);
       bytes = p.method_bytes + RequestBytes("", s.path, s.headers, s.body);
     }
   }
@@ -211,24 +219,7 @@ void ShapedHttpClient::OnInner(const HttpResult& r,
   // Held: the kept response's views die with this call; copy them.
   s.result = r;
   s.result.token = s.token;
-  s.kept_text.clear();
-  s.kept_sizes.clear();
-  for (const HeaderView& h : r.response_headers) {
-    s.kept_text.append(h.name.data(), h.name.size());
-    s.kept_text.append(h.value.data(), h.value.size());
-    s.kept_sizes.push_back(static_cast<uint32_t>(h.name.size()));
-    s.kept_sizes.push_back(static_cast<uint32_t>(h.value.size()));
-  }
-  s.kept_headers.clear();
-  const absl::string_view text(s.kept_text);
-  size_t at = 0;
-  for (size_t i = 0; i + 1 < s.kept_sizes.size(); i += 2) {
-    const absl::string_view name = text.substr(at, s.kept_sizes[i]);
-    at += s.kept_sizes[i];
-    const absl::string_view value = text.substr(at, s.kept_sizes[i + 1]);
-    at += s.kept_sizes[i + 1];
-    s.kept_headers.push_back({name, value});
-  }
+  CopyHeaders(r.response_headers, s.kept_text, s.kept_sizes, s.kept_headers);
   s.kept_body.assign(r.response_body.data(), r.response_body.size());
   s.result.response_headers = absl::MakeConstSpan(s.kept_headers);
   s.result.response_body = s.kept_body;
