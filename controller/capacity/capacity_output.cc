@@ -38,6 +38,9 @@ void StepJson(const StepRecord& s, JsonWriter& j) {
   j.Key("error_rate").Double(m.error_rate.value, 6);
   j.Key("error_rate_upper").Double(m.error_rate.hi, 6);
   j.Key("measured_s").Double(m.measured_s, 3);
+  j.Key("monitors").BeginObject();
+  for (const auto& [name, mean] : m.monitor_means) j.Key(name).Double(mean, 6);
+  j.EndObject();
   j.Key("verdict").String(StepVerdictName(m.verdict));
   j.Key("reason").String(m.reason);
   j.Key("run_ids").BeginArray();

@@ -13,7 +13,9 @@
 //   (the last three only when their hooks are set: capacity_analysis.h)
 //   STEP: {"step", "load", "offered_rps", "achieved_rps", "vus", "p50_ms",
 //          "p95_ms", "p99_ms", "p95_lower_ms", "p95_upper_ms", "p99_upper_ms",
-//          "error_rate", "error_rate_upper", "verdict", "reason", "run_ids"}
+//          "error_rate", "error_rate_upper", "measured_s", "monitors":
+//          {NAME: the query's mean over the step...} ({} without monitor
+//          samples), "verdict", "reason", "run_ids"}
 // capacity_rps is null when no capacity was found (the first step failed).
 //
 // Hooks: the USL fit, the growth projection and the bottleneck attribution
