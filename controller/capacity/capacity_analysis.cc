@@ -9,7 +9,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "controller/capacity/projection.h"
+#include "controller/capacity/resource_model.h"
 
 namespace barrage {
 namespace {
@@ -41,7 +43,93 @@ double SloP95Ms(const Slo& slo) {
   return std::numeric_limits<double>::infinity();
 }
 
+// One monitor query's resource model, projected to 2x `basis_rps` (none:
+// no rate to project to).
+struct ResourceAnswer {
+  std::string name;
+  absl::StatusOr<ResourceModel> model;
+  std::optional<ResourceProjection> at;
+  std::string basis;  // "peak" | "capacity" ("" with no projection)
+  std::string sentence;
+};
+
+constexpr double kResourceFactor = 2;
+
+std::string Sig(double v) { return absl::StrFormat("%.3g", v); }
+
+ResourceAnswer AnswerResource(const CapacityResult& result, const std::string& name,
+                              const CapacityAnalysisOptions& options) {
+  ResourceAnswer a{name, FitResource(ResourcePointsOf(result, name)), std::nullopt, "", ""};
+  if (!a.model.ok()) {
+    a.sentence = absl::StrCat(name, " not fitted: ", a.model.status().message());
+    return a;
+  }
+  const ResourceModel& m = *a.model;
+  a.sentence = absl::StrCat(name, " grows ", Sig(m.cost_per_request), " per request/s (",
+                            Sig(m.cost_lo), " to ", Sig(m.cost_hi), ", ",
+                            std::lround(m.level * 100), "%) from a base of ", Sig(m.base),
+                            " (r2 ", absl::StrFormat("%.3f", m.r_squared), ", ", m.points,
+                            " steps)");
+  double basis_rps = 0;
+  if (options.peak_rps) {
+    a.basis = "peak";
+    basis_rps = *options.peak_rps;
+  } else if (result.found) {
+    a.basis = "capacity";
+    basis_rps = result.capacity_rps;
+  } else {
+    absl::StrAppend(&a.sentence, "; no --peak and no capacity to project from");
+    return a;
+  }
+  a.at = ProjectResource(m, basis_rps * kResourceFactor);
+  absl::StrAppend(&a.sentence, "; from the ", a.basis, " of ", FormatRps(basis_rps), ", ",
+                  DescribeProjection(name, m, basis_rps, kResourceFactor));
+  return a;
+}
+
+void ResourceJson(JsonWriter& j, const ResourceAnswer& a) {
+  j.BeginObject();
+  j.Key("name").String(a.name);
+  if (!a.model.ok()) {
+    j.Key("error").String(a.model.status().message());
+    j.EndObject();
+    return;
+  }
+  const ResourceModel& m = *a.model;
+  j.Key("per_request").Double(m.cost_per_request, 9);
+  j.Key("per_request_interval").BeginArray().Double(m.cost_lo, 9).Double(m.cost_hi, 9).EndArray();
+  j.Key("base").Double(m.base);
+  j.Key("r2").Double(m.r_squared);
+  j.Key("points").Int(static_cast<int64_t>(m.points));
+  j.Key("at");
+  if (a.at) {
+    j.BeginObject();
+    j.Key("basis").String(a.basis);
+    j.Key("rps").Double(a.at->rate_rps);
+    j.Key("value").Double(a.at->value);
+    j.Key("interval").BeginArray().Double(a.at->lo).Double(a.at->hi).EndArray();
+    j.Key("extrapolated").Bool(a.at->extrapolated);
+    j.EndObject();
+  } else {
+    j.Null();
+  }
+  j.Key("sentence").String(a.sentence);
+  j.EndObject();
+}
+
 }  // namespace
+
+std::vector<ResourcePoint> ResourcePointsOf(const CapacityResult& result,
+                                            const std::string& name) {
+  std::vector<ResourcePoint> points;
+  for (const StepRecord& s : result.steps) {
+    if (!s.refusal.empty()) continue;
+    const auto it = s.judgement.monitor_means.find(name);
+    if (it == s.judgement.monitor_means.end()) continue;
+    points.push_back({s.judgement.achieved_rps, it->second});
+  }
+  return points;
+}
 
 std::vector<UslPoint> UslPointsOf(const CapacityResult& result) {
   std::vector<UslPoint> points;
@@ -170,6 +258,20 @@ CapacityHooks AnalyseCapacity(const CapacityResult& result, const Slo& slo,
       }
       j.Key("sentence").String(bn->sentence);
       j.EndObject();
+    };
+  }
+
+  // Resource model: each monitor query's cost per request.
+  if (!options.monitors.empty()) {
+    auto answers = std::make_shared<std::vector<ResourceAnswer>>();
+    for (const MonitorLevel& q : options.monitors) {
+      answers->push_back(AnswerResource(result, q.name, options));
+      absl::StrAppend(&hooks.text, "resource: ", answers->back().sentence, "\n");
+    }
+    hooks.resources_json = [answers](JsonWriter& j) {
+      j.BeginArray();
+      for (const ResourceAnswer& a : *answers) ResourceJson(j, a);
+      j.EndArray();
     };
   }
   return hooks;

@@ -18,18 +18,34 @@
 //                "factor", "target_rps", "evidence"} or {"error"};
 //   "bottleneck": {"knee_rps" (null: no knee), "resource" (null: none),
 //                  "sentence"}.
+//   "resources": [{"name", "per_request", "per_request_interval": [lo, hi],
+//                  "base", "r2", "points", "at": {"basis": "peak"|"capacity",
+//                  "rps", "value", "interval": [lo, hi], "extrapolated"}
+//                  (null: no --peak and no capacity), "sentence"}...]
+//                 or [{"name", "error"}] per monitor query, in the
+//                 scenario's order.
 // "projection" and "baseline" are left out unless asked for, "bottleneck"
-// unless the scenario has monitor queries.
+// and "resources" unless the scenario has monitor queries.
+//
+// The resource model (resource_model.h) fits each monitor query's step
+// means against the steps' achieved rates (ResourcePointsOf; at least 3
+// steps with samples, else the error), so per_request is the query's unit
+// per request/s (a busy-seconds rate: core-seconds per request). It is
+// projected to 2x the current peak when --peak is given (the question "at
+// 2x today's traffic"), else to 2x the found capacity (what doubling the
+// capacity would take, scaled out): one "resource:" line per query.
 //
 // Pure functions; safe from any thread.
 #ifndef BARRAGE_CONTROLLER_CAPACITY_CAPACITY_ANALYSIS_H_
 #define BARRAGE_CONTROLLER_CAPACITY_CAPACITY_ANALYSIS_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "controller/capacity/bottleneck.h"
 #include "controller/capacity/capacity_output.h"
+#include "controller/capacity/resource_model.h"
 #include "controller/capacity/search.h"
 #include "controller/capacity/step_verdict.h"
 #include "controller/capacity/usl_fit.h"
@@ -55,6 +71,12 @@ struct CapacityAnalysisOptions {
 // Little's law (R its mean ok response time), X its achieved rate. Steps
 // without a positive N and X are left out.
 std::vector<UslPoint> UslPointsOf(const CapacityResult& result);
+
+// One monitor query's resource points: each search step that ran (refused
+// steps and the confirmation left out) and sampled `name`, as (achieved
+// rate, the query's mean over the step).
+std::vector<ResourcePoint> ResourcePointsOf(const CapacityResult& result,
+                                            const std::string& name);
 
 // The hooks for `result`'s outputs (see the file comment); the text block
 // holds one paragraph per analysis.

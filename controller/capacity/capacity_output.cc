@@ -2,6 +2,11 @@
 
 #include "controller/capacity/capacity_output.h"
 
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -20,6 +25,36 @@ std::string Ms(const Bounded& b) {
 std::string Runs(const StepRecord& s) {
   return absl::StrCat(s.run_ids.size(), s.run_ids.size() == 1 ? " run" : " runs");
 }
+
+// A monitor value in at most ~6 characters: 3 significant digits, whole
+// numbers from 1000 to 999999 without an exponent.
+std::string Compact(double v) {
+  const double a = std::abs(v);
+  if (a >= 1000 && a < 1e6) return absl::StrFormat("%.0f", v);
+  return absl::StrFormat("%.3g", v);
+}
+
+// "  cpu 3.52  in_service 3.9": the step's monitor means ("" without).
+std::string MonitorValues(const StepJudgement& m) {
+  std::string out;
+  for (const auto& [name, mean] : m.monitor_means) absl::StrAppend(&out, "  ", name, " ", Compact(mean));
+  return out;
+}
+
+// The table's monitor columns: every query that any step sampled, by name.
+std::vector<std::string> MonitorColumns(const CapacityResult& r) {
+  std::set<std::string> names;
+  for (const StepRecord& s : r.steps) {
+    for (const auto& [name, mean] : s.judgement.monitor_means) names.insert(name);
+  }
+  if (r.confirmation) {
+    for (const auto& [name, mean] : r.confirmation->judgement.monitor_means) names.insert(name);
+  }
+  return {names.begin(), names.end()};
+}
+
+// A column is as wide as its name, at least 6 (Compact's width).
+int ColumnWidth(const std::string& name) { return std::max(6, static_cast<int>(name.size())); }
 
 void StepJson(const StepRecord& s, JsonWriter& j) {
   const StepJudgement& m = s.judgement;
@@ -49,12 +84,19 @@ void StepJson(const StepRecord& s, JsonWriter& j) {
   j.EndObject();
 }
 
-std::string TableRow(const StepRecord& s) {
+std::string TableRow(const StepRecord& s, const std::vector<std::string>& monitors) {
   const StepJudgement& m = s.judgement;
-  return absl::StrFormat("%4d  %9s  %9.1f  %5d  %8.1f  %8.1f  %8.1f  %8.1f  %6.2f%%  %s%s\n",
-                         s.step, Load(s), m.achieved_rps, m.vus, m.p50_ms.value, m.p95_ms.value,
-                         m.p95_ms.hi, m.p99_ms.value, 100 * m.error_rate.value,
-                         StepVerdictName(m.verdict), s.confirmation ? " (confirmation)" : "");
+  std::string row = absl::StrFormat("%4d  %9s  %9.1f  %5d  %8.1f  %8.1f  %8.1f  %8.1f  %6.2f%%  ",
+                                    s.step, Load(s), m.achieved_rps, m.vus, m.p50_ms.value,
+                                    m.p95_ms.value, m.p95_ms.hi, m.p99_ms.value,
+                                    100 * m.error_rate.value);
+  for (const std::string& name : monitors) {
+    const auto it = m.monitor_means.find(name);
+    absl::StrAppend(&row, absl::StrFormat("%*s  ", ColumnWidth(name),
+                                          it == m.monitor_means.end() ? "-" : Compact(it->second)));
+  }
+  absl::StrAppend(&row, StepVerdictName(m.verdict), s.confirmation ? " (confirmation)" : "", "\n");
+  return row;
 }
 
 }  // namespace
@@ -72,7 +114,7 @@ std::string StepProgressLine(const StepRecord& s) {
                   "  p50 ", Ms(m.p50_ms), "  p95 ", Ms(m.p95_ms), "  p99 ", Ms(m.p99_ms),
                   absl::StrFormat("  errors %.2f%% (<= %.2f%%)", 100 * m.error_rate.value,
                                   100 * m.error_rate.hi),
-                  "  ", StepVerdictName(m.verdict), " (", Runs(s), ")");
+                  MonitorValues(m), "  ", StepVerdictName(m.verdict), " (", Runs(s), ")");
   if (!m.reason.empty()) absl::StrAppend(&line, ": ", m.reason);
   return line;
 }
@@ -112,12 +154,17 @@ std::string CapacityText(const CapacityResult& r, const Slo& slo, const Capacity
     absl::StrAppend(&out, "knee: p95 at least doubles between ", Rps(*r.knee_before_rps),
                     " and ", Rps(*r.knee_rps), "\n");
   }
+  const std::vector<std::string> monitors = MonitorColumns(r);
   absl::StrAppend(&out, "\n",
-                  absl::StrFormat("%4s  %9s  %9s  %5s  %8s  %8s  %8s  %8s  %7s  %s\n", "STEP",
+                  absl::StrFormat("%4s  %9s  %9s  %5s  %8s  %8s  %8s  %8s  %7s  ", "STEP",
                                   "OFFERED", "ACHIEVED", "VUS", "P50 MS", "P95 MS", "P95 UP",
-                                  "P99 MS", "ERRORS", "VERDICT"));
-  for (const StepRecord& s : r.steps) absl::StrAppend(&out, TableRow(s));
-  if (r.confirmation) absl::StrAppend(&out, TableRow(*r.confirmation));
+                                  "P99 MS", "ERRORS"));
+  for (const std::string& name : monitors) {
+    absl::StrAppend(&out, absl::StrFormat("%*s  ", ColumnWidth(name), name));
+  }
+  absl::StrAppend(&out, "VERDICT\n");
+  for (const StepRecord& s : r.steps) absl::StrAppend(&out, TableRow(s, monitors));
+  if (r.confirmation) absl::StrAppend(&out, TableRow(*r.confirmation, monitors));
   absl::StrAppend(&out, hooks.text);
   return out;
 }
@@ -191,6 +238,10 @@ std::string CapacityJson(const CapacityResult& r, const Slo& slo, const Capacity
   if (hooks.bottleneck_json) {
     j.Key("bottleneck");
     hooks.bottleneck_json(j);
+  }
+  if (hooks.resources_json) {
+    j.Key("resources");
+    hooks.resources_json(j);
   }
   j.EndObject();
   return j.text() + "\n";

@@ -9,8 +9,9 @@
 //    "slo": {"text": "p95<50ms", "limits": [{"metric": "p95", "limit_ms": 50}]},
 //    "knee": {"rps": 403, "before_rps": 398},   (null when none)
 //    "steps": [STEP...], "confirmation": STEP (null when none),
-//    "usl": null, "projection": {...}, "baseline": {...}, "bottleneck": {...}}
-//   (the last three only when their hooks are set: capacity_analysis.h)
+//    "usl": null, "projection": {...}, "baseline": {...}, "bottleneck": {...},
+//    "resources": [...]}
+//   (the last four only when their hooks are set: capacity_analysis.h)
 //   STEP: {"step", "load", "offered_rps", "achieved_rps", "vus", "p50_ms",
 //          "p95_ms", "p99_ms", "p95_lower_ms", "p95_upper_ms", "p99_upper_ms",
 //          "error_rate", "error_rate_upper", "measured_s", "monitors":
@@ -18,9 +19,16 @@
 //          samples), "verdict", "reason", "run_ids"}
 // capacity_rps is null when no capacity was found (the first step failed).
 //
-// Hooks: the USL fit, the growth projection and the bottleneck attribution
-// (usl_fit.h, projection.h, bottleneck.h) are written by their own modules
-// through CapacityHooks; unset, "usl" is null and the others are left out.
+// Hooks: the USL fit, the growth projection, the bottleneck attribution and
+// the resource model (usl_fit.h, projection.h, bottleneck.h,
+// resource_model.h) are written by their own modules through CapacityHooks;
+// unset, "usl" is null and the others are left out.
+//
+// Monitor values (a step's monitor_means) are shown with 3 significant
+// digits ("0.0101", "3.52", "1234"): in the step line after the errors
+// ("  cpu 3.52  in_service 3.9"), and in the table as one column per query
+// any step sampled, named by the query, between ERRORS and VERDICT ("-" for
+// a step without that query's samples); none sampled: no extra columns.
 //
 // Pure functions.
 #ifndef BARRAGE_CONTROLLER_CAPACITY_CAPACITY_OUTPUT_H_
@@ -42,15 +50,17 @@ struct CapacityHooks {
   std::function<void(JsonWriter&)> projection_json;  // "projection"
   std::function<void(JsonWriter&)> bottleneck_json;  // "bottleneck"
   std::function<void(JsonWriter&)> baseline_json;    // "baseline"
+  std::function<void(JsonWriter&)> resources_json;   // "resources"
   std::string text;  // appended to the text output as given ("" none)
 };
 
 // One line, for a step whose verdict is final: "step 3 rate 400/s achieved
 // 399.8/s p50 10.2 ms p95 12.1 ms [11.8, 12.6] p99 ... errors 0.00%
-// (<= 0.10%) PASS (1 run)", and the reason when it did not pass.
+// (<= 0.10%) cpu 3.52 PASS (1 run)", and the reason when it did not pass.
 std::string StepProgressLine(const StepRecord& step);
 
-// The answer, the confirmation, the knee and the step table.
+// The answer, the confirmation, the knee and the step table (with its
+// monitor columns), then hooks.text.
 std::string CapacityText(const CapacityResult& result, const Slo& slo,
                          const CapacityHooks& hooks = CapacityHooks());
 

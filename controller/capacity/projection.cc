@@ -14,7 +14,12 @@
 namespace barrage {
 namespace {
 
-std::string Number(double v) { return absl::StrFormat("%.3g", v); }
+// 3 significant digits, and whole numbers from 1000 up to 1e7 without an
+// exponent ("1250", not "1.25e+03").
+std::string Number(double v) {
+  if (std::abs(v) >= 1000 && std::abs(v) < 1e7) return absl::StrFormat("%.0f", v);
+  return absl::StrFormat("%.3g", v);
+}
 
 absl::Status ValidCapacity(const CapacityEstimate& c) {
   if (!(c.lo > 0 && c.lo <= c.rps && c.rps <= c.hi && std::isfinite(c.hi))) {

@@ -69,7 +69,8 @@ struct BaselineCheck {
 absl::StatusOr<BaselineCheck> CheckBaseline(const CapacityEstimate& capacity,
                                             double baseline_rps, double factor = 10);
 
-// "8.33/s", "400/s", "0.0167/s": 3 significant digits.
+// "8.33/s", "400/s", "0.0167/s", "1250/s": 3 significant digits, whole from
+// 1000/s.
 std::string FormatRps(double rps);
 
 }  // namespace barrage

@@ -149,5 +149,29 @@ TEST_CASE("a step's progress line has its bounds and verdict") {
   CHECK(StepProgressLine(refused) == "step 3  rate 900/s  refused: above --max-rate  GENERATOR-BOUND");
 }
 
+TEST_CASE("the step line and the table show each monitor query's step mean") {
+  CapacityResult r = Found();
+  r.steps[0].judgement.monitor_means = {{"cpu", 2.0}, {"in_service", 1.98765}};
+  r.steps[1].judgement.monitor_means = {{"cpu", 3.99}, {"in_service", 3.9}};
+  r.steps[2].judgement.monitor_means = {{"cpu", 4.0}, {"in_service", 12345.6}};
+  r.steps[3].judgement.monitor_means = {{"cpu", 0.0101}};  // in_service not sampled
+  CHECK(StepProgressLine(r.steps[0]) ==
+        "step 0  rate 200/s  achieved 199.5/s  p50 10.0 ms [9.5, 10.5]  p95 12.0 ms "
+        "[11.0, 13.0]  p99 17.0 ms [16.0, 18.0]  errors 0.10% (<= 0.20%)  cpu 2  "
+        "in_service 1.99  PASS (1 run)");
+  const std::string text = CapacityText(r, P95());
+  CHECK_THAT(text, ContainsSubstring("    P99 MS   ERRORS     cpu  in_service  VERDICT\n"));
+  CHECK_THAT(text, ContainsSubstring("    0.10%       2        1.99  PASS\n"));
+  CHECK_THAT(text, ContainsSubstring("    0.10%       4       12346  FAIL\n"));
+  CHECK_THAT(text, ContainsSubstring("    0.10%  0.0101           -  FAIL\n"));
+  CHECK_THAT(text, ContainsSubstring("    0.10%       -           -  PASS (confirmation)\n"));
+}
+
+TEST_CASE("without monitor samples the table has no monitor columns") {
+  const std::string text = CapacityText(Found(), P95());
+  CHECK_THAT(text, ContainsSubstring("    P99 MS   ERRORS  VERDICT\n"));
+  CHECK_THAT(text, ContainsSubstring("    0.10%  PASS\n"));
+}
+
 }  // namespace
 }  // namespace barrage
