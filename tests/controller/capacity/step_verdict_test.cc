@@ -5,6 +5,8 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include "common/util/json_writer.h"
+#include "controller/report/time_series.h"
 #include "tests/support/synthetic_run.h"
 
 namespace barrage {
@@ -168,6 +170,26 @@ TEST_CASE("the evidence of a result JSON leaves out the warm-up") {
 
   CHECK(absl::IsNotFound(EvidenceFromResultJson("{\"version\": 1}", 0).status()));
   CHECK(absl::IsInvalidArgument(EvidenceFromResultJson("[1]", 0).status()));
+}
+
+TEST_CASE("a result's monitor samples reach the step's monitor means") {
+  testing::SyntheticRunOptions o;
+  o.duration_s = 6;
+  o.rate_rps = 50;
+  RunSeries series = testing::SyntheticSeries(o);
+  series.monitor = {"cpu", "in_service"};
+  for (SeriesInterval& in : series.intervals) {
+    in.monitor = {MonitorCell{in.start_s, 1}, MonitorCell{}};  // in_service never sampled
+  }
+  JsonWriter j;
+  j.BeginObject().Key("version").Int(1).Key("duration_s").Int(6).Key("series");
+  WriteSeriesJson(series, j);
+  j.Key("agents").BeginArray().EndArray().EndObject();
+  absl::StatusOr<StepEvidence> e = EvidenceFromResultJson(j.text(), 2);  // intervals 2..5
+  REQUIRE(e.ok());
+  CHECK(e->measured.monitor == series.monitor);
+  const StepJudgement m = JudgeStep(*e, MustParse("p95<50ms"), VerdictOptions());
+  CHECK(m.monitor_means == std::map<std::string, double>{{"cpu", 3.5}});
 }
 
 TEST_CASE("pooled runs follow one another and add their agents' counters") {
