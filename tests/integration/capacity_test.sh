@@ -13,7 +13,7 @@
 #      10 ms delay). Without prometheus only those assertions are skipped;
 #   2. an agent capped by --max-rate 250/s below that: the answer is the
 #      generator's limit, not a service capacity.
-# Short steps (1 s warm-up + 3-4 s, high rates) keep it well under 2
+# Short steps (1-2 s warm-up + 3-4 s, high rates) keep it well under 2
 # minutes; bench/capacity.sh is the longer run.
 #
 # Usage: capacity_test.sh BUILD_DIR
@@ -53,13 +53,15 @@ YAML
   for _ in $(seq 100); do [ "$(up)" = 1 ] && break; sleep 0.2; done
   [ "$(up)" = 1 ] || fail "Prometheus does not see the target"
   MONITOR=1
-  # busy seconds per second: the cores (of 4 slots) the service uses.
+  # busy seconds per second: the cores (of 4 slots) the service uses, over
+  # the last two scrapes (irate), so a step's samples (1 s apart, from the
+  # end of its 2 s warm-up) see its own load, not the idle gap before it.
   cat - "$WORK/s.yaml" > "$WORK/cap.yaml" <<YAML
 monitor:
   prometheus: http://127.0.0.1:$P
   interval: 1s
   queries:
-    cpu: {query: 'sum(rate(barrage_target_busy_seconds_total[3s]))', saturation: 3.5}
+    cpu: {query: 'sum(irate(barrage_target_busy_seconds_total[3s]))', saturation: 3.5}
     in_service: 'sum(barrage_target_in_service)'
 YAML
 else
@@ -70,7 +72,7 @@ fi
 # 1. The service's capacity.
 set +e
 "$BARRAGE" capacity "$WORK/cap.yaml" --local 1 --slo 'p95<50ms' --start 150 --max 1200 \
-  --step 4s --warmup 1s --deadline 3m --growth 8%/month --peak 100/s --baseline 50/s \
+  --step 4s --warmup 2s --deadline 3m --growth 8%/month --peak 100/s --baseline 50/s \
   --times 10 --out "json=$WORK/cap.json" > "$WORK/cap.out" 2>&1
 code=$?
 set -e
@@ -114,7 +116,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 for s in r["steps"]:
     assert set(s["monitors"]) == {"cpu", "in_service"}, s
-    # At most 4 slots busy (a little over: rate()'s extrapolation).
+    # At most 4 slots busy (a little over: scrapes are not exactly 1 s apart).
     assert 0 < s["monitors"]["cpu"] <= 4.4, s
 bn = r["bottleneck"]
 assert bn["resource"] == "cpu" and bn["sentence"].endswith(": cpu-bound"), bn
