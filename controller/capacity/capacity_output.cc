@@ -37,7 +37,9 @@ std::string Compact(double v) {
 // "  cpu 3.52  in_service 3.9": the step's monitor means ("" without).
 std::string MonitorValues(const StepJudgement& m) {
   std::string out;
-  for (const auto& [name, mean] : m.monitor_means) absl::StrAppend(&out, "  ", name, " ", Compact(mean));
+  for (const auto& [name, mean] : m.monitor_means) {
+    absl::StrAppend(&out, "  ", name, " ", Compact(mean));
+  }
   return out;
 }
 

@@ -4,7 +4,10 @@
 // monitor query's cost per request fitted over fixture steps, projected to
 // 2x the peak or the capacity, in the text and the JSON.
 
+#include "controller/capacity/capacity_analysis.h"
+
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +15,6 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "absl/strings/match.h"
-#include "controller/capacity/capacity_analysis.h"
 #include "controller/capacity/capacity_output.h"
 #include "controller/report/result_doc.h"
 
@@ -105,7 +107,8 @@ TEST_CASE("each monitor query's cost per request is projected to 2x the peak") {
   CHECK_THAT(rd::Str(cpu, "sentence"),
              ContainsSubstring("cpu grows 0.01 per request/s ("));
   CHECK_THAT(rd::Str(cpu, "sentence"),
-             ContainsSubstring("; from the peak of 100/s, at 2x traffic (200/s) you need 2.05 cpu ("));
+             ContainsSubstring("; from the peak of 100/s, at 2x traffic (200/s) you need "
+                               "2.05 cpu ("));
 
   // Two steps sampled db: not fitted, and said why.
   const rd::Struct& db = *res[1];
@@ -135,7 +138,8 @@ TEST_CASE("without --peak the resource model projects to 2x the capacity") {
     CapacityResult r = Fixture();
     r.steps.resize(3);  // 100, 200, 800/s measured; the capacity stays 400/s
     r.capacity_rps = 500;
-    const std::string text = CapacityText(r, P95Under50(), AnalyseCapacity(r, P95Under50(), Monitors()));
+    const std::string text =
+        CapacityText(r, P95Under50(), AnalyseCapacity(r, P95Under50(), Monitors()));
     CHECK_THAT(text, ContainsSubstring("(1000/s) you need "));
     CHECK_THAT(text, ContainsSubstring("; extrapolated beyond the measured 100-800/s)"));
   }
