@@ -115,6 +115,10 @@ TEST_CASE("a unique source's rows are dealt exactly once across 3 agents, one ki
       std::lock_guard<std::mutex> lock(mu);
       for (const v1::DataUse& u : r.used()) used[id].push_back(u);
     };
+    a.data_used_tap = [&mu, &used, id = a.id](const v1::DataUsed& r) {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const v1::DataUse& u : r.used()) used[id].push_back(u);
+    };
     a.data_tap = [&mu, &feeds, id = a.id](const std::vector<std::shared_ptr<DataFeed>>& f) {
       std::lock_guard<std::mutex> lock(mu);
       feeds[id] = f.at(0);
