@@ -205,7 +205,7 @@ TEST_CASE("a unique source's rows are dealt exactly once across 3 agents, one ki
 
   // The controller's accounting: every row used, the run stopped for it,
   // completed as a normal run.
-  // (then "redealt": the killed agent's unreported rows, dealt again.)
+  // (then "redealt": the rows the killed agent may have taken unreported.)
   CHECK(json.find("\"data\":[{\"name\":\"users\",\"mode\":\"unique\",\"rows\":600,\"used\":600,"
                   "\"redealt\":") != std::string::npos);
   bool stopped_for_data = false;
