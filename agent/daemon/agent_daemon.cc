@@ -20,6 +20,10 @@ const char* const kVersion = VersionNumber();
 // How far ahead of now a leaving agent stops firing (Leave()).
 constexpr int64_t kLeaveLeadNs = 200'000'000;
 
+// How often a run's unique sources report the rows taken between reports
+// (DataUsed): a crash leaves about this much of them unknown.
+constexpr int64_t kDataUseNs = 100'000'000;
+
 // A session that lasted longer than this resets the reconnect backoff.
 constexpr int64_t kLongSessionNs = 10'000'000'000;
 
@@ -117,12 +121,16 @@ void AgentDaemon::Refuse(const std::string& run_id, const absl::Status& why) {
 
 void AgentDaemon::Reap(bool force_stop) {
   std::shared_ptr<RunExecutor> done;
+  std::thread data_use;
   {
     absl::MutexLock lock(&mu_);
     if (!executor_ || (!force_stop && !run_done_)) return;
     done = std::move(executor_);
     run_id_.clear();
+    data_use_stop_ = true;  // wakes DataUseLoop
+    data_use = std::move(data_use_);
   }
+  if (data_use.joinable()) data_use.join();
   if (force_stop) done->Stop(/*immediate=*/true);
   // Joins its threads; its sink takes mu_, so mu_ must not be held here.
   done->Wait();
@@ -210,24 +218,33 @@ void AgentDaemon::StartAssigned(const v1::StartRun& start) {
       if (options_.request_tap) options_.request_tap(request.data_request());
       outbox_.push_back(std::move(request));
     }
+    if (data_.HasUnique()) {
+      data_use_stop_ = false;
+      data_use_ = std::thread([this] { DataUseLoop(); });
+    }
     // Start() only spawns the threads. Reports come on the executor's
     // reporter thread.
     executor_->Start(clock_.NowNs() + a->start_delay_ns - resume_ns, [this](const v1::StatsReport& report) {
       v1::AgentMessage m;
       *m.mutable_stats() = report;
-      // Rows taken go with the report; data requests follow it.
-      std::vector<v1::AgentMessage> requests = data_.OnReport(*m.mutable_stats(), clock_.NowNs());
-      if (options_.report_tap) options_.report_tap(m.stats());
-      if (options_.request_tap) {
-        for (const v1::AgentMessage& r : requests) options_.request_tap(r.data_request());
+      {
+        // Rows taken go with the report, taken and queued under mu_ as
+        // DataUseLoop's are, so the final report carries the last of them;
+        // data requests follow it.
+        absl::MutexLock hold(&mu_);
+        std::vector<v1::AgentMessage> requests =
+            data_.OnReport(*m.mutable_stats(), clock_.NowNs());
+        if (options_.report_tap) options_.report_tap(m.stats());
+        if (options_.request_tap) {
+          for (const v1::AgentMessage& r : requests) options_.request_tap(r.data_request());
+        }
+        metrics_.Account(m.stats());  // its own leaf lock
+        if (!session_over_) {
+          outbox_.push_back(std::move(m));
+          for (v1::AgentMessage& r : requests) outbox_.push_back(std::move(r));
+        }
+        if (report.final()) run_done_ = true;
       }
-      metrics_.Account(m.stats());
-      absl::MutexLock hold(&mu_);
-      if (!session_over_) {
-        outbox_.push_back(std::move(m));
-        for (v1::AgentMessage& r : requests) outbox_.push_back(std::move(r));
-      }
-      if (report.final()) run_done_ = true;
     });
   }
   metrics_.SetRunning(true);
@@ -294,6 +311,19 @@ void AgentDaemon::WriteLoop(ControlStream& stream) {
     if (!written) break;  // the stream is over; the session's Read() ends too
   }
   mu_.Unlock();
+}
+
+void AgentDaemon::DataUseLoop() {
+  absl::MutexLock lock(&mu_);
+  while (!data_use_stop_) {
+    waiter_.AwaitUntil(mu_, absl::Condition(&data_use_stop_), clock_.NowNs() + kDataUseNs);
+    // After the final report nothing is left to take: its rows went with it.
+    if (data_use_stop_ || session_over_ || run_done_) continue;
+    std::optional<v1::AgentMessage> used = data_.TakeUsed();
+    if (!used) continue;
+    if (options_.data_used_tap) options_.data_used_tap(used->data_used());
+    outbox_.push_back(*std::move(used));
+  }
 }
 
 void AgentDaemon::HeartbeatLoop(ControlStream& stream, int64_t lease_ns, int64_t heartbeat_ns) {

@@ -20,7 +20,10 @@
 // thread is the stream's only writer after the Hello: every outgoing
 // message (replies, heartbeats, reports) is queued and it drains the queue,
 // so no lock is ever held across a blocking Write. A heartbeat thread sends
-// the beats and watches the lease; it does no I/O itself. Decisions
+// the beats and watches the lease; it does no I/O itself. While a run with
+// unique data sources is on, a data-use thread queues the rows taken every
+// 100 ms (DataUsed, agent.proto), under mu_ as the report sink queues
+// reports, so none follows the run's final report. Decisions
 // (already running? which run?) are taken under mu_; name resolution,
 // executor creation and writes happen outside it. Waits (next beat, lease
 // end, backoff) go through the Waiter on the Clock and end at once on
@@ -38,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -90,6 +94,8 @@ struct AgentDaemonOptions {
   // Test seam: sees every DataRequest as it is queued (its `used` rows are
   // reported there, not in a report).
   std::function<void(const v1::DataRequest&)> request_tap;
+  // Test seam: sees every DataUsed as it is queued.
+  std::function<void(const v1::DataUsed&)> data_used_tap;
 };
 
 class AgentDaemon {
@@ -145,6 +151,8 @@ class AgentDaemon {
   int Workers() const { return options_.workers > 0 ? options_.workers : CpuCores(); }
   void WriteLoop(ControlStream& stream);
   void HeartbeatLoop(ControlStream& stream, int64_t lease_ns, int64_t heartbeat_ns);
+  // The data-use thread of a run with unique sources, until Reap.
+  void DataUseLoop();
   void Handle(const v1::ControllerMessage& message);
   void StartAssigned(const v1::StartRun& start);
   // Queues `message` for the writer; dropped when no session is open.
@@ -181,6 +189,9 @@ class AgentDaemon {
   bool run_done_ ABSL_GUARDED_BY(mu_) = false;  // its final report is out
   int64_t period_ ABSL_GUARDED_BY(mu_) = 1;     // the current run's, as updated
   bool leaving_ ABSL_GUARDED_BY(mu_) = false;    // Leave(): no reconnecting
+  // The current run's data-use thread (DataUseLoop), joined by Reap.
+  std::thread data_use_ ABSL_GUARDED_BY(mu_);
+  bool data_use_stop_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 }  // namespace barrage

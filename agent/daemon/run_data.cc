@@ -133,6 +133,22 @@ std::vector<v1::AgentMessage> RunData::OnReport(v1::StatsReport& report, int64_t
   return Requests(now_ns);
 }
 
+bool RunData::HasUnique() {
+  absl::MutexLock lock(&mu_);
+  return !unique_.empty();
+}
+
+std::optional<v1::AgentMessage> RunData::TakeUsed() {
+  absl::MutexLock lock(&mu_);
+  if (run_id_.empty() || unique_.empty()) return std::nullopt;
+  v1::AgentMessage m;
+  v1::DataUsed* used = m.mutable_data_used();
+  for (auto& [name, u] : unique_) u.feed->TakeUsed(used->mutable_used());
+  if (used->used().empty()) return std::nullopt;
+  used->set_run_id(run_id_);
+  return m;
+}
+
 void RunData::Clear() {
   absl::MutexLock lock(&mu_);
   unique_.clear();

@@ -7,18 +7,22 @@
 // DataFeed per source, data_feed.h), or says why it cannot (the RunRefused
 // reason: a file not received, a digest mismatch, a parse error). For
 // unique sources it takes the controller's DataLeases, decides when to ask
-// for more (about 2 s of this agent's take rate ahead, checked at each
-// report) and moves the rows taken into each report.
+// for more (about 3 s of this agent's take rate ahead, checked at each
+// report) and moves the rows taken into each report, or into a DataUsed
+// (TakeUsed) between reports. Each taken row goes out once, in whichever
+// takes it first.
 //
 // Thread safety: OnChunk, Feeds, OnLease and Clear from the daemon's
-// session thread; OnReport from the executor's reporter thread; one
-// internal mutex guards the tables and feeds (never held across I/O).
+// session thread; OnReport from the executor's reporter thread; TakeUsed
+// from any; one internal mutex guards the tables and feeds (never held
+// across I/O).
 #ifndef BARRAGE_AGENT_DAEMON_RUN_DATA_H_
 #define BARRAGE_AGENT_DAEMON_RUN_DATA_H_
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +61,11 @@ class RunData {
   // Moves the rows taken into `report` and returns the DataRequests due
   // now (a source below half of its target buffer).
   std::vector<v1::AgentMessage> OnReport(v1::StatsReport& report, int64_t now_ns);
+  // Whether the current run has unique sources (whose use is reported).
+  bool HasUnique();
+  // A DataUsed with the rows taken since the last report, request or
+  // DataUsed, or nothing when none were (or no run is on).
+  std::optional<v1::AgentMessage> TakeUsed();
   // The run is over: its feeds (and so their tables, once the executor is
   // gone too) are dropped.
   void Clear();

@@ -15,7 +15,8 @@
 //               under a short lock (no allocation, no waiting on I/O). The
 //               agent's link asks for more (RowsWanted) to stay about 2 s
 //               ahead of its take rate, and reports the rows taken
-//               (TakeUsed) with every StatsReport and data request. Rows a
+//               (TakeUsed) with every StatsReport and data request, and
+//               every 100 ms between them (the daemon's DataUsed). Rows a
 //               lease has not delivered yet are kNoRow (counted as
 //               data_exhausted); once the controller says no more rows come
 //               (SetFinal: on_end stop, all dealt) and the buffer is empty,
@@ -74,7 +75,8 @@ class DataFeed {
   // taken, `initial_rows`. Marks a request outstanding when it returns > 0.
   int64_t RowsWanted(int64_t now_ns, int64_t initial_rows, double ahead_s = 2.0);
   // The rows taken since the previous call, as ranges in dealing order,
-  // appended to `out` (a StatsReport's data_used, a DataRequest's used).
+  // appended to `out` (a StatsReport's data_used, a DataRequest's used, a
+  // DataUsed's used).
   void TakeUsed(google::protobuf::RepeatedPtrField<v1::DataUse>* out);
   // Rows leased and not yet taken.
   int64_t Buffered() const;

@@ -110,6 +110,7 @@ void CookieJar::Set(absl::string_view set_cookie) {
     }
   }
   if (count_ >= kMaxCookies) return;
+  if (count_ == cookies_.size()) cookies_.emplace_back();
   Cookie& c = cookies_[count_++];
   c.name.assign(name.data(), name.size());
   c.value.assign(value.data(), value.size());

@@ -27,13 +27,15 @@ namespace barrage {
 // A flow iteration's cookies: Set-Cookie "name=value" (attributes ignored)
 // replaces by name; sent back as one Cookie header. Bounded: at most
 // kMaxCookies, each name=value at most kMaxCookieBytes (larger ones and
-// cookies past the bound are ignored).
+// cookies past the bound are ignored). Empty until a cookie is set: its
+// room grows with the cookies and is kept across Clear() (a worker holds
+// one jar per iteration slot, thousands of them, most never used).
 class CookieJar {
  public:
   static constexpr size_t kMaxCookies = 32;
   static constexpr size_t kMaxCookieBytes = 4096;
 
-  CookieJar() : cookies_(kMaxCookies) {}
+  CookieJar() = default;
   void Clear() { count_ = 0; }
   // Takes every Set-Cookie header of a response.
   void TakeFrom(absl::Span<const HeaderView> headers);
@@ -47,7 +49,7 @@ class CookieJar {
     std::string name;
     std::string value;
   };
-  std::vector<Cookie> cookies_;  // the first count_ are set
+  std::vector<Cookie> cookies_;  // the first count_ are set; at most kMaxCookies
   size_t count_ = 0;
 };
 

@@ -55,8 +55,9 @@ struct DataSourceUse {
   // Rows taken (unique: reported by the agents, over all rounds); < 0:
   // not counted (sequential, random), left out of the JSON.
   int64_t used = -1;
-  // Unique: rows lost agents held unreported and that were dealt again (at
-  // most this many may have been sent twice); < 0: left out.
+  // Unique: rows crashed agents may have taken after their last report,
+  // dealt again (at most this many may have been sent twice; DataDealer::
+  // redealt_rows); < 0: left out.
   int64_t redealt = -1;
 };
 

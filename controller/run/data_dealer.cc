@@ -2,6 +2,7 @@
 #include "controller/run/data_dealer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace barrage {
@@ -27,6 +28,12 @@ int64_t Subtract(std::vector<RowRange>& ranges, RowRange cut) {
   ranges = std::move(out);
   return removed;
 }
+
+// The crash window's allowances (data_dealer.h, redealt_rows).
+constexpr int64_t kRateWindowNs = 1'000'000'000;
+constexpr int64_t kMinWindowNs = 250'000'000;  // a young window's rate
+constexpr int64_t kGapMarginNs = 100'000'000;  // the agents' DataUsed interval
+constexpr double kRateMargin = 1.25;
 
 }  // namespace
 
@@ -75,9 +82,25 @@ std::vector<RowRange> DataDealer::Deal(const std::string& agent, int64_t wanted)
   return dealt;
 }
 
-void DataDealer::Taken(const std::string& agent, RowRange range) {
+void DataDealer::Taken(const std::string& agent, RowRange range, int64_t now_ns) {
   if (auto it = outstanding_.find(agent); it != outstanding_.end()) {
-    used_ += Subtract(it->second, range);
+    const int64_t mine = Subtract(it->second, range);
+    used_ += mine;
+    // A window opens at a report and counts the rows of those after it
+    // (the first report's rows were taken over an unknown time).
+    Pace& p = pace_[agent];
+    p.last_ns = now_ns;
+    if (p.window_ns < 0) {
+      p.window_ns = now_ns;
+    } else {
+      p.window_rows += mine;
+    }
+    if (now_ns - p.window_ns >= kRateWindowNs) {
+      p.peak_per_s = std::max(p.peak_per_s, static_cast<double>(p.window_rows) * 1e9 /
+                                                static_cast<double>(now_ns - p.window_ns));
+      p.window_ns = now_ns;
+      p.window_rows = 0;
+    }
   }
   if (auto it = lost_.find(agent); it != lost_.end()) {
     // A late report from a lost agent: rows not yet dealt again are taken
@@ -91,16 +114,44 @@ void DataDealer::Taken(const std::string& agent, RowRange range) {
   }
 }
 
-void DataDealer::Lost(const std::string& agent) {
+void DataDealer::Done(const std::string& agent) {
+  auto it = outstanding_.find(agent);
+  if (it != outstanding_.end()) {
+    for (const RowRange& r : it->second) returned_.push_back(r);
+    outstanding_.erase(it);
+  }
+  pace_.erase(agent);
+}
+
+void DataDealer::Lost(const std::string& agent, int64_t now_ns) {
   auto it = outstanding_.find(agent);
   if (it == outstanding_.end()) return;
   std::vector<RowRange>& lost = lost_[agent];
+  int64_t held = 0;
   for (const RowRange& r : it->second) {
     returned_.push_back(r);
     lost.push_back(r);
-    redealt_rows_ += r.count;
+    held += r.count;
   }
   outstanding_.erase(it);
+  redealt_rows_ += MayHaveTaken(agent, held, now_ns);
+  pace_.erase(agent);
+}
+
+int64_t DataDealer::MayHaveTaken(const std::string& agent, int64_t held, int64_t now_ns) const {
+  auto it = pace_.find(agent);
+  if (it == pace_.end() || it->second.last_ns < 0) return held;  // no report: anything
+  const Pace& p = it->second;
+  if (p.peak_per_s == 0 && p.window_rows == 0) return held;  // one report: no rate yet
+  double rate = p.peak_per_s;
+  if (p.window_rows > 0) {
+    const int64_t young = std::max(now_ns - p.window_ns, kMinWindowNs);
+    rate = std::max(rate, static_cast<double>(p.window_rows) * 1e9 / static_cast<double>(young));
+  }
+  const double gap_s =
+      static_cast<double>(std::max<int64_t>(now_ns - p.last_ns, 0) + kGapMarginNs) / 1e9;
+  const double bound = std::ceil(rate * kRateMargin * gap_s) + 1;
+  return bound >= static_cast<double>(held) ? held : static_cast<int64_t>(bound);
 }
 
 bool DataDealer::AllDealt() const {

@@ -8,10 +8,14 @@
 // Within a round no row is dealt twice; on_end recycle starts a new round
 // of all rows once the last is dealt, on_end stop deals no more.
 //
-// Crash window: an agent that took rows and was killed before its next
-// report leaves them looking untaken: they are dealt again and may be sent
-// twice. Agents report at every interval and with every request, so the
-// window is about one report interval of that agent's rows; a report of
+// An agent that ends gracefully (Done: its final report is in, carrying
+// every row it took) gives back exactly the rows it never took. A crashed
+// agent (Lost) cannot say what it took after its last report: all its
+// unreported rows go back and are dealt again, and those it may have taken
+// (agents take their rows in dealing order, so the first of them) may be
+// sent twice. Agents report every ~100 ms while taking rows (DataUsed), so
+// that is about 100 ms of its rows; redealt_rows() bounds it from the
+// agent's take rate and the time since its last report. A late report of
 // rows already dealt again is counted in duplicates().
 //
 // Thread safety: none; the coordinator calls it under its lock.
@@ -43,11 +47,17 @@ class DataDealer {
   // Up to `wanted` rows for `agent`, as ranges in dealing order (rows given
   // back by lost agents first). Empty when none are left (on_end stop).
   std::vector<RowRange> Deal(const std::string& agent, int64_t wanted);
-  // `agent` took `range` (its report). Rows not dealt to it are ignored;
-  // rows of a lost agent already dealt again count as duplicates.
-  void Taken(const std::string& agent, RowRange range);
-  // `agent` is gone: its rows dealt and not reported taken go back.
-  void Lost(const std::string& agent);
+  // `agent` took `range` (its report, received at `now_ns`, any monotonic
+  // clock in ns). Rows not dealt to it are ignored; rows of a lost agent
+  // already dealt again count as duplicates.
+  void Taken(const std::string& agent, RowRange range, int64_t now_ns);
+  // `agent`'s final report is in: its rows dealt and not reported taken
+  // were never taken and go back (none counts in redealt_rows()).
+  void Done(const std::string& agent);
+  // `agent` was lost at `now_ns` (a crash or a broken link): its rows dealt
+  // and not reported taken go back; those it may have taken since its last
+  // report count in redealt_rows().
+  void Lost(const std::string& agent, int64_t now_ns);
 
   // on_end stop: every row is dealt (nothing more to deal).
   bool AllDealt() const;
@@ -59,11 +69,25 @@ class DataDealer {
   int64_t Outstanding(const std::string& agent) const;
   // Reports of rows that had been dealt again after a loss.
   int64_t duplicates() const { return duplicates_; }
-  // Rows lost agents held unreported, given back to be dealt again: the
-  // most rows that may have been sent twice (the crash window).
+  // Rows lost agents may have taken after their last report and that are
+  // dealt again: the most rows that may be sent twice (the crash window).
+  // Per loss: the agent's highest take rate (rows/s over >= 1 s windows of
+  // its reports) x 1.25 over the time since its last report + 100 ms, + 1,
+  // at most the rows it held; all of them before its second report. 0
+  // after graceful ends only.
   int64_t redealt_rows() const { return redealt_rows_; }
 
  private:
+  // An agent's reporting, for the crash window.
+  struct Pace {
+    int64_t last_ns = -1;     // its last report of rows
+    int64_t window_ns = -1;   // the current rate window's start
+    int64_t window_rows = 0;  // rows reported in it
+    double peak_per_s = 0;    // the highest rate of a completed window
+  };
+  // Rows `agent` may have taken unreported by `now_ns`, of `held`.
+  int64_t MayHaveTaken(const std::string& agent, int64_t held, int64_t now_ns) const;
+
   const std::string name_;
   const int64_t rows_;
   const bool recycle_;
@@ -73,6 +97,7 @@ class DataDealer {
   // Lost agents' rows: returned and not yet dealt again, and dealt again.
   std::map<std::string, std::vector<RowRange>> lost_;
   std::map<std::string, std::vector<RowRange>> redealt_;
+  std::map<std::string, Pace> pace_;
   int64_t used_ = 0;
   int64_t duplicates_ = 0;
   int64_t redealt_rows_ = 0;

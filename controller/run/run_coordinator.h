@@ -172,6 +172,8 @@ class RunCoordinator {
   // `agent` asks for rows of a unique data source; answered with
   // DataLeases (agent.proto). See run_coordinator_data.cc.
   void OnDataRequest(const std::string& agent, const v1::DataRequest& request);
+  // `agent` took these rows since its last report (agent.proto, DataUsed).
+  void OnDataUse(const std::string& agent, const v1::DataUsed& used);
   // `agent` leaves the run gracefully and fires nothing due from run time
   // `stop_ms` on (agent.proto, Leaving).
   void OnLeaving(const std::string& agent, const std::string& run_id, int64_t stop_ms);
@@ -255,8 +257,15 @@ class RunCoordinator {
   void StartDealers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A report's data_used; stops the run when a stop source is used up.
   void OnDataUsed(const v1::StatsReport& report) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // `agent` takes no more rows (lost, or its final report is in).
-  void ReturnRows(const std::string& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Rows `agent` reports taken (a report, a request or a DataUsed).
+  void TakeRows(const std::string& agent,
+                const google::protobuf::RepeatedPtrField<v1::DataUse>& used)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stops the run gracefully once a stop source is used up.
+  void StopIfDataUsedUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `agent` takes no more rows: its final report is in (`graceful`: every
+  // row it took was reported), or it was lost.
+  void ReturnRows(const std::string& agent, bool graceful) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The result's "data".
   std::vector<DataSourceUse> DataUses() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -79,12 +79,7 @@ void RunCoordinator::OnDataRequest(const std::string& agent, const v1::DataReque
   std::shared_ptr<AgentHandle> handle = registry_.Handle(agent);
   if (!handle) return;
   DataDealer& dealer = *it->second;
-  for (const v1::DataUse& use : request.used()) {
-    auto used = run_->dealers.find(use.data());
-    if (used == run_->dealers.end()) continue;
-    used->second->Taken(agent, {static_cast<int64_t>(use.first_row()),
-                                static_cast<int64_t>(use.count())});
-  }
+  TakeRows(agent, request.used());
   const std::vector<RowRange> dealt =
       dealer.Deal(agent, static_cast<int64_t>(std::min<uint64_t>(request.wanted(), 1u << 30)));
   auto lease = [&](RowRange r, bool final) {
@@ -101,16 +96,40 @@ void RunCoordinator::OnDataRequest(const std::string& agent, const v1::DataReque
     lease(dealt[i], i + 1 == dealt.size() && dealer.AllDealt());
   }
   if (dealt.empty()) lease({0, 0}, dealer.AllDealt());
+  StopIfDataUsedUp();
+}
+
+void RunCoordinator::OnDataUse(const std::string& agent, const v1::DataUsed& used) {
+  absl::MutexLock lock(&mu_);
+  if (!run_ || IsTerminal(run_->state) || used.run_id() != run_->id ||
+      !run_->live.count(agent) || run_->finals.count(agent)) {
+    return;
+  }
+  TakeRows(agent, used.used());
+  StopIfDataUsedUp();
+}
+
+void RunCoordinator::TakeRows(const std::string& agent,
+                              const google::protobuf::RepeatedPtrField<v1::DataUse>& used) {
+  const int64_t now = clock_.NowNs();
+  for (const v1::DataUse& use : used) {
+    auto it = run_->dealers.find(use.data());
+    if (it == run_->dealers.end()) continue;
+    it->second->Taken(agent,
+                      {static_cast<int64_t>(use.first_row()), static_cast<int64_t>(use.count())},
+                      now);
+  }
 }
 
 void RunCoordinator::OnDataUsed(const v1::StatsReport& report) {
-  for (const v1::DataUse& use : report.data_used()) {
-    auto it = run_->dealers.find(use.data());
-    if (it == run_->dealers.end()) continue;
-    it->second->Taken(report.agent_id(), {static_cast<int64_t>(use.first_row()),
-                                          static_cast<int64_t>(use.count())});
-  }
-  if (report.final()) ReturnRows(report.agent_id());
+  TakeRows(report.agent_id(), report.data_used());
+  // A final report carries the last rows the agent took: what it holds
+  // besides was never taken.
+  if (report.final()) ReturnRows(report.agent_id(), /*graceful=*/true);
+  StopIfDataUsedUp();
+}
+
+void RunCoordinator::StopIfDataUsedUp() {
   if (run_->data_used_up || run_->state != RunState::kRunning) return;
   for (const auto& [name, dealer] : run_->dealers) {
     if (!dealer->UsedUp()) continue;
@@ -123,9 +142,16 @@ void RunCoordinator::OnDataUsed(const v1::StatsReport& report) {
   }
 }
 
-void RunCoordinator::ReturnRows(const std::string& agent) {
+void RunCoordinator::ReturnRows(const std::string& agent, bool graceful) {
   if (!run_) return;
-  for (auto& [name, dealer] : run_->dealers) dealer->Lost(agent);
+  const int64_t now = clock_.NowNs();
+  for (auto& [name, dealer] : run_->dealers) {
+    if (graceful) {
+      dealer->Done(agent);
+    } else {
+      dealer->Lost(agent, now);
+    }
+  }
 }
 
 std::vector<DataSourceUse> RunCoordinator::DataUses() const {

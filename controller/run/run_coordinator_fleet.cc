@@ -113,7 +113,7 @@ void RunCoordinator::OnAgentGone(const std::string& agent) {
     return;
   }
   run_->live.erase(agent);
-  ReturnRows(agent);
+  ReturnRows(agent, /*graceful=*/false);
   if (run_->leaving.count(agent)) return;  // left gracefully; its slots are handed on
   if (run_->scenario.agents.on_loss == OnLoss::kAbort) {
     Notice("agent_lost", agent, "abort");

@@ -189,6 +189,9 @@ void AgentSession::Handle(const v1::AgentMessage& m) {
     case v1::AgentMessage::kDataRequest:
       service_.coordinator_.OnDataRequest(agent_id_, m.data_request());
       break;
+    case v1::AgentMessage::kDataUsed:
+      service_.coordinator_.OnDataUse(agent_id_, m.data_used());
+      break;
     default:
       ++service_.rejected_;  // a second Hello or an unknown kind
       break;

@@ -115,6 +115,10 @@ TEST_CASE("a unique source's rows are dealt exactly once across 3 agents, one ki
       std::lock_guard<std::mutex> lock(mu);
       for (const v1::DataUse& u : r.used()) used[id].push_back(u);
     };
+    a.data_used_tap = [&mu, &used, id = a.id](const v1::DataUsed& r) {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const v1::DataUse& u : r.used()) used[id].push_back(u);
+    };
     a.data_tap = [&mu, &feeds, id = a.id](const std::vector<std::shared_ptr<DataFeed>>& f) {
       std::lock_guard<std::mutex> lock(mu);
       feeds[id] = f.at(0);
@@ -201,7 +205,7 @@ TEST_CASE("a unique source's rows are dealt exactly once across 3 agents, one ki
 
   // The controller's accounting: every row used, the run stopped for it,
   // completed as a normal run.
-  // (then "redealt": the killed agent's unreported rows, dealt again.)
+  // (then "redealt": the rows the killed agent may have taken unreported.)
   CHECK(json.find("\"data\":[{\"name\":\"users\",\"mode\":\"unique\",\"rows\":600,\"used\":600,"
                   "\"redealt\":") != std::string::npos);
   bool stopped_for_data = false;

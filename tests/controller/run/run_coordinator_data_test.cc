@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "common/data/sha256.h"
 #include "common/scenario/yaml_loader.h"
 #include "controller/run/run_coordinator.h"
@@ -89,6 +90,31 @@ struct Fixture {
     r.set_data("users");
     r.set_wanted(wanted);
     coordinator.OnDataRequest(id, r);
+  }
+  // A DataUsed from `id` (agent.proto): rows taken between reports.
+  void Used(const std::string& id, uint64_t first, uint64_t count) {
+    v1::DataUsed m;
+    m.set_run_id(RunId(id));
+    v1::DataUse* u = m.add_used();
+    u->set_data("users");
+    u->set_first_row(first);
+    u->set_count(count);
+    coordinator.OnDataUse(id, m);
+  }
+  void Final(const std::string& id, int64_t interval) {
+    v1::StatsReport r;
+    r.set_agent_id(id);
+    r.set_run_id(RunId(id));
+    r.set_seq(++seq[id]);
+    r.set_interval_start_ns(interval * kSecond);
+    r.set_interval_length_ns(kSecond);
+    r.set_final(true);
+    coordinator.OnStats(r);
+  }
+  void Advance(int64_t ns) {
+    clock.Advance(ns);
+    for (const auto& [id, handle] : agents) registry.Touch(id, handle.get());
+    coordinator.Tick();
   }
   void Took(const std::string& id, uint64_t first, uint64_t count, int64_t interval) {
     v1::StatsReport r;
@@ -182,6 +208,58 @@ TEST_CASE("unique rows are dealt once each, a lost agent's again, and the run st
     for (const auto& m : f.agents[id]->sent()) stopped |= m.has_stop_run() && !m.stop_run().immediate();
     CHECK(stopped);
   }
+}
+
+TEST_CASE("rows come back exactly from a final report; a crash counts its window as redealt") {
+  constexpr int64_t kMs = 1'000'000;
+  Fixture f;
+  REQUIRE(f.store.Add("users", Sha256Hex(kCsv), kCsv).ok());
+  for (const char* id : {"a", "b"}) f.Connect(id);
+  absl::StatusOr<std::shared_ptr<EventQueue>> events = f.coordinator.StartRun(WithUsers(), "d.yaml");
+  REQUIRE(events.ok());
+  for (const char* id : {"a", "b"}) f.coordinator.OnAccepted(id, f.RunId(id));
+  REQUIRE(f.coordinator.Status().state == "running");
+  f.Request("a", 10);  // 0..9
+  f.Request("b", 20);  // 10..29
+  // b takes a row every 100 ms and says so (DataUsed): 10 rows/s.
+  for (uint64_t row = 10; row < 18; ++row) {
+    f.Advance(100 * kMs);
+    f.Used("b", row, 1);
+  }
+  int64_t redealt = -1;
+  SECTION("b ends gracefully: its final report has its last rows; the rest were never taken") {
+    f.Took("b", 18, 2, 0);  // b took 10..19 in all
+    f.Final("b", 1);
+    redealt = 0;
+  }
+  SECTION("b crashes 50 ms after its last DataUsed") {
+    f.Advance(50 * kMs);
+    f.coordinator.OnAgentGone("b");
+    // ceil(10/s x 1.25 x (50 + 100) ms) + 1 = 3 of its 12 unreported rows.
+    redealt = 3;
+  }
+  f.Used("a", 0, 10);
+  // b's unreported rows go to a, and then every row is taken.
+  f.Request("a", 100);
+  const std::vector<v1::DataLease> a = f.Leases("a");
+  REQUIRE(a.size() == 2);
+  const uint64_t first = a[1].first_row();
+  CHECK(first == (redealt == 0 ? 20u : 18u));
+  CHECK(a[1].first_row() + a[1].count() == 30);
+  CHECK(a[1].final());
+  f.Used("a", first, 30 - first);
+  CHECK(f.coordinator.Status().state == "stopping");
+  f.Final("a", 1);
+  f.Advance(kSecond);
+  std::optional<v1::RunResult> result;
+  for (const v1::RunEvent& e : Drain(**events)) {
+    if (e.has_result()) result = e.result();
+  }
+  REQUIRE(result.has_value());
+  CHECK_THAT(result->summary_json(),
+             ContainsSubstring(absl::StrCat("\"data\":[{\"name\":\"users\",\"mode\":\"unique\","
+                                            "\"rows\":30,\"used\":30,\"redealt\":",
+                                            redealt, "}]")));
 }
 
 }  // namespace
