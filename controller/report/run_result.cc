@@ -347,6 +347,7 @@ std::string ResultJson(const RunReport& report, const Scenario& scenario,
       j.Key("rows").Int(d.rows);
       if (d.used >= 0) j.Key("used").Int(d.used);
       if (d.redealt >= 0) j.Key("redealt").Int(d.redealt);
+      if (d.maybe_twice >= 0) j.Key("maybe_twice").Int(d.maybe_twice);
       j.EndObject();
     }
     j.EndArray();

@@ -55,10 +55,13 @@ struct DataSourceUse {
   // Rows taken (unique: reported by the agents, over all rounds); < 0:
   // not counted (sequential, random), left out of the JSON.
   int64_t used = -1;
-  // Unique: rows crashed agents may have taken after their last report,
-  // dealt again (at most this many may have been sent twice; DataDealer::
-  // redealt_rows); < 0: left out.
+  // Unique: rows crashed agents held unreported, dealt again (no other row
+  // can have been sent twice; DataDealer::redealt_rows); < 0: left out.
   int64_t redealt = -1;
+  // Unique: of those, the rows the crashed agents may have taken after
+  // their last report: the likely duplicates, an estimate from their take
+  // rates (DataDealer::may_have_taken_rows); < 0: left out.
+  int64_t maybe_twice = -1;
 };
 
 struct RunReport {

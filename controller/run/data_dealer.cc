@@ -29,7 +29,7 @@ int64_t Subtract(std::vector<RowRange>& ranges, RowRange cut) {
   return removed;
 }
 
-// The crash window's allowances (data_dealer.h, redealt_rows).
+// The crash window's allowances (data_dealer.h, may_have_taken_rows).
 constexpr int64_t kRateWindowNs = 1'000'000'000;
 constexpr int64_t kMinWindowNs = 250'000'000;  // a young window's rate
 constexpr int64_t kGapMarginNs = 100'000'000;  // the agents' DataUsed interval
@@ -134,7 +134,8 @@ void DataDealer::Lost(const std::string& agent, int64_t now_ns) {
     held += r.count;
   }
   outstanding_.erase(it);
-  redealt_rows_ += MayHaveTaken(agent, held, now_ns);
+  redealt_rows_ += held;
+  may_have_taken_rows_ += MayHaveTaken(agent, held, now_ns);
   pace_.erase(agent);
 }
 

@@ -14,8 +14,10 @@
 // unreported rows go back and are dealt again, and those it may have taken
 // (agents take their rows in dealing order, so the first of them) may be
 // sent twice. Agents report every ~100 ms while taking rows (DataUsed), so
-// that is about 100 ms of its rows; redealt_rows() bounds it from the
-// agent's take rate and the time since its last report. A late report of
+// that is about 100 ms of its rows; may_have_taken_rows() estimates it
+// from the agent's take rate and the time since its last report, and
+// redealt_rows() (every unreported row dealt again) is the hard bound. A
+// late report of
 // rows already dealt again is counted in duplicates().
 //
 // Thread safety: none; the coordinator calls it under its lock.
@@ -69,13 +71,16 @@ class DataDealer {
   int64_t Outstanding(const std::string& agent) const;
   // Reports of rows that had been dealt again after a loss.
   int64_t duplicates() const { return duplicates_; }
-  // Rows lost agents may have taken after their last report and that are
-  // dealt again: the most rows that may be sent twice (the crash window).
-  // Per loss: the agent's highest take rate (rows/s over >= 1 s windows of
-  // its reports) x 1.25 over the time since its last report + 100 ms, + 1,
-  // at most the rows it held; all of them before its second report. 0
-  // after graceful ends only.
+  // Rows lost agents held unreported and that are dealt again: no other
+  // row can be sent twice (a hard bound). 0 after graceful ends only.
   int64_t redealt_rows() const { return redealt_rows_; }
+  // Of those, the rows the lost agents may have taken after their last
+  // report (the crash window), an estimate: per loss, the agent's highest
+  // take rate (rows/s over >= 1 s windows of its reports) x 1.25 over the
+  // time since its last report + 100 ms, + 1, at most the rows it held;
+  // all of them before its second report. A burst above that rate just
+  // before a crash can exceed it; redealt_rows() cannot be exceeded.
+  int64_t may_have_taken_rows() const { return may_have_taken_rows_; }
 
  private:
   // An agent's reporting, for the crash window.
@@ -101,6 +106,7 @@ class DataDealer {
   int64_t used_ = 0;
   int64_t duplicates_ = 0;
   int64_t redealt_rows_ = 0;
+  int64_t may_have_taken_rows_ = 0;
 };
 
 }  // namespace barrage

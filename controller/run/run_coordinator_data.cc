@@ -161,6 +161,7 @@ std::vector<DataSourceUse> RunCoordinator::DataUses() const {
     if (auto it = run_->dealers.find(d.name); it != run_->dealers.end()) {
       u.used = it->second->used();
       u.redealt = it->second->redealt_rows();
+      u.maybe_twice = it->second->may_have_taken_rows();
     }
     uses.push_back(std::move(u));
   }

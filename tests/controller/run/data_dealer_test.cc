@@ -56,6 +56,7 @@ TEST_CASE("an agent that ends gracefully gives back exactly the rows it did not 
   d.Done("a");
   CHECK(d.Outstanding("a") == 0);
   CHECK(d.redealt_rows() == 0);
+  CHECK(d.may_have_taken_rows() == 0);
   CHECK(d.Deal("b", 30) == std::vector<RowRange>{{7, 23}});
   d.Taken("b", {7, 23}, 300'000'000);
   CHECK(d.UsedUp());
@@ -75,7 +76,8 @@ TEST_CASE("a crashed agent's re-dealt rows that may be sent twice are its rate s
     }
     // Lost 50 ms after its last report: ceil(20/s x 1.25 x (50 + 100) ms) + 1.
     d.Lost("a", now + 50 * kMs);
-    CHECK(d.redealt_rows() == 5);
+    CHECK(d.may_have_taken_rows() == 5);
+    CHECK(d.redealt_rows() == 60);  // every unreported row is dealt again
     CHECK(d.used() == 40);
     // All 60 rows it held go back, first.
     CHECK(d.Deal("b", 60) == std::vector<RowRange>{{40, 60}});
@@ -87,10 +89,12 @@ TEST_CASE("a crashed agent's re-dealt rows that may be sent twice are its rate s
   SECTION("silent for long, its whole holding may have been taken") {
     d.Taken("a", {0, 2}, 100 * kMs);
     d.Lost("a", 60'000 * kMs);
+    CHECK(d.may_have_taken_rows() == 98);
     CHECK(d.redealt_rows() == 98);
   }
   SECTION("before its second report: all it held") {
     d.Lost("a", 100 * kMs);
+    CHECK(d.may_have_taken_rows() == 100);
     CHECK(d.redealt_rows() == 100);
   }
 }
