@@ -290,6 +290,7 @@ absl::StatusOr<StepEvidence> EvidenceFromResultJson(const std::string& result_js
   e.measured.interval_s = series->interval_s;
   e.measured.requests = series->requests;
   e.measured.coarsened = series->coarsened;
+  e.measured.monitor = series->monitor;  // the query names, for the steps' monitor means
   for (SeriesInterval& in : series->intervals) {
     if (in.start_s + 1e-9 >= skip_s && in.start_s + 1e-9 < end_s) {
       e.measured.intervals.push_back(std::move(in));

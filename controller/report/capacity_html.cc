@@ -153,11 +153,8 @@ void AppendResources(const Struct& r, std::string& out) {
   if (names.empty() && !Has(r, "bottleneck")) return;
   absl::StrAppend(&out, "<section id=\"resources\"><h2>Service resources</h2>");
   AppendSentence(r, "bottleneck", "bottleneck", out);
-  absl::StrAppend(&out, "<div class=\"grid2\">");
-  for (const std::string& name : names) {
-    absl::StrAppend(&out, "<div>", capacity_charts::Monitor(r, name), "</div>");
-  }
-  absl::StrAppend(&out, "</div></section>\n");
+  for (const std::string& name : names) absl::StrAppend(&out, capacity_charts::Monitor(r, name));
+  absl::StrAppend(&out, "</section>\n");
 }
 
 void AppendGrowth(const Struct& r, std::string& out) {

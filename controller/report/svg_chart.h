@@ -74,8 +74,8 @@ struct ChartSpec {
   double x_max = 1;
   std::vector<std::string> x_labels;  // kIndex: one per position
   std::string x_unit;        // kLinear: named at the axis' right end
-  // The left axis' top; 0: from the lines. Values above it are drawn at the
-  // top edge (data-v keeps them as they are).
+  // The left axis' top (rounded up to a tick); 0: from the lines. Values
+  // above it are drawn at the top edge (data-v keeps them as they are).
   double y_max = 0;
   std::vector<ChartLine> lines;
   std::vector<ChartBand> bands;
