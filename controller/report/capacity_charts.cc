@@ -97,7 +97,9 @@ std::string Throughput(const Struct& r) {
   for (const Struct* p : List(usl, "points")) points.emplace_back(Num(*p, "n"), Num(*p, "x"));
   const bool by_n = !points.empty();
   if (!by_n) {
-    for (const Struct* s : List(r, "steps")) points.emplace_back(LoadOf(*s), Num(*s, "achieved_rps"));
+    for (const Struct* s : List(r, "steps")) {
+      points.emplace_back(LoadOf(*s), Num(*s, "achieved_rps"));
+    }
   }
   double x_end = MaxX(points) * kMargin;
   const bool finite_n_star = by_n && IsNum(usl, "n_star");
@@ -106,12 +108,13 @@ std::string Throughput(const Struct& r) {
   if (finite_n_star && n_star * kMargin > x_end && n_star <= 3 * MaxX(points)) {
     x_end = n_star * kMargin;
   }
-  ChartSpec spec = LinearSpec(
-      "chart-throughput", "Throughput vs load", "req/s",
-      by_n ? "N: concurrency (" + std::string(RateModel(r) ? "achieved x mean response time, "
-                                                             "Little's law" : "VUs") + ")"
-           : RateModel(r) ? "offered load (req/s)" : "VUs",
-      x_end);
+  std::string x_unit = RateModel(r) ? "offered load (req/s)" : "VUs";
+  if (by_n) {
+    x_unit = RateModel(r) ? "N: concurrency (achieved x mean response time, Little's law)"
+                          : "N: concurrency (VUs)";
+  }
+  ChartSpec spec = LinearSpec("chart-throughput", "Throughput vs load", "req/s",
+                              std::move(x_unit), x_end);
   ChartLine steps = SortedLine("steps", points);
   steps.dots = true;
   spec.lines.push_back(std::move(steps));

@@ -143,7 +143,9 @@ void AppendSentence(const Struct& r, const char* key, const char* label, std::st
                            : Has(o, "sentence") ? Str(o, "sentence")
                                                  : Str(o, "evidence");
   absl::StrAppend(&out, "<p class=\"sentence\" id=\"", key, "\"");
-  if (Has(o, "verdict")) absl::StrAppend(&out, " data-verdict=\"", HtmlEscape(Str(o, "verdict")), "\"");
+  if (Has(o, "verdict")) {
+    absl::StrAppend(&out, " data-verdict=\"", HtmlEscape(Str(o, "verdict")), "\"");
+  }
   absl::StrAppend(&out, "><b>", label, ":</b> ", error ? "not computed: " : "", HtmlEscape(text),
                   "</p>");
 }
@@ -207,7 +209,8 @@ void AppendStepRow(const Struct& s, bool rate, bool confirmation,
                   confirmation ? " class=\"confirmation\""
                   : verdict == "FAIL" ? " class=\"fail\"" : "", ">",
                   NumCell("step", Num(s, "step"),
-                          absl::StrCat(confirmation ? "confirm " : "", ExactNumber(Num(s, "step")))),
+                          absl::StrCat(confirmation ? "confirm " : "",
+                                       ExactNumber(Num(s, "step")))),
                   NumCell("load", Num(s, "load"),
                           absl::StrCat(ExactNumber(Num(s, "load")), rate ? "/s" : " VUs")),
                   NumCell("offered_rps", Num(s, "offered_rps"),
