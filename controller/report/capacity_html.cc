@@ -102,10 +102,12 @@ void AppendAnswer(const Struct& r, std::string& out) {
     absl::StrAppend(&out, "<span>at ", ExactNumber(Num(r, "capacity_load")), " VUs</span>");
   }
   absl::StrAppend(&out, "<span>limited by the ", HtmlEscape(limited_by), "</span><span>SLO ",
-                  HtmlEscape(Str(Obj(r, "slo"), "text")), "</span><span>stopped by ",
+                  HtmlEscape(Str(Obj(r, "slo"), "text")), "</span><span>search stopped: ",
                   HtmlEscape(Str(r, "stopped_by")), "</span></header>\n<section id=\"summary\">");
   if (!found) {
-    absl::StrAppend(&out, "<p>No capacity was found: the first step did not pass the SLO.</p>");
+    absl::StrAppend(&out, "<p>No capacity was found: ",
+                    List(r, "steps").empty() ? "no step ran" : "the first step did not pass the SLO",
+                    ".</p>");
   }
   if (limited_by == "generator") {
     absl::StrAppend(&out, "<p id=\"advice\">Limited by the generator, not the service (the "
