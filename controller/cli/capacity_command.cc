@@ -2,7 +2,12 @@
 
 #include "controller/cli/capacity_command.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -25,11 +30,51 @@
 #include "controller/cli/local_run.h"
 #include "controller/cli/remote_run.h"
 #include "controller/cli/run_command.h"
+#include "controller/report/capacity_html.h"
 
 namespace barrage {
 namespace {
 
 constexpr char kCommand[] = "capacity";
+
+// One --out value: json=FILE (the JSON answer) or html=FILE (its report).
+struct CapacityOutput {
+  bool html = false;
+  std::string path;
+};
+
+absl::StatusOr<CapacityOutput> ParseCapacityOutput(const std::string& spec) {
+  for (const bool html : {false, true}) {
+    const std::string kind = html ? "html=" : "json=";
+    if (absl::StartsWith(spec, kind) && spec.size() > kind.size()) {
+      return CapacityOutput{html, spec.substr(kind.size())};
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--out: '", spec, "' is not json=FILE or html=FILE"));
+}
+
+// Writes `text` to a temporary file beside `path`, then renames it over
+// `path`: a reader sees the old file or the whole new one, never a part.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string temporary = absl::StrCat(path, ".tmp-", ::getpid());
+  {
+    std::ofstream f(temporary, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f) {
+      std::remove(temporary.c_str());
+      return absl::UnavailableError(absl::StrCat("cannot write ", temporary));
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    std::remove(temporary.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot rename ", temporary, " to ", path, ": ", std::strerror(error)));
+  }
+  return absl::OkStatus();
+}
 
 // Runs each step as `barrage run` would (RunRemote), quietly, and reads its
 // result's evidence. The fleet (for --local) is borrowed.
@@ -193,7 +238,8 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
   flags.String("baseline", &baseline_text, "", "R",
                "check that --times x R is sustained, like 200/min");
   flags.String("times", &times_text, "10", "K", "with --baseline: the factor (default 10)");
-  flags.Repeated("out", &out_specs, "json=FILE", "also write the answer as JSON to FILE");
+  flags.Repeated("out", &out_specs, "json=FILE|html=FILE",
+                 "also write the answer as JSON, or as the HTML report, to FILE (repeatable)");
   const ParsedCommand parsed = ParseCommand(kCommand, flags, args, out, err);
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.positional.size() != 1) return UsageError(kCommand, "give one scenario file", err);
@@ -268,16 +314,15 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
   // A run's start-up (the plan, the agents' start delay) and result.
   search.run_estimate = *warmup + *step + absl::Seconds(2);
 
-  std::string json_path;
+  std::vector<CapacityOutput> outputs;
   for (const std::string& spec : out_specs) {
-    if (!absl::StartsWith(spec, "json=") || spec.size() == 5) {
-      return UsageError(kCommand, absl::StrCat("--out: '", spec, "' is not json=FILE"), err);
-    }
-    json_path = spec.substr(5);
-    if (absl::Status s = CheckWritableFile(json_path); !s.ok()) {
+    absl::StatusOr<CapacityOutput> o = ParseCapacityOutput(spec);
+    if (!o.ok()) return UsageError(kCommand, o.status().message(), err);
+    if (absl::Status s = CheckWritableFile(o->path); !s.ok()) {
       err << "barrage capacity: --out " << s.message() << "\n";
       return kExitUsage;
     }
+    outputs.push_back(*std::move(o));
   }
   LocalOptions local;
   local.agents = static_cast<int>(local_agents);
@@ -349,13 +394,19 @@ int RunCapacity(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   const CapacityHooks hooks = AnalyseCapacity(*result, *slo, analysis);
   out << "\n" << CapacityText(*result, *slo, hooks);
-  if (!json_path.empty()) {
-    std::ofstream f(json_path);
-    f << CapacityJson(*result, *slo, hooks);
-    if (!f) {
-      err << "barrage capacity: cannot write " << json_path << "\n";
-      return kExitInternal;
+  if (!outputs.empty()) {
+    const std::string json = CapacityJson(*result, *slo, hooks);
+    bool written = true;
+    for (const CapacityOutput& o : outputs) {
+      absl::StatusOr<std::string> text = o.html ? CapacityHtml(json) : json;
+      absl::Status s = text.ok() ? WriteFileAtomically(o.path, *text) : text.status();
+      if (!s.ok()) {
+        err << "barrage capacity: --out " << (o.html ? "html=" : "json=") << o.path << ": "
+            << s.message() << "\n";
+        written = false;
+      }
     }
+    if (!written) return kExitInternal;
   }
   return CapacityExitCode(*result);
 }

@@ -2,14 +2,16 @@
 //
 // `barrage capacity FILE --slo 'p95<200ms,error_rate<1%' [--start R]
 // [--max R] [--step 30s] [--warmup 5s] [--model rate|vus] [--deadline 10m]
-// [--local N | --controller ADDR] [--out json=F] [--growth G --peak R]
-// [--baseline R [--times K]]`: the statistical capacity
+// [--local N | --controller ADDR] [--out json=F] [--out html=F]
+// [--growth G --peak R] [--baseline R [--times K]]`: the statistical capacity
 // search of controller/capacity/search.h across the whole fleet (README
 // "Capacity planning"). Each step is a real run of the file's scenario,
 // submitted as `barrage run` submits it (remote_run.h, or local_run.h's
 // fleet for --local, started once for the whole search), with its stages
 // replaced by StepScenario's and its thresholds by the SLO; then the USL,
-// projection, baseline and bottleneck of capacity_analysis.h. Exit codes:
+// projection, baseline and bottleneck of capacity_analysis.h; each --out
+// (the JSON, or its page: controller/report/capacity_html.h) is written
+// through a temporary file renamed over it. Exit codes:
 // 0 a capacity was found, 99 none (the first step did not pass), 2 bad
 // usage, 3 a step could not start (controller unreachable, too few agents),
 // 4 interrupted, 1 any other failed step.

@@ -51,6 +51,16 @@ std::string Clock(double s) {
 
 std::string TickLabel(double v) { return absl::StrFormat("%g", v); }
 
+const char* XAxisName(XAxis axis) {
+  switch (axis) {
+    case XAxis::kSeconds: return "s";
+    case XAxis::kIndex: return "index";
+    case XAxis::kTailLog: return "tail";
+    case XAxis::kLinear: return "linear";
+  }
+  return "s";
+}
+
 struct Frame {
   double left, right, x_min, x_max;
   double px(double x) const {
@@ -59,7 +69,7 @@ struct Frame {
   }
   static double py(double y, double y_max) {
     const double bottom = kHeight - kBottom;
-    return bottom - (y_max > 0 ? y / y_max : 0) * (bottom - kTop);
+    return bottom - (y_max > 0 ? std::min(y / y_max, 1.0) : 0) * (bottom - kTop);
   }
 };
 
@@ -73,6 +83,7 @@ double AxisMax(const ChartSpec& spec, int axis, double* step) {
     }
   }
   if (max <= 0) max = 1;
+  if (axis == 0 && spec.y_max > 0) max = spec.y_max;
   *step = NiceStep(max, 5);
   return std::ceil(max / *step - 1e-9) * *step;
 }
@@ -125,6 +136,19 @@ void AppendXAxis(const ChartSpec& spec, const Frame& f, std::string& out) {
       const char* labels[] = {"90%", "99%", "99.9%", "99.99%", "99.999%"};
       for (int i = 1; i <= 5; ++i) {
         if (i >= spec.x_min - 1e-9 && i <= spec.x_max + 1e-9) tick(i, labels[i - 1]);
+      }
+      break;
+    }
+    case XAxis::kLinear: {
+      const double step = NiceStep(spec.x_max - spec.x_min, 8);
+      for (double x = std::ceil(spec.x_min / step - 1e-9) * step; x <= spec.x_max + 1e-9;
+           x += step) {
+        tick(x, TickLabel(std::fabs(x) < step * 1e-6 ? 0 : x));
+      }
+      if (!spec.x_unit.empty()) {
+        absl::StrAppend(&out, absl::StrFormat(
+            "<text class=\"unit\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+            f.right, bottom + 30, HtmlEscape(spec.x_unit)));
       }
       break;
     }
@@ -194,7 +218,7 @@ std::string SvgChart(const ChartSpec& spec) {
       HtmlEscape(spec.id), HtmlEscape(absl::StrJoin(names, ",")), kWidth, kHeight,
       ExactNumber(spec.x_min), ExactNumber(spec.x_max), f.left, kTop, f.right,
       kHeight - kBottom,
-      spec.x_axis == XAxis::kSeconds ? "s" : spec.x_axis == XAxis::kIndex ? "index" : "tail",
+      XAxisName(spec.x_axis),
       HtmlEscape(spec.title)));
   for (size_t i = 0; i < spec.bands.size(); ++i) {
     const ChartBand& b = spec.bands[i];
@@ -232,8 +256,15 @@ std::string SvgChart(const ChartSpec& spec) {
         "<polyline class=\"line\" data-name=\"%s\" data-axis=\"%d\" data-points=\"%d\" "
         "data-t=\"%s\" data-v=\"%s\" stroke=\"%s\"%s points=\"%s\"/>",
         HtmlEscape(l.name), l.axis, std::min(l.x.size(), l.y.size()), xs, ys,
-        kPalette[i % std::size(kPalette)], l.dashed ? " stroke-dasharray=\"6 4\"" : "",
-        points));
+        l.dots ? "none" : kPalette[i % std::size(kPalette)],
+        l.dashed ? " stroke-dasharray=\"6 4\"" : "", points));
+    for (size_t k = 0; l.dots && k < l.x.size() && k < l.y.size(); ++k) {
+      absl::StrAppend(&out, absl::StrFormat(
+          "<circle class=\"dot\" data-name=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
+          "fill=\"%s\"/>",
+          HtmlEscape(l.name), f.px(l.x[k]), Frame::py(l.y[k], top),
+          kPalette[i % std::size(kPalette)]));
+    }
   }
   for (const ChartMarker& m : spec.markers) {
     if (m.x < spec.x_min - 1e-9 || m.x > spec.x_max + 1e-9) continue;

@@ -9,8 +9,9 @@
 // data-v="...">` per line (the raw x and y values, space separated, for the
 // DOM test and the hover script), stage bands as `<rect class="band">` and
 // markers (events, change points) as `<line class="marker" data-t data-kind>`
-// each with a `<title>`. No element refers to anything outside the file
-// (no href, no url()).
+// each with a `<title>`; a line drawn as dots also has one
+// `<circle class="dot">` per point. No element refers to anything outside
+// the file (no href, no url()).
 //
 // Pure functions; no threads.
 #ifndef BARRAGE_CONTROLLER_REPORT_SVG_CHART_H_
@@ -37,6 +38,9 @@ struct ChartLine {
   std::vector<double> y;   // parallel to x, in the axis' units
   int axis = 0;            // 0 left, 1 right
   bool dashed = false;
+  // Measured points: a dot at each, and no stroke between them (the
+  // polyline stays, unstroked, for its data attributes).
+  bool dots = false;
 };
 
 struct ChartBand {  // a shaded x range (a stage)
@@ -57,6 +61,7 @@ enum class XAxis {
   kSeconds,   // run time; ticks as m:ss
   kIndex,     // integer positions (runs of the trend), labelled by x_labels
   kTailLog,   // x = log10(1/(1-p)); ticks 90%, 99%, 99.9%, 99.99%
+  kLinear,    // any number (a load, req/s, months); ticks 1, 2 or 5 x 10^k, x_unit
 };
 
 struct ChartSpec {
@@ -68,6 +73,10 @@ struct ChartSpec {
   double x_min = 0;
   double x_max = 1;
   std::vector<std::string> x_labels;  // kIndex: one per position
+  std::string x_unit;        // kLinear: named at the axis' right end
+  // The left axis' top (rounded up to a tick); 0: from the lines. Values
+  // above it are drawn at the top edge (data-v keeps them as they are).
+  double y_max = 0;
   std::vector<ChartLine> lines;
   std::vector<ChartBand> bands;
   std::vector<ChartMarker> markers;

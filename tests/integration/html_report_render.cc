@@ -6,7 +6,9 @@
 //       writes the HTML report of a result file;
 //   html_report_render --fixture OUT.json SECONDS REQUESTS
 //       writes the seeded report fixture (tests/support/report_fixture.h):
-//       two stages, a 503 burst, an agent lost.
+//       two stages, a 503 burst, an agent lost;
+//   html_report_render --capacity CAPACITY.json OUT.html
+//       writes the capacity report (capacity_html.h) of a capacity JSON.
 // Exit 0 on success, 1 with the reason on stderr.
 
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <sstream>
 #include <string>
 
+#include "controller/report/capacity_html.h"
 #include "controller/report/html_report.h"
 #include "tests/support/report_fixture.h"
 
@@ -52,9 +55,27 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (first == "--capacity" && argc == 4) {
+    std::string json;
+    if (!Read(argv[2], &json)) {
+      std::cerr << "cannot read " << argv[2] << "\n";
+      return 1;
+    }
+    absl::StatusOr<std::string> html = barrage::CapacityHtml(json);
+    if (!html.ok()) {
+      std::cerr << html.status().ToString() << "\n";
+      return 1;
+    }
+    if (!Write(argv[3], *html)) {
+      std::cerr << "cannot write " << argv[3] << "\n";
+      return 1;
+    }
+    return 0;
+  }
   if (argc != 3 && argc != 4) {
     std::cerr << "usage: html_report_render RESULT.json OUT.html [BASELINE.json]\n"
-                 "       html_report_render --fixture OUT.json SECONDS REQUESTS\n";
+                 "       html_report_render --fixture OUT.json SECONDS REQUESTS\n"
+                 "       html_report_render --capacity CAPACITY.json OUT.html\n";
     return 1;
   }
   std::string json;

@@ -75,9 +75,15 @@ TEST_CASE("barrage capacity's usage errors exit 2 and say what is wrong") {
   r = Cli({"s.yaml", "--slo", "p95<50ms", "--start", "100", "--max", "50"});
   CHECK(r.code == kExitUsage);
   CHECK_THAT(r.err, ContainsSubstring("--max: must be at least --start"));
-  r = Cli({"s.yaml", "--slo", "p95<50ms", "--out", "html=x.html"});
+  r = Cli({"s.yaml", "--slo", "p95<50ms", "--out", "csv=x.csv"});
   CHECK(r.code == kExitUsage);
-  CHECK_THAT(r.err, ContainsSubstring("--out: 'html=x.html' is not json=FILE"));
+  CHECK_THAT(r.err, ContainsSubstring("--out: 'csv=x.csv' is not json=FILE or html=FILE"));
+  r = Cli({"s.yaml", "--slo", "p95<50ms", "--out", "json=a.json", "--out", "html="});
+  CHECK(r.code == kExitUsage);
+  CHECK_THAT(r.err, ContainsSubstring("--out: 'html=' is not json=FILE or html=FILE"));
+  r = Cli({"s.yaml", "--slo", "p95<50ms", "--out", "html=/no/such/dir/cap.html"});
+  CHECK(r.code == kExitUsage);
+  CHECK_THAT(r.err, ContainsSubstring("barrage capacity: --out /no/such/dir/cap.html: "));
   r = Cli({"s.yaml", "--slo", "p95<50ms", "--local", "1", "--controller", "127.0.0.1:1"});
   CHECK(r.code == kExitUsage);
   r = Cli({"--help"});

@@ -192,6 +192,27 @@ TEST_CASE("a result's monitor samples reach the step's monitor means") {
   CHECK(m.monitor_means == std::map<std::string, double>{{"cpu", 3.5}});
 }
 
+TEST_CASE("a step read from a result JSON keeps its monitor queries' means") {
+  testing::SyntheticRunOptions o;
+  o.duration_s = 6;
+  o.rate_rps = 50;
+  RunSeries series = testing::SyntheticSeries(o);
+  series.monitor = {"cpu"};
+  for (SeriesInterval& in : series.intervals) {
+    in.monitor = {MonitorCell{in.start_s < 2 ? 100.0 : 2 * 0.5, in.start_s < 2 ? 1u : 2u}};
+  }
+  JsonWriter json;
+  json.BeginObject().Key("version").Int(1).Key("series");
+  WriteSeriesJson(series, json);
+  json.EndObject();
+  absl::StatusOr<StepEvidence> e = EvidenceFromResultJson(json.text(), 2);
+  REQUIRE(e.ok());
+  CHECK(e->measured.monitor == std::vector<std::string>{"cpu"});
+  const StepJudgement j = JudgeStep(*e, MustParse("p95<1s"), VerdictOptions());
+  REQUIRE(j.monitor_means.count("cpu") == 1);
+  CHECK(j.monitor_means.at("cpu") == 0.5);  // the warm-up's samples left out
+}
+
 TEST_CASE("pooled runs follow one another and add their agents' counters") {
   StepEvidence pooled;
   StepEvidence a = Synthetic(10, 100, 4, 0, 1);
