@@ -2,6 +2,7 @@
 
 #include "controller/capacity/capacity_analysis.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -49,9 +50,16 @@ std::vector<UslPoint> UslPointsOf(const CapacityResult& result) {
     if (!s.refusal.empty()) continue;
     const StepJudgement& j = s.judgement;
     const double x = j.achieved_rps;
-    const double n = s.model == LoadModel::kVus
-                         ? static_cast<double>(j.vus > 0 ? j.vus : s.load)
-                         : LittlesLawConcurrency(x, j.mean_ms / 1000.0);
+    // Little's law in both models: the requests outstanding at the service.
+    // A VU is not outstanding while its client reads the response and
+    // sends the next request, nor while it thinks, so the VUs overstate
+    // the service's concurrency (by think / (R + think), or ~1% against a
+    // 10 ms service on loopback); X * R cannot exceed the VUs but for
+    // interval edges, and is capped there.
+    double n = LittlesLawConcurrency(x, j.mean_ms / 1000.0);
+    if (s.model == LoadModel::kVus) {
+      n = std::min(n, static_cast<double>(j.vus > 0 ? j.vus : s.load));
+    }
     if (n > 0 && x > 0 && std::isfinite(n) && std::isfinite(x)) points.push_back({n, x});
   }
   return points;
