@@ -71,7 +71,14 @@ CapacityHooks AnalyseCapacity(const CapacityResult& result, const Slo& slo,
 
   // USL.
   const std::vector<UslPoint> points = UslPointsOf(result);
-  auto fit = std::make_shared<const absl::StatusOr<UslFit>>(FitUsl(points, options.usl));
+  absl::StatusOr<UslFit> fitted = FitUsl(points, options.usl);
+  if (points.size() < kUslMinPoints) {
+    // The search doubles from --start to the first failure and bisects
+    // above it: the levels below the knee are the ones a lower start adds.
+    fitted = absl::InvalidArgumentError(absl::StrCat(
+        fitted.status().message(), " (a lower --start adds levels below the knee)"));
+  }
+  auto fit = std::make_shared<const absl::StatusOr<UslFit>>(std::move(fitted));
   if (fit->ok()) {
     absl::StrAppend(&hooks.text, "\nUSL: ", (*fit)->Describe(), "\n");
   } else {

@@ -153,9 +153,11 @@ TEST_CASE("fewer than 6 load levels: the USL is an error, not a crash") {
   const CapacityHooks hooks = AnalyseCapacity(r, P95Under50(), {});
   CHECK_THAT(CapacityJson(r, P95Under50(), hooks),
              ContainsSubstring(
-                 "\"usl\":{\"error\":\"the USL needs at least 6 load levels; have 2\"}"));
+                 "\"usl\":{\"error\":\"the USL needs at least 6 load levels; have 2 (a lower "
+                 "--start adds levels below the knee)\"}"));
   CHECK_THAT(CapacityText(r, P95Under50(), hooks),
-             ContainsSubstring("USL: not fitted: the USL needs at least 6 load levels; have 2\n"));
+             ContainsSubstring("USL: not fitted: the USL needs at least 6 load levels; have 2 "
+                               "(a lower --start adds levels below the knee)\n"));
 }
 
 TEST_CASE("the growth flags project the headroom; --baseline checks k x baseline") {
