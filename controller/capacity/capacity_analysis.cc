@@ -51,11 +51,10 @@ std::vector<UslPoint> UslPointsOf(const CapacityResult& result) {
     const StepJudgement& j = s.judgement;
     const double x = j.achieved_rps;
     // Little's law in both models: the requests outstanding at the service.
-    // A VU is not outstanding while its client reads the response and
-    // sends the next request, nor while it thinks, so the VUs overstate
-    // the service's concurrency (by think / (R + think), or ~1% against a
-    // 10 ms service on loopback); X * R cannot exceed the VUs but for
-    // interval edges, and is capped there.
+    // A VU is not outstanding while it thinks, so with think time the VUs
+    // overstate the service's concurrency by think / (R + think); without
+    // it X * R is the VUs (R, from the intended send, covers the VU's
+    // cycle), above them only by interval edges, and capped there.
     double n = LittlesLawConcurrency(x, j.mean_ms / 1000.0);
     if (s.model == LoadModel::kVus) {
       n = std::min(n, static_cast<double>(j.vus > 0 ? j.vus : s.load));

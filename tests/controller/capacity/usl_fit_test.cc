@@ -130,6 +130,21 @@ TEST_CASE("the USL fit's 95% intervals cover the truth at a real search's noise 
   CHECK(n_star_hits >= 170);
 }
 
+TEST_CASE("the USL fit recovers the parameters from levels that do not start at one VU") {
+  // A search from --start 10: no point near N = 1 to pin lambda, the
+  // starting grid's lambda (X / N at the lowest level) far below the truth.
+  const std::vector<double> ns = {10, 20, 40, 80, 60, 50, 45};
+  const std::vector<UslPoint> points = SyntheticAdditive(0.05, 0.001, 100, ns, 1.0, 31);
+  const absl::StatusOr<UslFit> fit = FitUsl(points);
+  REQUIRE(fit.ok());
+  INFO(fit->Describe());
+  CHECK(Within(0.05, fit->sigma_ci));
+  CHECK(Within(0.001, fit->kappa_ci));
+  CHECK(Within(100, fit->lambda_ci));
+  CHECK(fit->n_star == Catch::Approx(std::sqrt(0.95 / 0.001)).epsilon(0.2));
+  CHECK(fit->limited_by == UslLimit::kContention);
+}
+
 TEST_CASE("the USL fit names coherency when the pairwise term bends the curve") {
   const std::vector<UslPoint> points =
       Synthetic(0.01, 0.01, 50, {1, 2, 3, 4, 6, 8, 10, 14, 20}, 0.01, 3);
