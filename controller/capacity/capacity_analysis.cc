@@ -2,6 +2,7 @@
 
 #include "controller/capacity/capacity_analysis.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -137,9 +138,15 @@ std::vector<UslPoint> UslPointsOf(const CapacityResult& result) {
     if (!s.refusal.empty()) continue;
     const StepJudgement& j = s.judgement;
     const double x = j.achieved_rps;
-    const double n = s.model == LoadModel::kVus
-                         ? static_cast<double>(j.vus > 0 ? j.vus : s.load)
-                         : LittlesLawConcurrency(x, j.mean_ms / 1000.0);
+    // Little's law in both models: the requests outstanding at the service.
+    // A VU is not outstanding while it thinks, so with think time the VUs
+    // overstate the service's concurrency by think / (R + think); without
+    // it X * R is the VUs (R, from the intended send, covers the VU's
+    // cycle), above them only by interval edges, and capped there.
+    double n = LittlesLawConcurrency(x, j.mean_ms / 1000.0);
+    if (s.model == LoadModel::kVus) {
+      n = std::min(n, static_cast<double>(j.vus > 0 ? j.vus : s.load));
+    }
     if (n > 0 && x > 0 && std::isfinite(n) && std::isfinite(x)) points.push_back({n, x});
   }
   return points;
@@ -151,7 +158,14 @@ CapacityHooks AnalyseCapacity(const CapacityResult& result, const Slo& slo,
 
   // USL.
   const std::vector<UslPoint> points = UslPointsOf(result);
-  auto fit = std::make_shared<const absl::StatusOr<UslFit>>(FitUsl(points, options.usl));
+  absl::StatusOr<UslFit> fitted = FitUsl(points, options.usl);
+  if (points.size() < kUslMinPoints) {
+    // The search doubles from --start to the first failure and bisects
+    // above it: the levels below the knee are the ones a lower start adds.
+    fitted = absl::InvalidArgumentError(absl::StrCat(
+        fitted.status().message(), " (a lower --start adds levels below the knee)"));
+  }
+  auto fit = std::make_shared<const absl::StatusOr<UslFit>>(std::move(fitted));
   if (fit->ok()) {
     absl::StrAppend(&hooks.text, "\nUSL: ", (*fit)->Describe(), "\n");
   } else {

@@ -10,7 +10,8 @@
 //           {"sigma": [lo, hi], "kappa", "lambda", "n_star", "x_max"},
 //           "limited_by": "contention"|"coherency"|"none", "residuals": [...],
 //           "r2", "points": [{"n", "x"}...]}
-//          or {"error": "the USL needs at least 6 load levels; have 4"};
+//          or {"error": "the USL needs at least 6 load levels; have 4 (a
+//          lower --start adds levels below the knee)"};
 //          n_star and x_max (and interval ends) are null when infinite;
 //   "projection": {"months", "months_lo", "months_hi", "exhausted",
 //                  "growth_per_month", "peak_rps", "sentence"} or {"error"};
@@ -67,9 +68,11 @@ struct CapacityAnalysisOptions {
 };
 
 // The USL's points: one per search step that ran (the confirmation and
-// refused steps left out), N = the step's VUs (--model vus) or X * R by
-// Little's law (R its mean ok response time), X its achieved rate. Steps
-// without a positive N and X are left out.
+// refused steps left out), X its achieved rate, N the requests
+// outstanding, X * R by Little's law (R its mean ok response time), for
+// VU steps capped at the VUs: without think time that is the VUs (R
+// covers the whole cycle), with think time the VUs' share not thinking.
+// Steps without a positive N and X are left out.
 std::vector<UslPoint> UslPointsOf(const CapacityResult& result);
 
 // One monitor query's resource points: each search step that ran (refused

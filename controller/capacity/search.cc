@@ -140,6 +140,9 @@ class Search {
     r.interval_hi_rps = above != nullptr ? above->rps()
                         : fail          ? static_cast<double>(*fail)
                                         : r.capacity_rps;
+    // VU steps past the USL's peak achieve less at more VUs: the failing
+    // step's rate can be below the sustained one's, which is then both ends.
+    r.interval_hi_rps = std::max(r.interval_hi_rps, r.capacity_rps);
   }
 
   // The last passing step at `load` (the confirmation first), else any step there.

@@ -109,8 +109,9 @@ struct CapacityResult {
   int64_t capacity_load = 0;   // the highest sustained load (rate or VUs)
   double capacity_rps = 0;     // its throughput (StepRecord::rps)
   // The capacity lies in [lo, hi] (rps): the sustained step's and the
-  // lowest not-passing step's above it (hi == lo when --max was reached;
-  // for a generator-bound answer, the load the generator could not drive).
+  // lowest not-passing step's above it (hi == lo when --max was reached,
+  // or when that VU step achieved less, past the USL's peak; for a
+  // generator-bound answer, the load the generator could not drive).
   double interval_lo_rps = 0;
   double interval_hi_rps = 0;
   LimitedBy limited_by = LimitedBy::kService;

@@ -16,9 +16,16 @@
 // (gsl_multifit_nlinear, Levenberg-Marquardt): sigma and kappa in [0, 1],
 // lambda > 0, enforced by solving for unbounded t with sigma = sin^2(t),
 // kappa = sin^2(u), lambda = exp(v) (so a bound is reachable, not just
-// approached). The intervals are a residual bootstrap: the fitted curve
-// plus residuals drawn with replacement (seeded), refitted, the percentile
-// interval of each parameter over the resamples.
+// approached), from a grid of 9 starting points (the best kept). The
+// intervals are a residual bootstrap: the fitted curve plus residuals
+// drawn with replacement (seeded; leverage-adjusted, centred, and widened
+// by t(n - 3) / z for the few degrees of freedom), refitted, the percentile
+// interval of each parameter over the resamples; over 200 noise seeds at a
+// real search's levels and noise they cover the truth 93-96% of the time
+// at 95% (usl_fit_test.cc). They cover noise, not bias: a constant time c
+// per request outside the service (the network, the client) is
+// indistinguishable from the service's own, so the fit reports sigma and
+// kappa times D / (D + c) for a service of single-request time D.
 //
 // Pure functions of their arguments; safe from any thread. The first FitUsl
 // call turns GSL's process-wide abort-on-error handler off (a failed fit is
@@ -38,8 +45,9 @@ namespace barrage {
 // and enough residuals to judge them.
 inline constexpr size_t kUslMinPoints = 6;
 
-// One load level: concurrency N (VUs, or X * R by Little's law for rate
-// steps) and the throughput achieved there (requests/s). Both > 0.
+// One load level: concurrency N (the requests outstanding, X * R by
+// Little's law; capacity_analysis.h) and the throughput achieved there
+// (requests/s). Both > 0.
 struct UslPoint {
   double n = 0;
   double x = 0;

@@ -29,12 +29,16 @@ using Catch::Matchers::ContainsSubstring;
 
 // A service of known capacity (median 10 ms at or below it, 300 ms above:
 // SLO p95<50ms). Rate steps achieve their load; VU steps achieve the USL's
-// X(N) for sigma 0.05, kappa 0.001, lambda 50/s. With `cpu`, the series
-// has a monitor query "cpu" at load / 1000.
+// X(N) for sigma 0.05, kappa 0.001 and `lambda` (500/s), their median
+// response time at or below capacity the VU's cycle N / X less
+// `think_ms` (closed loop). With `cpu`, the series has a monitor query
+// "cpu" at load / 1000.
 class FakeRunner final : public StepRunner {
  public:
   FakeRunner(testing::FakeClock& clock, int64_t capacity) : clock_(clock), capacity_(capacity) {}
   bool cpu = false;
+  double lambda = 500;
+  double think_ms = 0;
 
   absl::StatusOr<StepRun> Run(const StepLoad& load) override {
     ++runs_;
@@ -43,8 +47,9 @@ class FakeRunner final : public StepRunner {
     testing::SyntheticRunOptions o;
     o.seed = runs_;
     o.duration_s = 10;
-    o.rate_rps = load.model == LoadModel::kRate ? n : UslThroughput(0.05, 0.001, 50, n);
-    o.median_ms = load.load <= capacity_ ? 10 : 300;
+    const bool vus = load.model == LoadModel::kVus;
+    o.rate_rps = vus ? UslThroughput(0.05, 0.001, lambda, n) : n;
+    o.median_ms = load.load > capacity_ ? 300 : vus ? 1000 * n / o.rate_rps - think_ms : 10;
     StepEvidence e;
     e.measured = testing::SyntheticSeries(o);
     if (cpu) e.measured.monitor = {"cpu"};
@@ -72,10 +77,12 @@ Slo P95Under50() {
 }
 
 CapacityResult Search(LoadModel model, int64_t start, int64_t max, int64_t capacity,
-                      bool cpu = false) {
+                      bool cpu = false, double think_ms = 0, double lambda = 500) {
   testing::FakeClock clock;
   FakeRunner runner(clock, capacity);
   runner.cpu = cpu;
+  runner.think_ms = think_ms;
+  runner.lambda = lambda;
   SearchOptions o;
   o.model = model;
   o.start = start;
@@ -94,6 +101,7 @@ TEST_CASE("the USL is fitted to VU steps and written to the text and the JSON") 
   REQUIRE(points.size() == r.steps.size());
   CHECK(points.size() >= kUslMinPoints);
   for (size_t i = 0; i < points.size(); ++i) {
+    // No think time: X * R is the VUs (its excess from interval edges capped).
     CHECK(points[i].n == static_cast<double>(r.steps[i].load));
     CHECK(points[i].x == r.steps[i].judgement.achieved_rps);
   }
@@ -116,6 +124,18 @@ TEST_CASE("the USL is fitted to VU steps and written to the text and the JSON") 
   CHECK_THAT(text, ContainsSubstring("R^2"));
 }
 
+TEST_CASE("VU steps with think time: the service's concurrency is X * R, below the VUs") {
+  // 10 ms of think per 20-100 ms cycle: a VU is outstanding only while it waits.
+  const CapacityResult r = Search(LoadModel::kVus, 1, 64, 40, false, /*think_ms=*/10, 50);
+  const std::vector<UslPoint> points = UslPointsOf(r);
+  REQUIRE(points.size() == r.steps.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const StepJudgement& j = r.steps[i].judgement;
+    CHECK(points[i].n < static_cast<double>(r.steps[i].load));
+    CHECK(std::abs(points[i].n - j.achieved_rps * j.mean_ms / 1000) < 1e-9 * points[i].n);
+  }
+}
+
 TEST_CASE("rate steps' concurrency is Little's law's X * R") {
   const CapacityResult r = Search(LoadModel::kRate, 100, 1000, 1000);
   const std::vector<UslPoint> points = UslPointsOf(r);
@@ -133,9 +153,11 @@ TEST_CASE("fewer than 6 load levels: the USL is an error, not a crash") {
   const CapacityHooks hooks = AnalyseCapacity(r, P95Under50(), {});
   CHECK_THAT(CapacityJson(r, P95Under50(), hooks),
              ContainsSubstring(
-                 "\"usl\":{\"error\":\"the USL needs at least 6 load levels; have 2\"}"));
+                 "\"usl\":{\"error\":\"the USL needs at least 6 load levels; have 2 (a lower "
+                 "--start adds levels below the knee)\"}"));
   CHECK_THAT(CapacityText(r, P95Under50(), hooks),
-             ContainsSubstring("USL: not fitted: the USL needs at least 6 load levels; have 2\n"));
+             ContainsSubstring("USL: not fitted: the USL needs at least 6 load levels; have 2 "
+                               "(a lower --start adds levels below the knee)\n"));
 }
 
 TEST_CASE("the growth flags project the headroom; --baseline checks k x baseline") {
