@@ -20,10 +20,7 @@
 source "$(dirname "$0")/lib.sh" "$1"
 
 T=$(port)
-"$BARRAGE" target --listen "127.0.0.1:$T" --concurrency 4 --delay 10ms > "$WORK/target.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q listening "$WORK/target.log" && break; sleep 0.05; done
-grep -q listening "$WORK/target.log" || fail "the target did not start"
+start_target "$T" --concurrency 4 --delay 10ms
 cat > "$WORK/s.yaml" <<YAML
 name: capacity-e2e
 target: http://127.0.0.1:$T
@@ -36,22 +33,7 @@ YAML
 MONITOR=0
 if command -v prometheus >/dev/null; then
   P=$(port)
-  cat > "$WORK/prometheus.yml" <<YAML
-global: {scrape_interval: 1s}
-scrape_configs:
-  - job_name: target
-    metrics_path: /__barrage/metrics
-    static_configs: [{targets: ['127.0.0.1:$T']}]
-YAML
-  prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/data" \
-    --web.listen-address="127.0.0.1:$P" --log.level=warn > "$WORK/prometheus.log" 2>&1 &
-  PIDS+=($!)
-  up() {
-    curl -s "127.0.0.1:$P/api/v1/query" --data-urlencode 'query=sum(up)' |
-      python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true
-  }
-  for _ in $(seq 100); do [ "$(up)" = 1 ] && break; sleep 0.2; done
-  [ "$(up)" = 1 ] || fail "Prometheus does not see the target"
+  start_prometheus "$T" "$P"
   MONITOR=1
   # busy seconds per second: the cores (of 4 slots) the service uses, over
   # the last two scrapes (irate), so a step's samples (1 s apart, from the

@@ -30,11 +30,7 @@ source "$(dirname "$0")/lib.sh" "$1"
 
 DELAY_MS=50
 T=$(port)
-"$BARRAGE" target --listen "127.0.0.1:$T" --contention 0.05 --coherency 0.001 \
-  --delay "${DELAY_MS}ms" > "$WORK/target.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q listening "$WORK/target.log" && break; sleep 0.05; done
-grep -q listening "$WORK/target.log" || fail "the target did not start"
+start_target "$T" --contention 0.05 --coherency 0.001 --delay "${DELAY_MS}ms"
 cat > "$WORK/s.yaml" <<YAML
 name: capacity-usl
 target: http://127.0.0.1:$T

@@ -11,25 +11,8 @@ source "$(dirname "$0")/lib.sh" "$1"
 command -v prometheus >/dev/null || { echo "prometheus not installed: skipped"; exit 0; }
 
 T=$(port); P=$(port)
-"$BARRAGE" target --listen "127.0.0.1:$T" --delay 1ms > "$WORK/target.log" 2>&1 &
-PIDS+=($!)
-cat > "$WORK/prometheus.yml" <<YAML
-global: {scrape_interval: 1s}
-scrape_configs:
-  - job_name: target
-    metrics_path: /__barrage/metrics
-    static_configs: [{targets: ['127.0.0.1:$T']}]
-YAML
-prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/data" \
-  --web.listen-address="127.0.0.1:$P" --log.level=warn > "$WORK/prometheus.log" 2>&1 &
-PROM=$!
-PIDS+=($PROM)
-up() {
-  curl -s "127.0.0.1:$P/api/v1/query" --data-urlencode 'query=sum(up)' |
-    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true
-}
-for _ in $(seq 100); do [ "$(up)" = 1 ] && break; sleep 0.2; done
-[ "$(up)" = 1 ] || fail "Prometheus does not see the target"
+start_target "$T" --delay 1ms
+start_prometheus "$T" "$P"
 echo secret-token-123 > "$WORK/prom.token"
 
 scenario() {  # scenario SECONDS THRESHOLD_LIMIT
