@@ -59,7 +59,18 @@ thresholds: [{metric: p95, below: 500ms}]
 YAML
 "$BARRAGE" run "$WORK/run.yaml" --controller "127.0.0.1:$G" -q --out "json=$WORK/result.json" > "$WORK/run.log" 2>&1 &
 RUN=$!
-sleep 17
+# The window fitted below must hold steady load only: start counting from
+# the run's first counted requests (its agents start later than the CLI on a
+# loaded machine), then give it 15 s of its 25.
+counted=0
+for _ in $(seq 150); do
+  counted=$(curl -s "127.0.0.1:$H/metrics" |
+    awk '/^barrage_requests_total\{/ {s += $NF} END {print (s > 0 ? 1 : 0)}')
+  [ "$counted" = 1 ] && break
+  sleep 0.2
+done
+[ "$counted" = 1 ] || fail "no requests counted within 30 s of the run's start"
+sleep 15
 curl -s "127.0.0.1:$H/metrics" > "$WORK/controller.prom"
 curl -s "127.0.0.1:$A1/metrics" > "$WORK/agent.prom"
 promtool check metrics < "$WORK/controller.prom" 2> "$WORK/lint.txt" || fail "controller metrics lint: $(cat "$WORK/lint.txt")"
