@@ -87,19 +87,17 @@ void RunMerger::ApplyFlows(const v1::StatsReport& r, const std::vector<size_t>& 
   for (int i = 0; i < r.flows_size(); ++i) {
     const v1::FlowDelta& f = r.flows(i);
     const size_t flow = flows[static_cast<size_t>(i)];
-    if (warmup) {  // the series only, as for requests
-      FlowInterval delta;
-      delta.started = f.started();
-      delta.succeeded = f.succeeded();
-      delta.failed = f.failed();
-      delta.aborted = f.aborted();
-      if (f.duration().count() > 0) {
-        absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(f.duration());
-        if (h.ok()) delta.duration = *std::move(h);
-      }
-      series_recorder_.AddFlow(k, flow, delta);
-      continue;
+    FlowInterval delta;
+    delta.started = f.started();
+    delta.succeeded = f.succeeded();
+    delta.failed = f.failed();
+    delta.aborted = f.aborted();
+    if (f.duration().count() > 0) {
+      absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(f.duration());
+      if (h.ok()) delta.duration = *std::move(h);
     }
+    series_recorder_.AddFlow(k, flow, delta);
+    if (warmup) continue;  // the series only, as for requests
     FlowTotals& t = flows_[flow];
     t.started += f.started();
     t.succeeded += f.succeeded();
@@ -111,16 +109,6 @@ void RunMerger::ApplyFlows(const v1::StatsReport& r, const std::vector<size_t>& 
       (void)MergeSnapshot(f.duration_with_think(), t.duration_with_think);
     }
     for (const v1::FlowFailure& x : f.failures()) t.failures[x.step()] += x.count();
-    FlowInterval delta;
-    delta.started = f.started();
-    delta.succeeded = f.succeeded();
-    delta.failed = f.failed();
-    delta.aborted = f.aborted();
-    if (f.duration().count() > 0) {
-      absl::StatusOr<SparseHistogram> h = SparseHistogram::FromSnapshot(f.duration());
-      if (h.ok()) delta.duration = *std::move(h);
-    }
-    series_recorder_.AddFlow(k, flow, delta);
     if (open == nullptr) continue;
     if (open->flow_durations.empty()) {
       open->flow_durations.resize(flow_names_.size());
